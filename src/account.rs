@@ -1,0 +1,2 @@
+//! Account configuration helpers: credentials (OS keyring or a password command).
+pub mod credentials;

@@ -1,0 +1,212 @@
+//! The headless command line over the same engine. Read commands work offline from the cache.
+mod account_cmd;
+mod read;
+mod write;
+
+use crate::engine::{Engine, EngineError};
+use crate::store::{Store, StoreError};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "tayori", version, about = "Tayori mail client (no subcommand opens the window)")]
+pub struct Cli {
+    /// Where the cache and settings live (default: the OS data directory).
+    #[arg(long, global = true, env = "TAYORI_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list or remove accounts.
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// One full sync pass (replays queued changes first), then exit.
+    Sync {
+        #[arg(long)]
+        account: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stay connected (IDLE) and print one line per change.
+    Watch {
+        #[arg(long)]
+        account: Option<i64>,
+    },
+    /// Cached folders with counts.
+    Folders {
+        #[arg(long)]
+        account: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Messages of a folder, newest first.
+    List {
+        #[arg(long)]
+        folder: String,
+        #[arg(long)]
+        account: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        unread: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a message (downloads only its text part when not cached).
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+        /// Print the raw RFC 5322 message.
+        #[arg(long, conflicts_with = "json")]
+        raw: bool,
+    },
+    /// Save attachment INDEX (1-based, as `show` lists them) to PATH.
+    SaveAttachment { id: i64, index: usize, path: PathBuf },
+    /// Change flags (applied at once, queued for the server).
+    Flag {
+        id: i64,
+        #[command(flatten)]
+        which: FlagArgs,
+    },
+    /// Move a message to another folder (name or role, e.g. "Archive").
+    Move {
+        id: i64,
+        #[arg(long)]
+        to: String,
+    },
+    /// Delete a message (to Trash; from Trash, permanently).
+    Delete { id: i64 },
+    /// Local full-text search over the cache.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per folder: server vs cached counts, sync state; pending and failed operations.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct FlagArgs {
+    #[arg(long)]
+    pub read: bool,
+    #[arg(long)]
+    pub unread: bool,
+    #[arg(long)]
+    pub flag: bool,
+    #[arg(long)]
+    pub unflag: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Add an IMAP account; prints its id.
+    Add(account_cmd::AddArgs),
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account and its cache (and its keyring password).
+    Remove { id: i64 },
+}
+
+/// A CLI failure: printed as one line, exit status 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write output: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(String),
+}
+
+pub type Result<T> = std::result::Result<T, CliError>;
+
+/// The data directory: --data-dir, $TAYORI_DATA_DIR, or the OS default.
+pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
+    explicit.unwrap_or_else(|| {
+        directories::ProjectDirs::from("", "", "tayori")
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".tayori"))
+    })
+}
+
+pub fn open_engine(dir: Option<PathBuf>) -> Result<Engine> {
+    Ok(Engine::new(Store::open_dir(&data_dir(dir))?))
+}
+
+/// Runs one subcommand; returns the process exit code.
+pub fn run(cli: Cli, command: Command) -> i32 {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tayori: {}", CliError::Runtime(e.to_string()));
+            return 1;
+        }
+    };
+    match rt.block_on(dispatch(cli.data_dir, command)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("tayori: {e}");
+            1
+        }
+    }
+}
+
+async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
+    let mut engine = open_engine(dir)?;
+    match command {
+        Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
+        Command::Sync { account, json } => write::sync(&mut engine, account, json).await,
+        Command::Watch { account } => write::watch(&mut engine, account).await,
+        Command::Folders { account, json } => read::folders(&engine, account, json),
+        Command::List {
+            folder,
+            account,
+            limit,
+            unread,
+            json,
+        } => read::list(&engine, &folder, account, limit, unread, json),
+        Command::Show { id, json, raw } => read::show(&mut engine, id, json, raw).await,
+        Command::SaveAttachment { id, index, path } => {
+            read::save_attachment(&mut engine, id, index, &path).await
+        }
+        Command::Flag { id, which } => write::flag(&mut engine, id, &which).await,
+        Command::Move { id, to } => write::move_to(&mut engine, id, &to).await,
+        Command::Delete { id } => write::delete(&mut engine, id).await,
+        Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
+        Command::Status { json } => read::status(&engine, json),
+    }
+}
+
+pub(crate) fn rfc3339(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| CliError::Usage(e.to_string()))?;
+    println!("{s}");
+    Ok(())
+}

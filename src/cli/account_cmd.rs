@@ -1,0 +1,117 @@
+//! `tayori account add|list|remove`.
+use super::{AccountCmd, CliError, Result, print_json};
+use crate::account::credentials;
+use crate::engine::Engine;
+use crate::model::{AccountId, Endpoint, Security};
+use crate::store::NewAccount;
+use clap::Args;
+use std::io::Read;
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub imap_host: String,
+    #[arg(long)]
+    pub imap_port: u16,
+    /// tls (implicit, usually 993) or starttls (usually 143).
+    #[arg(long, value_parser = ["tls", "starttls"])]
+    pub imap_security: String,
+    /// Login name (default: the e-mail address).
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Shell command printing the password (like mbsync's PassCmd).
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub password_command: Option<String>,
+    /// Read the password from standard input and keep it in the OS keyring.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Extra CA certificate (PEM) to trust for this account's servers.
+    #[arg(long)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Display name of the account.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
+    match cmd {
+        AccountCmd::Add(a) => add(engine, a),
+        AccountCmd::List { json } => {
+            let accounts = engine.store.accounts()?;
+            if json {
+                return print_json(&accounts);
+            }
+            for a in accounts {
+                println!(
+                    "{}\t{}\t{}\t{}:{} ({})",
+                    a.id,
+                    a.name,
+                    a.email,
+                    a.imap.host,
+                    a.imap.port,
+                    a.imap.security.as_str()
+                );
+            }
+            Ok(())
+        }
+        AccountCmd::Remove { id } => {
+            let acc = engine.store.account(AccountId(id))?;
+            engine.store.remove_account(acc.id)?;
+            if acc.password_command.is_none() {
+                credentials::forget_password(&acc);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
+    if a.password_command.is_none() && !a.password_stdin {
+        return Err(CliError::Usage(
+            "give --password-command CMD or --password-stdin".into(),
+        ));
+    }
+    let ca_file = match &a.ca_file {
+        Some(p) => Some(
+            std::fs::canonicalize(p)
+                .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", p.display())))?
+                .display()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let security = Security::parse(&a.imap_security)
+        .ok_or_else(|| CliError::Usage("--imap-security must be tls or starttls".into()))?;
+    let password = if a.password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Some(s.lines().next().unwrap_or("").to_string())
+    } else {
+        None
+    };
+    let new = NewAccount {
+        name: a.name.clone().unwrap_or_else(|| a.email.clone()),
+        email: a.email.clone(),
+        username: a.username.clone().unwrap_or_else(|| a.email.clone()),
+        imap: Endpoint {
+            host: a.imap_host,
+            port: a.imap_port,
+            security,
+        },
+        password_command: a.password_command,
+        ca_file,
+    };
+    let id = engine.store.add_account(&new)?;
+    if let Some(pw) = password {
+        let acc = engine.store.account(id)?;
+        if let Err(e) = credentials::store_password(&acc, &pw) {
+            // Do not leave an account that can never log in.
+            engine.store.remove_account(id)?;
+            return Err(crate::engine::EngineError::Credentials(e).into());
+        }
+    }
+    println!("{id}");
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Read commands: served from the cache (show/save fetch a missing part on demand).
+use super::{CliError, Result, print_json, rfc3339};
+use crate::engine::Engine;
+use crate::model::{AccountId, MessageId};
+use crate::store::{MessageRow, SortOrder};
+use serde_json::json;
+
+fn accounts(engine: &Engine, only: Option<i64>) -> Result<Vec<crate::model::Account>> {
+    Ok(match only {
+        Some(id) => vec![engine.store.account(AccountId(id))?],
+        None => engine.store.accounts()?,
+    })
+}
+
+pub fn folders(engine: &Engine, account: Option<i64>, json_out: bool) -> Result<()> {
+    let mut out = Vec::new();
+    for a in accounts(engine, account)? {
+        for f in engine.store.folders(a.id)? {
+            let s = engine.store.folder_stats(f.id)?;
+            out.push(json!({
+                "account": a.id, "name": f.name, "role": f.role,
+                "total": s.cached_total, "unread": s.cached_unread,
+            }));
+        }
+    }
+    if json_out {
+        return print_json(&out);
+    }
+    for f in out {
+        println!(
+            "{}\t{}\t{}\t{}",
+            f["name"].as_str().unwrap_or(""),
+            f["role"].as_str().unwrap_or("-"),
+            f["total"],
+            f["unread"]
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn row_json(r: &MessageRow) -> serde_json::Value {
+    json!({
+        "id": r.id, "account": r.account_id, "uid": r.uid, "folder": r.folder,
+        "subject": r.subject, "from": r.from, "to": r.to, "date": rfc3339(r.date),
+        "seen": r.flags.seen, "flagged": r.flags.flagged, "answered": r.flags.answered,
+        "has_attachments": r.has_attachments, "size": r.size, "message_id": r.message_id,
+    })
+}
+
+fn print_rows(rows: &[MessageRow], json_out: bool) -> Result<()> {
+    if json_out {
+        return print_json(&rows.iter().map(row_json).collect::<Vec<_>>());
+    }
+    for r in rows {
+        let marks = format!(
+            "{}{}{}",
+            if r.flags.seen { ' ' } else { 'N' },
+            if r.flags.flagged { '!' } else { ' ' },
+            if r.has_attachments { '@' } else { ' ' }
+        );
+        println!("{}\t{marks}\t{}\t{}\t{}", r.id, rfc3339(r.date), r.from, r.subject);
+    }
+    Ok(())
+}
+
+pub fn list(
+    engine: &Engine,
+    folder: &str,
+    account: Option<i64>,
+    limit: u32,
+    unread: bool,
+    json_out: bool,
+) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut found = false;
+    for a in accounts(engine, account)? {
+        if let Ok(f) = engine.store.find_folder(a.id, folder) {
+            found = true;
+            rows.extend(engine.store.list_messages(f.id, unread, SortOrder::NewestFirst, limit, 0)?);
+        }
+    }
+    if !found {
+        return Err(CliError::Usage(format!(
+            "no folder named {folder} (run `tayori folders` to see them)"
+        )));
+    }
+    rows.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.0.cmp(&a.id.0)));
+    rows.truncate(limit as usize);
+    print_rows(&rows, json_out)
+}
+
+pub async fn show(engine: &mut Engine, id: i64, json_out: bool, raw: bool) -> Result<()> {
+    if raw {
+        let bytes = engine.raw(MessageId(id)).await?;
+        use std::io::Write;
+        std::io::stdout().write_all(&bytes)?;
+        return Ok(());
+    }
+    let m = engine.show(MessageId(id)).await?;
+    if json_out {
+        return print_json(&json!({
+            "id": m.id, "folder": m.folder, "subject": m.subject, "from": m.from, "to": m.to,
+            "cc": m.cc, "date": rfc3339(m.date), "text": m.text,
+            "attachments": m.attachments.iter().map(|a| json!({
+                "index": a.index, "filename": a.filename, "mime": a.mime, "size": a.size,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    println!("From: {}\nTo: {}", m.from, m.to);
+    if !m.cc.is_empty() {
+        println!("Cc: {}", m.cc);
+    }
+    println!("Date: {}\nSubject: {}\n", rfc3339(m.date), m.subject);
+    println!("{}", m.text);
+    for a in &m.attachments {
+        println!("[{}] {} ({}, {} bytes)", a.index, a.filename, a.mime, a.size);
+    }
+    Ok(())
+}
+
+pub async fn save_attachment(
+    engine: &mut Engine,
+    id: i64,
+    index: usize,
+    path: &std::path::Path,
+) -> Result<()> {
+    let n = engine.save_attachment(MessageId(id), index, path).await?;
+    println!("{} bytes written to {}", n, path.display());
+    Ok(())
+}
+
+pub fn search(engine: &Engine, query: &str, limit: u32, json_out: bool) -> Result<()> {
+    let rows = engine.store.search(query, limit)?;
+    print_rows(&rows, json_out)
+}
+
+pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
+    let mut folders = Vec::new();
+    for a in engine.store.accounts()? {
+        for f in engine.store.folders(a.id)? {
+            let s = engine.store.folder_stats(f.id)?;
+            folders.push(json!({
+                "account": a.id, "folder": f.name, "role": f.role,
+                "server_total": f.server_total, "server_unread": f.server_unread,
+                "cached_total": s.cached_total, "cached_unread": s.cached_unread,
+                "cached_bodies": s.cached_bodies, "cached_bytes": s.cached_bytes,
+                "uidvalidity": f.uidvalidity, "uidnext": f.uidnext,
+                "highest_modseq": f.highest_modseq,
+                "last_sync": f.last_sync.map(rfc3339),
+                "error": engine.store.folder_error(f.id)?,
+            }));
+        }
+    }
+    let ops = engine.store.open_ops()?;
+    let pending = ops.iter().filter(|o| o.state == crate::store::OpState::Pending).count();
+    if json_out {
+        return print_json(&json!({
+            "folders": folders, "pending": pending,
+            "failed": ops.len() - pending, "operations": ops,
+            "database_bytes": engine.store.db_bytes()?,
+        }));
+    }
+    for f in &folders {
+        println!(
+            "{}\tserver {}/{}\tcached {}/{}\tbodies {} ({} bytes)\tuidvalidity {}\tmodseq {}\tlast sync {}{}",
+            f["folder"].as_str().unwrap_or(""),
+            f["server_total"], f["server_unread"], f["cached_total"], f["cached_unread"],
+            f["cached_bodies"], f["cached_bytes"], f["uidvalidity"], f["highest_modseq"],
+            f["last_sync"].as_str().unwrap_or("never"),
+            f["error"].as_str().map(|e| format!("\terror: {e}")).unwrap_or_default(),
+        );
+    }
+    println!("pending operations: {pending}; failed: {}", ops.len() - pending);
+    for o in &ops {
+        println!(
+            "  #{} {:?} {} uid {:?}: {:?}{}",
+            o.id, o.kind, o.folder, o.uid.map(|u| u.0), o.state,
+            o.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! Commands that change state: sync, watch, flag, move, delete.
+use super::{CliError, FlagArgs, Result, print_json};
+use crate::engine::{Engine, WatchEvent};
+use crate::model::{AccountId, Flags, FolderRole, MessageId};
+
+pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Result<()> {
+    let accounts = engine.accounts(account.map(AccountId))?;
+    if accounts.is_empty() {
+        return Err(CliError::Usage("no accounts (add one with `tayori account add`)".into()));
+    }
+    let mut reports = Vec::new();
+    for a in &accounts {
+        let r = engine.sync_account(a).await?;
+        if !json {
+            let fetched: usize = r.folders.iter().map(|f| f.fetched).sum();
+            let removed: usize = r.folders.iter().map(|f| f.removed).sum();
+            let flags: usize = r.folders.iter().map(|f| f.flag_changes).sum();
+            println!(
+                "{}: {} folders, {fetched} new, {removed} removed, {flags} flag changes, {} queued changes sent, {} refused",
+                a.email,
+                r.folders.len(),
+                r.ops_done,
+                r.ops_failed
+            );
+        }
+        reports.push(r);
+    }
+    if json {
+        print_json(&reports)?;
+    }
+    Ok(())
+}
+
+pub async fn watch(engine: &mut Engine, account: Option<i64>) -> Result<()> {
+    let accounts = engine.accounts(account.map(AccountId))?;
+    let Some(a) = accounts.first().cloned() else {
+        return Err(CliError::Usage("no accounts (add one with `tayori account add`)".into()));
+    };
+    engine
+        .watch(&a, |ev| {
+            match ev {
+                WatchEvent::Online => println!("online {}", a.email),
+                WatchEvent::Offline(why) => println!("offline {why}"),
+                WatchEvent::Synced(r) => {
+                    for f in &r.folders {
+                        for c in &f.changes {
+                            match c {
+                                crate::engine::Change::Arrived { uid, subject } => {
+                                    println!("arrived {} {uid} {subject}", f.folder)
+                                }
+                                crate::engine::Change::Removed { uid } => {
+                                    println!("removed {} {uid}", f.folder)
+                                }
+                                crate::engine::Change::Flags { uid, seen, flagged } => println!(
+                                    "flags {} {uid} {}{}",
+                                    f.folder,
+                                    if *seen { "seen" } else { "unseen" },
+                                    if *flagged { " flagged" } else { "" }
+                                ),
+                            }
+                        }
+                    }
+                }
+            }
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            true
+        })
+        .await?;
+    Ok(())
+}
+
+/// Tries to send queued changes now; offline is fine (they stay queued).
+async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
+    let acc = engine.store.account(account)?;
+    match engine.replay_now(&acc).await {
+        Ok((_, 0)) => {}
+        Ok((_, failed)) => {
+            let ops = engine.store.open_ops()?;
+            let why = ops
+                .iter()
+                .rev()
+                .find_map(|o| o.error.clone())
+                .unwrap_or_default();
+            return Err(CliError::Usage(format!(
+                "the server refused {failed} change(s): {why}"
+            )));
+        }
+        Err(e) => println!("queued (will be sent when the server is reachable): {e}"),
+    }
+    Ok(())
+}
+
+pub async fn flag(engine: &mut Engine, id: i64, which: &FlagArgs) -> Result<()> {
+    let msg = engine.store.message(MessageId(id))?;
+    let seen = Flags { seen: true, ..Default::default() };
+    let flagged = Flags { flagged: true, ..Default::default() };
+    let none = Flags::default();
+    let (add, remove) = if which.read {
+        (&seen, &none)
+    } else if which.unread {
+        (&none, &seen)
+    } else if which.flag {
+        (&flagged, &none)
+    } else {
+        (&none, &flagged)
+    };
+    engine.store.local_set_flags(msg.id, add, remove)?;
+    push(engine, msg.account_id).await
+}
+
+pub async fn move_to(engine: &mut Engine, id: i64, to: &str) -> Result<()> {
+    let msg = engine.store.message(MessageId(id))?;
+    let dest = engine.store.find_folder(msg.account_id, to)?;
+    engine.store.local_move(msg.id, dest.id)?;
+    push(engine, msg.account_id).await
+}
+
+pub async fn delete(engine: &mut Engine, id: i64) -> Result<()> {
+    let msg = engine.store.message(MessageId(id))?;
+    let trash = engine.store.folder_by_role(msg.account_id, FolderRole::Trash)?;
+    match trash {
+        Some(t) if t.id != msg.folder_id => {
+            engine.store.local_move(msg.id, t.id)?;
+        }
+        _ => {
+            engine.store.local_expunge(msg.id)?;
+        }
+    }
+    push(engine, msg.account_id).await
+}

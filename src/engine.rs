@@ -1,0 +1,84 @@
+//! The sync engine: mirrors IMAP folders into the store, replays the offline queue,
+//! fetches bodies on demand and watches for pushes. Never imports the UI.
+mod body;
+pub mod plan;
+mod replay;
+mod sync;
+mod watch;
+
+pub use body::{ShownMessage, ShownAttachment};
+pub use sync::{Change, FolderReport, SyncReport};
+pub use watch::WatchEvent;
+
+use crate::account::credentials::{self, CredentialError};
+use crate::model::{Account, AccountId};
+use crate::protocol::imap::{Credentials, ImapConn, ImapError};
+use crate::store::{Store, StoreError};
+
+/// Errors at the engine's edge, each with a one-line meaning for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Credentials(#[from] CredentialError),
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    #[error("{0}")]
+    NotCached(String),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, EngineError>;
+
+/// The engine over one store. Store calls are short and synchronous; network work is async.
+pub struct Engine {
+    pub store: Store,
+}
+
+impl Engine {
+    pub fn new(store: Store) -> Self {
+        Engine { store }
+    }
+
+    /// Looks up the password (off the async threads: the Secret Service client blocks).
+    pub async fn credentials(account: &Account) -> Result<Credentials> {
+        let acc = account.clone();
+        let password = tokio::task::spawn_blocking(move || credentials::password(&acc))
+            .await
+            .map_err(|e| CredentialError::Keyring(e.to_string()))??;
+        Ok(Credentials {
+            username: account.username.clone(),
+            password,
+        })
+    }
+
+    pub async fn connect(account: &Account) -> Result<ImapConn> {
+        let creds = Self::credentials(account).await?;
+        Ok(ImapConn::connect(
+            &account.imap.host,
+            account.imap.port,
+            account.imap.security,
+            account.ca_file.as_deref(),
+            &creds,
+        )
+        .await?)
+    }
+
+    /// The accounts to work on: one, or all with sync enabled.
+    pub fn accounts(&self, only: Option<AccountId>) -> Result<Vec<Account>> {
+        Ok(match only {
+            Some(id) => vec![self.store.account(id)?],
+            None => self
+                .store
+                .accounts()?
+                .into_iter()
+                .filter(|a| a.sync_enabled)
+                .collect(),
+        })
+    }
+}

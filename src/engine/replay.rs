@@ -1,0 +1,97 @@
+//! Replays the offline queue to the server, in order, idempotently.
+use super::{Engine, Result};
+use crate::model::{AccountId, Uid};
+use crate::protocol::imap::{ImapConn, ImapError};
+use crate::store::{Op, OpKind};
+
+impl Engine {
+    /// Replays pending ops. A transient failure stops the replay (the op stays pending and
+    /// the error is returned); a refusal marks that op failed with the server's words.
+    /// Returns (done, failed).
+    pub(super) async fn replay_ops(
+        &mut self,
+        conn: &mut ImapConn,
+        account: AccountId,
+    ) -> Result<(usize, usize)> {
+        let ops = self.store.pending_ops(account)?;
+        let (mut done, mut failed) = (0, 0);
+        let mut selected: Option<(String, Option<u32>)> = None;
+        for op in ops {
+            match replay_one(conn, &op, &mut selected).await {
+                Ok(new_uid) => {
+                    if let (Some(uid), Some(msg)) = (new_uid, op.message_id) {
+                        self.store.set_uid(msg, uid)?;
+                    }
+                    self.store.op_done(op.id)?;
+                    done += 1;
+                }
+                Err(e) if e.is_transient() => {
+                    self.store.op_attempted(op.id, &e.to_string())?;
+                    return Err(e.into());
+                }
+                Err(e) => {
+                    tracing::warn!(op = op.id.0, "operation refused: {e}");
+                    self.store.op_failed(&op, &e.to_string())?;
+                    failed += 1;
+                    selected = None;
+                }
+            }
+        }
+        Ok((done, failed))
+    }
+}
+
+/// Resolves the op's UID on the server now: the recorded one if UIDVALIDITY still matches,
+/// else by Message-ID.
+async fn current_uid(
+    conn: &mut ImapConn,
+    op: &Op,
+    uidvalidity: Option<u32>,
+) -> std::result::Result<Uid, ImapError> {
+    if let Some(uid) = op.uid {
+        if op.uidvalidity.is_none() || op.uidvalidity == uidvalidity {
+            return Ok(uid);
+        }
+    }
+    if let Some(mid) = &op.header_message_id {
+        if let Some(u) = conn.search_message_id(mid).await?.first() {
+            return Ok(Uid(*u));
+        }
+    }
+    Err(ImapError::No(format!(
+        "the message is no longer in {} on the server",
+        op.folder
+    )))
+}
+
+async fn replay_one(
+    conn: &mut ImapConn,
+    op: &Op,
+    selected: &mut Option<(String, Option<u32>)>,
+) -> std::result::Result<Option<Uid>, ImapError> {
+    let uidvalidity = match selected {
+        Some((name, uv)) if *name == op.folder => *uv,
+        _ => {
+            let info = conn.select(&op.folder, None).await?;
+            *selected = Some((op.folder.clone(), info.uidvalidity));
+            info.uidvalidity
+        }
+    };
+    let uid = current_uid(conn, op, uidvalidity).await?;
+    match &op.kind {
+        OpKind::AddFlags { bits } => conn.store_flags(uid, *bits, true).await.map(|_| None),
+        OpKind::RemoveFlags { bits } => conn.store_flags(uid, *bits, false).await.map(|_| None),
+        OpKind::Move { to } => conn.move_uid(uid, to).await,
+        OpKind::Expunge => conn.expunge_uid(uid).await.map(|_| None),
+    }
+}
+
+impl Engine {
+    /// Connects and replays the queue only (after a local change).
+    pub async fn replay_now(&mut self, account: &crate::model::Account) -> Result<(usize, usize)> {
+        let mut conn = Self::connect(account).await?;
+        let r = self.replay_ops(&mut conn, account.id).await;
+        let _ = conn.logout().await;
+        r
+    }
+}

@@ -1,0 +1,270 @@
+//! One sync pass: replay the queue, mirror the folder list, bring each folder up to date.
+use super::plan::{FolderPlan, ServerState, diff_flags, diff_uids, plan_folder};
+use super::{Engine, Result};
+use crate::model::{Account, Flags, Folder, FolderRole, Uid};
+use crate::protocol::imap::ImapConn;
+use crate::store::folders::SyncState;
+
+/// Header batch size: each batch is one FETCH and one committed transaction.
+pub const BATCH: usize = 1000;
+
+/// One change the pass applied to the cache (what `watch` prints).
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    Arrived { uid: u32, subject: String },
+    Removed { uid: u32 },
+    Flags { uid: u32, seen: bool, flagged: bool },
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FolderReport {
+    pub folder: String,
+    pub plan: String,
+    pub fetched: usize,
+    pub removed: usize,
+    pub flag_changes: usize,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SyncReport {
+    pub ops_done: usize,
+    pub ops_failed: usize,
+    pub folders_added: Vec<String>,
+    pub folders_removed: Vec<String>,
+    pub folders: Vec<FolderReport>,
+}
+
+/// Keep at most this many individual changes per folder report (counts stay exact).
+const MAX_CHANGES: usize = 200;
+
+impl Engine {
+    /// One complete pass over an account.
+    pub async fn sync_account(&mut self, account: &Account) -> Result<SyncReport> {
+        let mut conn = Self::connect(account).await?;
+        let report = self.sync_with(&mut conn, account, None).await?;
+        let _ = conn.logout().await;
+        Ok(report)
+    }
+
+    /// A pass on an open connection; `only` limits it to one folder (after an IDLE wake-up).
+    pub async fn sync_with(
+        &mut self,
+        conn: &mut ImapConn,
+        account: &Account,
+        only: Option<&str>,
+    ) -> Result<SyncReport> {
+        let mut report = SyncReport::default();
+        let (done, failed) = self.replay_ops(conn, account.id).await?;
+        report.ops_done = done;
+        report.ops_failed = failed;
+        if only.is_none() {
+            self.mirror_folders(conn, account, &mut report).await?;
+        }
+        let mut folders = self.store.folders(account.id)?;
+        // INBOX first, then the rest.
+        folders.sort_by_key(|f| (f.role != Some(FolderRole::Inbox), f.name.clone()));
+        for f in folders {
+            if only.is_some_and(|o| o != f.name) {
+                continue;
+            }
+            let r = self.sync_folder(conn, &f).await;
+            match r {
+                Ok(fr) => report.folders.push(fr),
+                Err(e) => {
+                    self.store.set_folder_error(f.id, Some(&e.to_string()))?;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Mirrors server-side folder creation, renaming and deletion into the cache.
+    async fn mirror_folders(
+        &mut self,
+        conn: &mut ImapConn,
+        account: &Account,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let server = conn.list_folders().await?;
+        let cached = self.store.folders(account.id)?;
+        let server_names: std::collections::HashSet<&str> =
+            server.iter().filter(|f| f.selectable).map(|f| f.name.as_str()).collect();
+        for f in server.iter().filter(|f| f.selectable) {
+            if !cached.iter().any(|c| c.name == f.name) {
+                report.folders_added.push(f.name.clone());
+            }
+            self.store
+                .upsert_folder(account.id, &f.name, f.delimiter.as_deref(), f.role)?;
+        }
+        for c in cached {
+            if !server_names.contains(c.name.as_str()) {
+                // Gone (deleted or renamed on the server). A rename shows as a new folder whose
+                // messages are fetched again; cached bodies of the old name are dropped.
+                report.folders_removed.push(c.name.clone());
+                self.store.remove_folder(c.id)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn sync_folder(&mut self, conn: &mut ImapConn, f: &Folder) -> Result<FolderReport> {
+        let known = match (f.uidvalidity, f.highest_modseq, f.uidnext) {
+            (Some(v), Some(m), Some(_)) => Some((v, m)),
+            _ => None,
+        };
+        let sel = conn.select(&f.name, known).await?;
+        let cached_count = self.store.count_cached(f.id)?;
+        let server = ServerState {
+            uidvalidity: sel.uidvalidity,
+            uidnext: sel.uidnext,
+            highest_modseq: sel.highest_modseq,
+            exists: sel.exists,
+            resynced: sel.resynced,
+        };
+        let plan = plan_folder(f, cached_count, &server);
+        let mut rep = FolderReport {
+            folder: f.name.clone(),
+            plan: format!("{plan:?}"),
+            ..Default::default()
+        };
+        match plan {
+            FolderPlan::UpToDate => {}
+            FolderPlan::Reset => {
+                tracing::info!(folder = %f.name, "UIDVALIDITY changed; re-mapping by Message-ID");
+                self.store.forget_uids(f.id, sel.uidvalidity)?;
+                self.full_pass(conn, f, &mut rep).await?;
+            }
+            FolderPlan::Full => self.full_pass(conn, f, &mut rep).await?,
+            FolderPlan::Incremental {
+                new_from,
+                changed_since,
+                check_vanished,
+            } => {
+                if sel.resynced {
+                    self.apply_flags(f, &sel.changed, &mut rep)?;
+                    self.remove(f, &sel.vanished, &mut rep)?;
+                }
+                // New mail: UIDs at or above the last UIDNEXT.
+                if sel.uidnext.is_none_or(|n| n > new_from) {
+                    let uids: Vec<u32> = conn
+                        .fetch_flags(&format!("{new_from}:*"), None)
+                        .await?
+                        .into_iter()
+                        .map(|(u, _, _)| u.0)
+                        .filter(|u| *u >= new_from)
+                        .collect();
+                    self.fetch_new(conn, f, uids, &mut rep).await?;
+                }
+                if !sel.resynced {
+                    let cached = self.store.cached_uid_flags(f.id)?;
+                    let server_flags = conn.fetch_flags("1:*", changed_since).await?;
+                    let changed = diff_flags(&cached, &server_flags);
+                    self.apply_flags(f, &changed, &mut rep)?;
+                    if check_vanished {
+                        let now_cached = self.store.count_cached(f.id)?;
+                        if changed_since.is_none() {
+                            // The full flag listing is also the full UID listing.
+                            let all: Vec<u32> = server_flags.iter().map(|(u, _, _)| u.0).collect();
+                            let (_, gone) = diff_uids(&cached, &all);
+                            self.remove(f, &gone, &mut rep)?;
+                        } else if now_cached != sel.exists {
+                            let all = conn.all_uids().await?;
+                            let cached = self.store.cached_uid_flags(f.id)?;
+                            let (_, gone) = diff_uids(&cached, &all);
+                            self.remove(f, &gone, &mut rep)?;
+                        }
+                    }
+                }
+            }
+        }
+        let stats = self.store.folder_stats(f.id)?;
+        self.store.set_sync_state(
+            f.id,
+            &SyncState {
+                uidvalidity: sel.uidvalidity,
+                uidnext: sel.uidnext,
+                highest_modseq: sel.highest_modseq,
+                server_total: Some(sel.exists),
+                server_unread: Some(stats.cached_unread as u32),
+            },
+        )?;
+        Ok(rep)
+    }
+
+    /// Full compare: every server UID against the cache. Resumes an interrupted first sync:
+    /// what is cached stays, only the missing headers are fetched (newest first).
+    async fn full_pass(
+        &mut self,
+        conn: &mut ImapConn,
+        f: &Folder,
+        rep: &mut FolderReport,
+    ) -> Result<()> {
+        let server_uids = conn.all_uids().await?;
+        let cached = self.store.cached_uid_flags(f.id)?;
+        let (missing, gone) = diff_uids(&cached, &server_uids);
+        self.remove(f, &gone, rep)?;
+        if !cached.is_empty() {
+            let server_flags = conn.fetch_flags("1:*", None).await?;
+            let changed = diff_flags(&cached, &server_flags);
+            self.apply_flags(f, &changed, rep)?;
+        }
+        self.fetch_new(conn, f, missing, rep).await?;
+        self.store.drop_unclaimed_placeholders(f.id)?;
+        Ok(())
+    }
+
+    /// Fetches headers newest first in committed batches.
+    async fn fetch_new(
+        &mut self,
+        conn: &mut ImapConn,
+        f: &Folder,
+        mut uids: Vec<u32>,
+        rep: &mut FolderReport,
+    ) -> Result<()> {
+        uids.sort_unstable_by(|a, b| b.cmp(a));
+        for chunk in uids.chunks(BATCH) {
+            let headers = conn.fetch_headers(chunk).await?;
+            self.store.store_headers(f.id, &headers)?;
+            rep.fetched += headers.len();
+            for h in headers.iter().take(MAX_CHANGES.saturating_sub(rep.changes.len())) {
+                rep.changes.push(Change::Arrived {
+                    uid: h.uid.0,
+                    subject: h.subject.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_flags(
+        &mut self,
+        f: &Folder,
+        changed: &[(Uid, Flags, Option<u64>)],
+        rep: &mut FolderReport,
+    ) -> Result<()> {
+        let applied = self.store.apply_server_flags(f.id, changed)?;
+        rep.flag_changes += applied.len();
+        for (_, uid, fl) in applied.iter().take(MAX_CHANGES.saturating_sub(rep.changes.len())) {
+            rep.changes.push(Change::Flags {
+                uid: uid.0,
+                seen: fl.seen,
+                flagged: fl.flagged,
+            });
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, f: &Folder, gone: &[Uid], rep: &mut FolderReport) -> Result<()> {
+        if gone.is_empty() {
+            return Ok(());
+        }
+        rep.removed += self.store.remove_uids(f.id, gone)?;
+        for u in gone.iter().take(MAX_CHANGES.saturating_sub(rep.changes.len())) {
+            rep.changes.push(Change::Removed { uid: u.0 });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! Push: stay connected, IDLE on INBOX, sync what changed; reconnect with backoff.
+use super::{Engine, Result, SyncReport};
+use crate::model::Account;
+use crate::protocol::imap::IdleOutcome;
+use std::time::Duration;
+
+/// IDLE is re-armed well inside the 29 minutes servers allow.
+const IDLE_REARM: Duration = Duration::from_secs(25 * 60);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// What `watch` reports to its caller.
+#[derive(Debug)]
+pub enum WatchEvent<'a> {
+    Synced(&'a SyncReport),
+    Offline(String),
+    Online,
+}
+
+impl Engine {
+    /// Runs until `on_event` returns false. Never gives up on network errors: it waits
+    /// (1 s, 2 s, 4 s ... 60 s) and reconnects.
+    pub async fn watch<F>(&mut self, account: &Account, mut on_event: F) -> Result<()>
+    where
+        F: FnMut(WatchEvent<'_>) -> bool,
+    {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let err = match self.watch_once(account, &mut on_event, &mut backoff).await {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
+            };
+            if !matches!(&err, super::EngineError::Imap(e) if e.is_transient()) {
+                return Err(err);
+            }
+            if !on_event(WatchEvent::Offline(err.to_string())) {
+                return Ok(());
+            }
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    async fn watch_once<F>(
+        &mut self,
+        account: &Account,
+        on_event: &mut F,
+        backoff: &mut Duration,
+    ) -> Result<()>
+    where
+        F: FnMut(WatchEvent<'_>) -> bool,
+    {
+        let mut conn = Self::connect(account).await?;
+        *backoff = Duration::from_secs(1);
+        if !on_event(WatchEvent::Online) {
+            return Ok(());
+        }
+        let report = self.sync_with(&mut conn, account, None).await?;
+        if !on_event(WatchEvent::Synced(&report)) {
+            return Ok(());
+        }
+        let inbox = self
+            .store
+            .folder_by_role(account.id, crate::model::FolderRole::Inbox)?
+            .map(|f| f.name)
+            .unwrap_or_else(|| "INBOX".to_string());
+        loop {
+            conn.select(&inbox, None).await?;
+            let (c, outcome) = conn.idle(IDLE_REARM).await?;
+            conn = c;
+            // A wake-up syncs INBOX; a re-arm timeout also refreshes everything else.
+            let only = (outcome == IdleOutcome::Changed).then_some(inbox.as_str());
+            let report = self.sync_with(&mut conn, account, only).await?;
+            if !on_event(WatchEvent::Synced(&report)) {
+                return Ok(());
+            }
+        }
+    }
+}

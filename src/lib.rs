@@ -1,0 +1,10 @@
+//! Tayori: a desktop mail client with an offline-first sync engine.
+pub mod account;
+pub mod cli;
+pub mod engine;
+pub mod i18n;
+pub mod mime;
+pub mod model;
+pub mod protocol;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,1 @@
+//! MIME: decoding of headers, bodies and parts (owned by the mime helper).

@@ -1,0 +1,196 @@
+//! Domain types shared by every layer (no I/O here).
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($name:ident, $inner:ty) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $inner);
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+id_type!(AccountId, i64);
+id_type!(FolderId, i64);
+id_type!(MessageId, i64);
+id_type!(OpId, i64);
+id_type!(Uid, u32);
+
+/// How the connection to a server is secured. There is deliberately no plain-text option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Implicit TLS from the first byte (IMAPS 993, POP3S 995, SMTPS 465).
+    Tls,
+    /// Plain connect, then STARTTLS/STLS; refused if the server does not offer it.
+    Starttls,
+}
+
+impl Security {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "tls" => Some(Security::Tls),
+            "starttls" => Some(Security::Starttls),
+            _ => None,
+        }
+    }
+}
+
+/// One server endpoint of an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+}
+
+/// An account as configured by the user. Passwords are never part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    pub email: String,
+    pub username: String,
+    pub imap: Endpoint,
+    /// A shell command whose stdout (first line) is the password, like mbsync's PassCmd.
+    pub password_command: Option<String>,
+    /// Extra trust anchor (PEM) for this account's servers. Certificates are always verified.
+    pub ca_file: Option<String>,
+    pub sync_enabled: bool,
+}
+
+/// Special-use role of a folder (RFC 6154), or a role guessed from a well-known name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FolderRole {
+    Inbox,
+    Drafts,
+    Sent,
+    Trash,
+    Junk,
+    Archive,
+    All,
+    Flagged,
+}
+
+impl FolderRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FolderRole::Inbox => "inbox",
+            FolderRole::Drafts => "drafts",
+            FolderRole::Sent => "sent",
+            FolderRole::Trash => "trash",
+            FolderRole::Junk => "junk",
+            FolderRole::Archive => "archive",
+            FolderRole::All => "all",
+            FolderRole::Flagged => "flagged",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "inbox" => FolderRole::Inbox,
+            "drafts" => FolderRole::Drafts,
+            "sent" => FolderRole::Sent,
+            "trash" => FolderRole::Trash,
+            "junk" => FolderRole::Junk,
+            "archive" => FolderRole::Archive,
+            "all" => FolderRole::All,
+            "flagged" => FolderRole::Flagged,
+            _ => return None,
+        })
+    }
+}
+
+/// Message flags. System flags are bits; keywords are kept verbatim.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flags {
+    pub seen: bool,
+    pub flagged: bool,
+    pub answered: bool,
+    pub draft: bool,
+    pub deleted: bool,
+}
+
+impl Flags {
+    pub fn to_bits(&self) -> i64 {
+        (self.seen as i64)
+            | (self.flagged as i64) << 1
+            | (self.answered as i64) << 2
+            | (self.draft as i64) << 3
+            | (self.deleted as i64) << 4
+    }
+    pub fn from_bits(b: i64) -> Self {
+        Flags {
+            seen: b & 1 != 0,
+            flagged: b & 2 != 0,
+            answered: b & 4 != 0,
+            draft: b & 8 != 0,
+            deleted: b & 16 != 0,
+        }
+    }
+}
+
+/// One MIME leaf of a message, as learned from BODYSTRUCTURE (no content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartInfo {
+    /// IMAP section path: "1", "1.2", ... ("1" also for a single-part message).
+    pub section: String,
+    /// Lower-case "type/subtype".
+    pub mime: String,
+    /// Encoded size in octets as reported by the server.
+    pub size: u64,
+    pub charset: Option<String>,
+    /// Content-Transfer-Encoding, lower-case.
+    pub encoding: String,
+    pub filename: Option<String>,
+    /// true when Content-Disposition is attachment, or a non-text part with a filename.
+    pub is_attachment: bool,
+}
+
+/// Everything the header-only sync learns about one server message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderInfo {
+    pub uid: Uid,
+    pub message_id: Option<String>,
+    pub subject: String,
+    /// Display form of the first From address: "Name <addr>" or "addr".
+    pub from: String,
+    pub to: String,
+    pub cc: String,
+    /// Date header as unix seconds (falls back to INTERNALDATE).
+    pub date: i64,
+    pub internal_date: i64,
+    pub size: u64,
+    pub flags: Flags,
+    pub modseq: Option<u64>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub parts: Vec<PartInfo>,
+    pub has_attachments: bool,
+}
+
+/// A locally cached folder and its last known server state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    pub id: FolderId,
+    pub account_id: AccountId,
+    /// Full server name (decoded from modified UTF-7), e.g. "INBOX.Sent".
+    pub name: String,
+    pub delimiter: Option<String>,
+    pub role: Option<FolderRole>,
+    pub uidvalidity: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub highest_modseq: Option<u64>,
+    pub server_total: Option<u32>,
+    pub server_unread: Option<u32>,
+    pub last_sync: Option<i64>,
+}

@@ -1,0 +1,3 @@
+//! Network protocols. No SQL here.
+pub mod imap;
+pub mod net;

@@ -1,0 +1,236 @@
+//! FETCH: headers for the list, flags for resync, single parts on demand.
+use super::bodystructure::{has_attachments, parts_from_bodystructure};
+use super::envelope::envelope_fields;
+use super::{ImapConn, ImapError, Result, uid_set};
+use crate::model::{Flags, HeaderInfo, Uid};
+use async_imap::imap_proto::{AttributeValue, MailboxDatum, Response};
+use std::borrow::Cow;
+
+/// The FETCH items of a header-only sync (also used by the benchmark's raw reader).
+pub const HEADER_FETCH_ITEMS: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE \
+     BODY.PEEK[HEADER.FIELDS (REFERENCES)])";
+
+pub fn parse_flags(list: &[Cow<'_, str>]) -> Flags {
+    let mut f = Flags::default();
+    for s in list {
+        match s.to_ascii_lowercase().as_str() {
+            "\\seen" => f.seen = true,
+            "\\flagged" => f.flagged = true,
+            "\\answered" => f.answered = true,
+            "\\draft" => f.draft = true,
+            "\\deleted" => f.deleted = true,
+            _ => {}
+        }
+    }
+    f
+}
+
+/// Parses "17-Jul-1996 02:44:25 -0700".
+fn parse_internal_date(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
+        .ok()
+        .map(|d| d.timestamp())
+}
+
+fn references_from_header(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::new();
+    let mut in_refs = false;
+    for line in text.split("\r\n").flat_map(|l| l.split('\n')) {
+        if line.starts_with(' ') || line.starts_with('\t') {
+            if in_refs {
+                out.push(' ');
+                out.push_str(line.trim());
+            }
+        } else if let Some(rest) = line
+            .split_once(':')
+            .filter(|(k, _)| k.eq_ignore_ascii_case("references"))
+            .map(|(_, v)| v)
+        {
+            in_refs = true;
+            out.push_str(rest.trim());
+        } else {
+            in_refs = false;
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn header_from_attrs(attrs: &[AttributeValue<'_>]) -> Option<HeaderInfo> {
+    let mut h = HeaderInfo {
+        uid: Uid(0),
+        message_id: None,
+        subject: String::new(),
+        from: String::new(),
+        to: String::new(),
+        cc: String::new(),
+        date: 0,
+        internal_date: 0,
+        size: 0,
+        flags: Flags::default(),
+        modseq: None,
+        in_reply_to: None,
+        references: None,
+        parts: Vec::new(),
+        has_attachments: false,
+    };
+    let mut have_uid = false;
+    let mut env_date = None;
+    for a in attrs {
+        match a {
+            AttributeValue::Uid(u) => {
+                h.uid = Uid(*u);
+                have_uid = true;
+            }
+            AttributeValue::Flags(f) => h.flags = parse_flags(f),
+            AttributeValue::InternalDate(d) => {
+                h.internal_date = parse_internal_date(d).unwrap_or(0)
+            }
+            AttributeValue::Rfc822Size(s) => h.size = u64::from(*s),
+            AttributeValue::ModSeq(m) => h.modseq = Some(*m),
+            AttributeValue::Envelope(env) => {
+                let e = envelope_fields(env);
+                h.subject = e.subject;
+                h.from = e.from;
+                h.to = e.to;
+                h.cc = e.cc;
+                h.message_id = e.message_id;
+                h.in_reply_to = e.in_reply_to;
+                env_date = e.date;
+            }
+            AttributeValue::BodyStructure(bs) => {
+                h.parts = parts_from_bodystructure(bs);
+                h.has_attachments = has_attachments(&h.parts);
+            }
+            AttributeValue::BodySection {
+                data: Some(data), ..
+            } => h.references = references_from_header(data),
+            _ => {}
+        }
+    }
+    h.date = env_date.unwrap_or(h.internal_date);
+    have_uid.then_some(h)
+}
+
+impl ImapConn {
+    /// Fetches headers (no bodies) of the given UIDs in the selected folder.
+    pub async fn fetch_headers(&mut self, uids: &[u32]) -> Result<Vec<HeaderInfo>> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let items = if self.condstore_on {
+            HEADER_FETCH_ITEMS.replacen("(UID", "(UID MODSEQ", 1)
+        } else {
+            HEADER_FETCH_ITEMS.to_string()
+        };
+        let mut out = Vec::with_capacity(uids.len());
+        self.raw(&format!("UID FETCH {} {items}", uid_set(uids)), |r| {
+            if let Response::Fetch(_, attrs) = r {
+                if let Some(h) = header_from_attrs(attrs) {
+                    out.push(h);
+                }
+            }
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// All UIDs of the selected folder (ascending).
+    pub async fn all_uids(&mut self) -> Result<Vec<u32>> {
+        let mut uids = Vec::new();
+        self.raw("UID SEARCH ALL", |r| {
+            if let Response::MailboxData(MailboxDatum::Search(v)) = r {
+                uids.extend_from_slice(v);
+            }
+        })
+        .await?;
+        uids.sort_unstable();
+        Ok(uids)
+    }
+
+    /// Flags of every message (`changed_since = None`) or of those changed since a modseq.
+    pub async fn fetch_flags(
+        &mut self,
+        range: &str,
+        changed_since: Option<u64>,
+    ) -> Result<Vec<(Uid, Flags, Option<u64>)>> {
+        let cmd = match changed_since {
+            Some(m) if self.condstore_on => {
+                format!("UID FETCH {range} (UID FLAGS) (CHANGEDSINCE {m})")
+            }
+            _ => format!("UID FETCH {range} (UID FLAGS)"),
+        };
+        let mut out = Vec::new();
+        self.raw(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut uid = None;
+                let mut flags = Flags::default();
+                let mut modseq = None;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = Some(Uid(*u)),
+                        AttributeValue::Flags(f) => flags = parse_flags(f),
+                        AttributeValue::ModSeq(m) => modseq = Some(*m),
+                        _ => {}
+                    }
+                }
+                if let Some(u) = uid {
+                    out.push((u, flags, modseq));
+                }
+            }
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Fetches one body section ("1.2", or "" for the whole raw message) without setting \Seen.
+    pub async fn fetch_section(&mut self, uid: Uid, section: &str) -> Result<Vec<u8>> {
+        let mut data: Option<Vec<u8>> = None;
+        self.raw(
+            &format!("UID FETCH {} (UID BODY.PEEK[{section}])", uid.0),
+            |r| {
+                if let Response::Fetch(_, attrs) = r {
+                    let mut this_uid = None;
+                    let mut body = None;
+                    for a in attrs {
+                        match a {
+                            AttributeValue::Uid(u) => this_uid = Some(*u),
+                            AttributeValue::BodySection { data: d, .. } => {
+                                body = Some(d.as_deref().unwrap_or_default().to_vec())
+                            }
+                            AttributeValue::Rfc822(d) => {
+                                body = Some(d.as_deref().unwrap_or_default().to_vec())
+                            }
+                            _ => {}
+                        }
+                    }
+                    if this_uid == Some(uid.0) && body.is_some() {
+                        data = body;
+                    }
+                }
+            },
+        )
+        .await?;
+        data.ok_or_else(|| ImapError::No(format!("message UID {} is no longer on the server", uid.0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_unfold() {
+        let raw = b"References: <a@x>\r\n <b@y>\r\n\r\n";
+        assert_eq!(references_from_header(raw).as_deref(), Some("<a@x> <b@y>"));
+        assert_eq!(references_from_header(b"\r\n"), None);
+    }
+
+    #[test]
+    fn internal_dates_parse() {
+        assert_eq!(
+            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
+            Some(837596665)
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! Changing server state: flags, MOVE (or COPY + \Deleted + UID EXPUNGE), expunge, append.
+use super::{ImapConn, ImapError, Result, quote};
+use crate::model::{Flags, Uid};
+use async_imap::imap_proto::{MailboxDatum, Response};
+
+fn flag_list(bits: i64) -> String {
+    let f = Flags::from_bits(bits);
+    let mut v = Vec::new();
+    if f.seen {
+        v.push("\\Seen");
+    }
+    if f.flagged {
+        v.push("\\Flagged");
+    }
+    if f.answered {
+        v.push("\\Answered");
+    }
+    if f.draft {
+        v.push("\\Draft");
+    }
+    if f.deleted {
+        v.push("\\Deleted");
+    }
+    format!("({})", v.join(" "))
+}
+
+impl ImapConn {
+    /// Adds (`add = true`) or removes flag bits on one UID of the selected folder.
+    pub async fn store_flags(&mut self, uid: Uid, bits: i64, add: bool) -> Result<()> {
+        let sign = if add { '+' } else { '-' };
+        self.raw(
+            &format!("UID STORE {} {sign}FLAGS.SILENT {}", uid.0, flag_list(bits)),
+            |_| {},
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Moves one UID of the selected folder to `dest`. Uses MOVE when offered, else
+    /// COPY + \Deleted + UID EXPUNGE of exactly this UID (never a bare EXPUNGE).
+    /// Returns the UID in `dest` when the server tells it (COPYUID).
+    pub async fn move_uid(&mut self, uid: Uid, dest: &str) -> Result<Option<Uid>> {
+        if self.caps.r#move {
+            let done = self
+                .raw(&format!("UID MOVE {} {}", uid.0, quote(dest)), |_| {})
+                .await?;
+            return Ok(done.copy_uid.map(Uid));
+        }
+        let done = self
+            .raw(&format!("UID COPY {} {}", uid.0, quote(dest)), |_| {})
+            .await?;
+        self.expunge_uid(uid).await?;
+        Ok(done.copy_uid.map(Uid))
+    }
+
+    /// Sets \Deleted on one UID and expunges only that UID (UIDPLUS). Without UIDPLUS the
+    /// message is left flagged \Deleted: a bare EXPUNGE could remove other people's mail.
+    pub async fn expunge_uid(&mut self, uid: Uid) -> Result<()> {
+        self.store_flags(uid, Flags { deleted: true, ..Default::default() }.to_bits(), true)
+            .await?;
+        if self.caps.uidplus {
+            self.raw(&format!("UID EXPUNGE {}", uid.0), |_| {}).await?;
+        }
+        Ok(())
+    }
+
+    /// Finds UIDs in the selected folder by Message-ID header.
+    pub async fn search_message_id(&mut self, message_id: &str) -> Result<Vec<u32>> {
+        let mut out = Vec::new();
+        self.raw(
+            &format!("UID SEARCH HEADER Message-ID {}", quote(message_id)),
+            |r| {
+                if let Response::MailboxData(MailboxDatum::Search(v)) = r {
+                    out.extend_from_slice(v);
+                }
+            },
+        )
+        .await?;
+        Ok(out)
+    }
+
+    /// Appends a raw message; returns its UID when the server says (APPENDUID).
+    pub async fn append(&mut self, folder: &str, flags: i64, raw: &[u8]) -> Result<Option<Uid>> {
+        self.session
+            .append(folder, Some(&flag_list(flags)), None, raw)
+            .await
+            .map_err(ImapError::from)?;
+        Ok(None)
+    }
+}

@@ -1,0 +1,89 @@
+//! TCP + TLS connection setup shared by the protocols. Certificates are always verified;
+//! an account may add one extra trust anchor (its `ca_file`).
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+/// How long connecting (TCP + TLS) may take before we call the host unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A byte stream a protocol session runs over (plain TCP before STARTTLS, TLS, deflate).
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Io for T {}
+
+pub type BoxIo = Box<dyn Io>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    #[error("cannot reach {host}:{port}: {source}")]
+    Connect {
+        host: String,
+        port: u16,
+        source: std::io::Error,
+    },
+    #[error("timed out connecting to {host}:{port}")]
+    Timeout { host: String, port: u16 },
+    #[error("cannot read the CA file {path}: {reason}")]
+    CaFile { path: String, reason: String },
+    #[error("TLS with {host} failed (the server's certificate is not trusted or invalid): {reason}")]
+    Tls { host: String, reason: String },
+}
+
+/// Opens a TCP connection with a timeout.
+pub async fn tcp(host: &str, port: u16) -> Result<TcpStream, NetError> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((host, port))).await {
+        Ok(Ok(s)) => {
+            let _ = s.set_nodelay(true);
+            Ok(s)
+        }
+        Ok(Err(source)) => Err(NetError::Connect {
+            host: host.to_string(),
+            port,
+            source,
+        }),
+        Err(_) => Err(NetError::Timeout {
+            host: host.to_string(),
+            port,
+        }),
+    }
+}
+
+/// A TLS connector that verifies certificates against the system roots plus `ca_file`.
+pub fn tls_connector(ca_file: Option<&str>) -> Result<async_native_tls::TlsConnector, NetError> {
+    let mut c = async_native_tls::TlsConnector::new();
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| NetError::CaFile {
+            path: path.to_string(),
+            reason: e.to_string(),
+        })?;
+        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| NetError::CaFile {
+            path: path.to_string(),
+            reason: e.to_string(),
+        })?;
+        c = c.add_root_certificate(cert);
+    }
+    Ok(c)
+}
+
+/// Wraps a connected stream in TLS for `host`.
+pub async fn tls_wrap<S>(
+    stream: S,
+    host: &str,
+    ca_file: Option<&str>,
+) -> Result<async_native_tls::TlsStream<S>, NetError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let conn = tls_connector(ca_file)?;
+    match tokio::time::timeout(CONNECT_TIMEOUT, conn.connect(host, stream)).await {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(e)) => Err(NetError::Tls {
+            host: host.to_string(),
+            reason: e.to_string(),
+        }),
+        Err(_) => Err(NetError::Timeout {
+            host: host.to_string(),
+            port: 0,
+        }),
+    }
+}

@@ -1,0 +1,96 @@
+//! The local cache: SQLite through rusqlite. No network here.
+//!
+//! One writer connection per process (WAL, `synchronous=NORMAL`, foreign keys on).
+//! Every multi-row change runs in one transaction so a crash leaves a consistent cache.
+mod accounts;
+pub mod folders;
+mod messages;
+mod migrations;
+mod ops;
+mod parts;
+mod search;
+
+pub use accounts::NewAccount;
+pub use messages::{MessageRow, SortOrder};
+pub use ops::{Op, OpKind, OpState};
+
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Errors of the store layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("cannot create the data directory {path}: {source}")]
+    Dir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no such account: {0}")]
+    NoAccount(i64),
+    #[error("no such folder: {0}")]
+    NoFolder(String),
+    #[error("no such message: {0}")]
+    NoMessage(i64),
+    #[error("the cache was written by a newer Tayori (schema {found}, this build knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("corrupt cached value: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The cache database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the cache in `dir/tayori.sqlite3`.
+    pub fn open_dir(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        Self::open(&dir.join("tayori.sqlite3"))
+    }
+
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn)
+    }
+
+    pub fn open_in_memory() -> Result<Self> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Size of the database file(s) in bytes.
+    pub fn db_bytes(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

@@ -1,0 +1,148 @@
+//! Versioned schema migrations. Shipped migrations are never edited: add a new one.
+use super::{Result, StoreError};
+use rusqlite::Connection;
+
+/// Migration N (1-based) turns schema N-1 into N.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    username TEXT NOT NULL,
+    imap_host TEXT NOT NULL,
+    imap_port INTEGER NOT NULL,
+    imap_security TEXT NOT NULL,
+    password_command TEXT,
+    ca_file TEXT,
+    sync_enabled INTEGER NOT NULL DEFAULT 1,
+    created INTEGER NOT NULL
+) STRICT;
+CREATE TABLE folders (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    delimiter TEXT,
+    role TEXT,
+    uidvalidity INTEGER,
+    uidnext INTEGER,
+    highest_modseq INTEGER,
+    server_total INTEGER,
+    server_unread INTEGER,
+    last_sync INTEGER,
+    last_error TEXT,
+    UNIQUE (account_id, name)
+) STRICT;
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uid INTEGER,
+    message_id TEXT,
+    subject TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    cc TEXT NOT NULL,
+    date INTEGER NOT NULL,
+    internal_date INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
+    modseq INTEGER,
+    in_reply_to TEXT,
+    refs TEXT,
+    parts TEXT NOT NULL,
+    has_attachments INTEGER NOT NULL,
+    snippet TEXT
+) STRICT;
+CREATE UNIQUE INDEX messages_folder_uid ON messages (folder_id, uid) WHERE uid IS NOT NULL;
+CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, id DESC);
+CREATE INDEX messages_message_id ON messages (message_id);
+CREATE TABLE parts (
+    message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    section TEXT NOT NULL,
+    data BLOB NOT NULL,
+    fetched INTEGER NOT NULL,
+    PRIMARY KEY (message_id, section)
+) STRICT;
+CREATE TABLE ops (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    message_id INTEGER,
+    kind TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uid INTEGER,
+    uidvalidity INTEGER,
+    target TEXT,
+    header_message_id TEXT,
+    state TEXT NOT NULL,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ops_state ON ops (account_id, state, id);
+CREATE VIRTUAL TABLE search USING fts5(
+    subject, sender, recipients, body,
+    content = '', contentless_delete = 1, tokenize = 'trigram'
+);
+CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO search (rowid, subject, sender, recipients, body)
+    VALUES (new.id, new.subject, new.sender, new.recipients || ' ' || new.cc, '');
+END;
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+    DELETE FROM search WHERE rowid = old.id;
+END;
+"#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > CURRENT {
+        return Err(StoreError::TooNew {
+            found,
+            known: CURRENT,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_from_every_older_version() {
+        for start in 0..CURRENT {
+            let mut conn = Connection::open_in_memory().unwrap();
+            for (i, sql) in MIGRATIONS.iter().enumerate().take(start as usize) {
+                conn.execute_batch(sql).unwrap();
+                conn.pragma_update(None, "user_version", (i + 1) as i64)
+                    .unwrap();
+            }
+            migrate(&mut conn).unwrap();
+            let v: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, CURRENT);
+        }
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", CURRENT + 1).unwrap();
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(StoreError::TooNew { .. })
+        ));
+    }
+}
