@@ -1,1 +1,185 @@
-fn main() {}
+//! Sync benchmark against a real Dovecot on loopback (run: `cargo bench --bench sync`).
+//!
+//! For each size (default 10k and 100k; override with TAYORI_BENCH_SIZES=1000,5000) it loads
+//! generated messages into INBOX and prints, in one run:
+//! - first header sync time of `tayori sync` (whole process: connect, LIST, all folders);
+//! - raw time of the same FETCH read off the wire by a minimal reader (the limit);
+//! - no-change resync time;
+//! - latency from another client's flag change to the cache, with `tayori watch`;
+//! - peak RSS of the first sync.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{TestBed, make_message};
+
+fn tayori() -> &'static str {
+    env!("CARGO_BIN_EXE_tayori")
+}
+
+/// A minimal IMAP reader: TLS, LOGIN, SELECT, one FETCH, count bytes until the tagged OK.
+struct Raw {
+    s: native_tls::TlsStream<TcpStream>,
+    buf: Vec<u8>,
+}
+
+impl Raw {
+    fn connect(bed: &TestBed) -> Raw {
+        let ca = native_tls::Certificate::from_pem(&std::fs::read(bed.ca_file()).unwrap()).unwrap();
+        let conn = native_tls::TlsConnector::builder().add_root_certificate(ca).build().unwrap();
+        let tcp = TcpStream::connect((bed.host(), bed.imaps_port())).unwrap();
+        let s = conn.connect(bed.host(), tcp).unwrap();
+        let mut r = Raw { s, buf: Vec::new() };
+        r.line();
+        let (u, p) = bed.user(0);
+        r.cmd(&format!("a LOGIN {u} {p}"));
+        r.cmd("b SELECT INBOX");
+        r
+    }
+    fn line(&mut self) -> Vec<u8> {
+        loop {
+            if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
+                let l = self.buf[..i].to_vec();
+                self.buf.drain(..i + 2);
+                return l;
+            }
+            let mut chunk = [0u8; 65536];
+            let n = self.s.read(&mut chunk).unwrap();
+            assert!(n > 0, "connection closed");
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+    /// Sends a tagged command and reads until its completion; returns bytes read.
+    fn cmd(&mut self, c: &str) -> usize {
+        let tag = c.split(' ').next().unwrap().to_string();
+        self.s.write_all(format!("{c}\r\n").as_bytes()).unwrap();
+        let mut total = 0;
+        loop {
+            let l = self.line();
+            total += l.len() + 2;
+            // Skip literals: "{N}" at line end means N raw bytes follow.
+            if l.ends_with(b"}") {
+                if let Some(open) = l.iter().rposition(|b| *b == b'{') {
+                    let n: usize = std::str::from_utf8(&l[open + 1..l.len() - 1]).unwrap().parse().unwrap();
+                    while self.buf.len() < n {
+                        let mut chunk = [0u8; 65536];
+                        let k = self.s.read(&mut chunk).unwrap();
+                        self.buf.extend_from_slice(&chunk[..k]);
+                    }
+                    self.buf.drain(..n);
+                    total += n;
+                    continue;
+                }
+            }
+            if l.starts_with(format!("{tag} ").as_bytes()) {
+                assert!(l.starts_with(format!("{tag} OK").as_bytes()), "{}", String::from_utf8_lossy(&l));
+                return total;
+            }
+        }
+    }
+}
+
+fn realistic(i: usize) -> Vec<u8> {
+    let body = "Hello,\r\n\r\nthis is a generated message for the benchmark.\r\n\r\nRegards\r\n";
+    let mut m = make_message(i, &format!("Benchmark message {i} about the quarterly report"), body);
+    if i % 10 == 0 {
+        // Some threading headers.
+        let refs = format!("References: <{}.bench@example.test>\r\n", i.saturating_sub(1));
+        m.splice(0..0, refs.into_bytes());
+    }
+    m
+}
+
+fn run_sync(data: &std::path::Path) -> (Duration, String) {
+    let t0 = Instant::now();
+    let out = Command::new(tayori())
+        .env("TAYORI_DATA_DIR", data)
+        .env("TAYORI_REPORT_RSS", "1")
+        .args(["sync"])
+        .output()
+        .unwrap();
+    let el = t0.elapsed();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rss = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss ").map(str::to_string))
+        .unwrap_or_default();
+    (el, rss)
+}
+
+fn bench(n: usize) {
+    let bed = TestBed::start();
+    let t0 = Instant::now();
+    bed.load_maildir(0, "INBOX", (0..n).map(|i| (1_700_000_000 + i as i64 * 30, realistic(i), i % 3 == 0)));
+    let load = t0.elapsed();
+
+    // The limit: the same FETCH read off the wire, no parsing, no storing.
+    let mut raw = Raw::connect(&bed);
+    let items = tayori::protocol::imap::HEADER_FETCH_ITEMS.replacen("(UID", "(UID MODSEQ", 1);
+    let t0 = Instant::now();
+    let bytes = raw.cmd(&format!("f UID FETCH 1:* {items}"));
+    let raw_time = t0.elapsed();
+
+    let data = tempfile::tempdir().unwrap();
+    let (u, p) = bed.user(0);
+    let add = Command::new(tayori())
+        .env("TAYORI_DATA_DIR", data.path())
+        .args(["account", "add", "--email", "alice@example.test", "--imap-host", bed.host()])
+        .args(["--imap-port", &bed.imaps_port().to_string(), "--imap-security", "tls", "--username", &u])
+        .args(["--password-command", &format!("printf %s {p}"), "--ca-file", bed.ca_file().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(add.status.success());
+
+    let (first, rss) = run_sync(data.path());
+    let (resync, _) = run_sync(data.path());
+    let mut resyncs: Vec<Duration> = (0..5).map(|_| run_sync(data.path()).0).collect();
+    resyncs.push(resync);
+    resyncs.sort();
+
+    // Flag change by another client -> line printed by `tayori watch`.
+    let mut watch = Command::new(tayori())
+        .env("TAYORI_DATA_DIR", data.path())
+        .arg("watch")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(watch.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("online"));
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut lat = Vec::new();
+    for uid in [n as u32 / 2, n as u32 / 3, n as u32 / 4] {
+        let t0 = Instant::now();
+        raw.cmd(&format!("s UID STORE {uid} +FLAGS.SILENT (\\Flagged)"));
+        let want = format!("flags INBOX {uid}");
+        for l in lines.by_ref() {
+            if l.unwrap().starts_with(&want) {
+                break;
+            }
+        }
+        lat.push(t0.elapsed());
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+    lat.sort();
+
+    println!("messages                         {n}");
+    println!("  maildir load (setup)           {:.2} s", load.as_secs_f64());
+    println!("  raw FETCH off the wire (limit) {:.3} s  ({:.1} MB)", raw_time.as_secs_f64(), bytes as f64 / 1e6);
+    println!("  first header sync (tayori)     {:.3} s  = {:.2}x the raw FETCH", first.as_secs_f64(), first.as_secs_f64() / raw_time.as_secs_f64());
+    println!("  no-change resync (median of 6) {:.3} s", resyncs[resyncs.len() / 2].as_secs_f64());
+    println!("  flag change -> cache (watch)   median {:.0} ms, max {:.0} ms", lat[1].as_secs_f64() * 1e3, lat[2].as_secs_f64() * 1e3);
+    println!("  peak RSS of first sync         {rss}");
+}
+
+fn main() {
+    let sizes = std::env::var("TAYORI_BENCH_SIZES").unwrap_or_else(|_| "10000,100000".into());
+    for n in sizes.split(',').filter_map(|s| s.trim().parse().ok()) {
+        bench(n);
+    }
+}

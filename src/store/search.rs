@@ -12,18 +12,16 @@ impl Store {
         if q.is_empty() {
             return Ok(Vec::new());
         }
+        // Substring semantics (like a mail client's quick filter) over subject, sender,
+        // recipients and cached body text.
         let rows = if q.chars().count() >= 3 {
-            // One quoted phrase per whitespace-separated term, all required.
-            let fts: Vec<String> = q
-                .split_whitespace()
-                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-                .collect();
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
             let mut st = self.conn.prepare_cached(&format!(
                 "SELECT {ROW_COLS} FROM search s JOIN messages m ON m.id = s.rowid
                  JOIN folders f ON f.id = m.folder_id
                  WHERE search MATCH ?1 ORDER BY m.date DESC LIMIT ?2"
             ))?;
-            st.query_map(params![fts.join(" "), limit], row_to_message)?
+            st.query_map(params![phrase, limit], row_to_message)?
                 .collect::<rusqlite::Result<Vec<_>>>()?
         } else {
             // Trigrams need three characters; short queries scan headers.

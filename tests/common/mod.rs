@@ -1,0 +1,189 @@
+//! Helpers for driving the real `tayori` binary and an independent IMAP client (Python's
+//! imaplib) against the test bed.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::support::TestBed;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub struct Tayori {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+    }
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "failed: stdout={} stderr={}", self.stdout, self.stderr);
+        self
+    }
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tayori")
+}
+
+impl Tayori {
+    pub fn new() -> Self {
+        Tayori { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(bin());
+        c.arg("--data-dir").arg(self.dir.path()).args(args);
+        c.stdin(Stdio::null());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = self.cmd(args).output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Adds alice's account over IMAPS (or STARTTLS) with a password command; returns the id.
+    pub fn add_account(&self, bed: &TestBed, starttls: bool) -> String {
+        let (user, pw) = bed.user(0);
+        self.add_account_with(bed, starttls, &user, &pw, true)
+    }
+
+    pub fn add_account_with(
+        &self,
+        bed: &TestBed,
+        starttls: bool,
+        user: &str,
+        pw: &str,
+        trust_ca: bool,
+    ) -> String {
+        let port = if starttls { bed.imap_port() } else { bed.imaps_port() }.to_string();
+        let pwcmd = format!("printf %s '{pw}'");
+        let ca = bed.ca_file();
+        let mut args = vec![
+            "account", "add", "--email", "alice@example.test", "--imap-host", bed.host(),
+            "--imap-port", &port, "--imap-security", if starttls { "starttls" } else { "tls" },
+            "--username", user, "--password-command", &pwcmd,
+        ];
+        let ca_s = ca.display().to_string();
+        if trust_ca {
+            args.push("--ca-file");
+            args.push(&ca_s);
+        }
+        self.run(&args).ok().stdout.trim().to_string()
+    }
+
+    pub fn list(&self, folder: &str) -> Vec<serde_json::Value> {
+        let r = self.run(&["list", "--folder", folder, "--limit", "100000", "--json"]).ok();
+        r.json().as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn status(&self) -> serde_json::Value {
+        self.run(&["status", "--json"]).ok().json()
+    }
+}
+
+/// Runs a Python imaplib script as an independent IMAP client. The script gets `M`, a
+/// logged-in IMAP4_SSL connection for user 0, and prints its results.
+pub fn py_imap(bed: &TestBed, user: usize, body: &str) -> String {
+    let (login, pw) = bed.user(user);
+    let script = format!(
+        "import imaplib, ssl, sys\n\
+         ctx = ssl.create_default_context(cafile={ca:?})\n\
+         M = imaplib.IMAP4_SSL({host:?}, {port}, ssl_context=ctx)\n\
+         M.login({login:?}, {pw:?})\n\
+         {body}\n\
+         M.logout()\n",
+        ca = bed.ca_file().display().to_string(),
+        host = bed.host(),
+        port = bed.imaps_port(),
+    );
+    let out = Command::new("python3").arg("-c").arg(&script).output().unwrap();
+    assert!(
+        out.status.success(),
+        "python imaplib failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        script
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// FLAGS of a UID on the server, as Python sees them.
+pub fn server_flags(bed: &TestBed, folder: &str, uid: u64) -> String {
+    py_imap(
+        bed,
+        0,
+        &format!(
+            "M.select('\"{folder}\"')\n\
+             typ, data = M.uid('FETCH', '{uid}', '(FLAGS)')\n\
+             print(data)"
+        ),
+    )
+}
+
+/// Message count of a folder on the server.
+pub fn server_count(bed: &TestBed, folder: &str) -> usize {
+    py_imap(
+        bed,
+        0,
+        &format!("typ, data = M.select('\"{folder}\"')\nprint(int(data[0]))"),
+    )
+    .trim()
+    .parse()
+    .unwrap()
+}
+
+/// A multipart message with a text part and a `att_size`-byte attachment.
+pub fn message_with_attachment(subject: &str, text: &str, att_size: usize) -> Vec<u8> {
+    use std::fmt::Write;
+    let mut b64 = String::new();
+    let data: Vec<u8> = (0..att_size).map(|i| (i % 251) as u8).collect();
+    let enc = base64_encode(&data);
+    for chunk in enc.as_bytes().chunks(76) {
+        writeln!(b64, "{}\r", std::str::from_utf8(chunk).unwrap()).unwrap();
+    }
+    format!(
+        "From: Carol <carol@example.test>\r\nTo: alice@example.test\r\nSubject: {subject}\r\n\
+         Date: Mon, 2 Nov 2026 10:00:00 +0000\r\nMessage-ID: <att-{subject}@example.test>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XYZ\"\r\n\r\n\
+         --XYZ\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n\
+         --XYZ\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n\
+         Content-Disposition: attachment; filename=\"data.bin\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{b64}--XYZ--\r\n"
+    )
+    .into_bytes()
+}
+
+pub fn attachment_bytes(size: usize) -> Vec<u8> {
+    (0..size).map(|i| (i % 251) as u8).collect()
+}
+
+fn base64_encode(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len() * 4 / 3 + 4);
+    for c in data.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+    }
+    out
+}
+
+pub fn tmp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
