@@ -75,6 +75,7 @@ fn header_from_attrs(attrs: &[AttributeValue<'_>]) -> Option<HeaderInfo> {
         has_attachments: false,
     };
     let mut have_uid = false;
+    let mut have_envelope = false;
     let mut env_date = None;
     for a in attrs {
         match a {
@@ -89,6 +90,7 @@ fn header_from_attrs(attrs: &[AttributeValue<'_>]) -> Option<HeaderInfo> {
             AttributeValue::Rfc822Size(s) => h.size = u64::from(*s),
             AttributeValue::ModSeq(m) => h.modseq = Some(*m),
             AttributeValue::Envelope(env) => {
+                have_envelope = true;
                 let e = envelope_fields(env);
                 h.subject = e.subject;
                 h.from = e.from;
@@ -109,7 +111,8 @@ fn header_from_attrs(attrs: &[AttributeValue<'_>]) -> Option<HeaderInfo> {
         }
     }
     h.date = env_date.unwrap_or(h.internal_date);
-    have_uid.then_some(h)
+    // Unsolicited FETCH (a flag change mid-command) carries no envelope: not a header.
+    (have_uid && have_envelope).then_some(h)
 }
 
 impl ImapConn {
