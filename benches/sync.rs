@@ -31,7 +31,10 @@ struct Raw {
 impl Raw {
     fn connect(bed: &TestBed) -> Raw {
         let ca = native_tls::Certificate::from_pem(&std::fs::read(bed.ca_file()).unwrap()).unwrap();
-        let conn = native_tls::TlsConnector::builder().add_root_certificate(ca).build().unwrap();
+        let conn = native_tls::TlsConnector::builder()
+            .add_root_certificate(ca)
+            .build()
+            .unwrap();
         let tcp = TcpStream::connect((bed.host(), bed.imaps_port())).unwrap();
         let s = conn.connect(bed.host(), tcp).unwrap();
         let mut r = Raw { s, buf: Vec::new() };
@@ -63,21 +66,28 @@ impl Raw {
             let l = self.line();
             total += l.len() + 2;
             // Skip literals: "{N}" at line end means N raw bytes follow.
-            if l.ends_with(b"}") {
-                if let Some(open) = l.iter().rposition(|b| *b == b'{') {
-                    let n: usize = std::str::from_utf8(&l[open + 1..l.len() - 1]).unwrap().parse().unwrap();
-                    while self.buf.len() < n {
-                        let mut chunk = [0u8; 65536];
-                        let k = self.s.read(&mut chunk).unwrap();
-                        self.buf.extend_from_slice(&chunk[..k]);
-                    }
-                    self.buf.drain(..n);
-                    total += n;
-                    continue;
+            if l.ends_with(b"}")
+                && let Some(open) = l.iter().rposition(|b| *b == b'{')
+            {
+                let n: usize = std::str::from_utf8(&l[open + 1..l.len() - 1])
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                while self.buf.len() < n {
+                    let mut chunk = [0u8; 65536];
+                    let k = self.s.read(&mut chunk).unwrap();
+                    self.buf.extend_from_slice(&chunk[..k]);
                 }
+                self.buf.drain(..n);
+                total += n;
+                continue;
             }
             if l.starts_with(format!("{tag} ").as_bytes()) {
-                assert!(l.starts_with(format!("{tag} OK").as_bytes()), "{}", String::from_utf8_lossy(&l));
+                assert!(
+                    l.starts_with(format!("{tag} OK").as_bytes()),
+                    "{}",
+                    String::from_utf8_lossy(&l)
+                );
                 return total;
             }
         }
@@ -86,10 +96,17 @@ impl Raw {
 
 fn realistic(i: usize) -> Vec<u8> {
     let body = "Hello,\r\n\r\nthis is a generated message for the benchmark.\r\n\r\nRegards\r\n";
-    let mut m = make_message(i, &format!("Benchmark message {i} about the quarterly report"), body);
-    if i % 10 == 0 {
+    let mut m = make_message(
+        i,
+        &format!("Benchmark message {i} about the quarterly report"),
+        body,
+    );
+    if i.is_multiple_of(10) {
         // Some threading headers.
-        let refs = format!("References: <{}.bench@example.test>\r\n", i.saturating_sub(1));
+        let refs = format!(
+            "References: <{}.bench@example.test>\r\n",
+            i.saturating_sub(1)
+        );
         m.splice(0..0, refs.into_bytes());
     }
     m
@@ -104,7 +121,11 @@ fn run_sync(data: &std::path::Path) -> (Duration, String) {
         .output()
         .unwrap();
     let el = t0.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rss = String::from_utf8_lossy(&out.stderr)
         .lines()
         .find_map(|l| l.strip_prefix("peak-rss ").map(str::to_string))
@@ -115,7 +136,11 @@ fn run_sync(data: &std::path::Path) -> (Duration, String) {
 fn bench(n: usize) {
     let bed = TestBed::start();
     let t0 = Instant::now();
-    bed.load_maildir(0, "INBOX", (0..n).map(|i| (1_700_000_000 + i as i64 * 30, realistic(i), i % 3 == 0)));
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..n).map(|i| (1_700_000_000 + i as i64 * 30, realistic(i), i % 3 == 0)),
+    );
     let load = t0.elapsed();
 
     // The limit: the same FETCH read off the wire, no parsing, no storing.
@@ -129,9 +154,28 @@ fn bench(n: usize) {
     let (u, p) = bed.user(0);
     let add = Command::new(tayori())
         .env("TAYORI_DATA_DIR", data.path())
-        .args(["account", "add", "--email", "alice@example.test", "--imap-host", bed.host()])
-        .args(["--imap-port", &bed.imaps_port().to_string(), "--imap-security", "tls", "--username", &u])
-        .args(["--password-command", &format!("printf %s {p}"), "--ca-file", bed.ca_file().to_str().unwrap()])
+        .args([
+            "account",
+            "add",
+            "--email",
+            "alice@example.test",
+            "--imap-host",
+            bed.host(),
+        ])
+        .args([
+            "--imap-port",
+            &bed.imaps_port().to_string(),
+            "--imap-security",
+            "tls",
+            "--username",
+            &u,
+        ])
+        .args([
+            "--password-command",
+            &format!("printf %s {p}"),
+            "--ca-file",
+            bed.ca_file().to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(add.status.success());
@@ -169,11 +213,29 @@ fn bench(n: usize) {
     lat.sort();
 
     println!("messages                         {n}");
-    println!("  maildir load (setup)           {:.2} s", load.as_secs_f64());
-    println!("  raw FETCH off the wire (limit) {:.3} s  ({:.1} MB)", raw_time.as_secs_f64(), bytes as f64 / 1e6);
-    println!("  first header sync (tayori)     {:.3} s  = {:.2}x the raw FETCH", first.as_secs_f64(), first.as_secs_f64() / raw_time.as_secs_f64());
-    println!("  no-change resync (median of 6) {:.3} s", resyncs[resyncs.len() / 2].as_secs_f64());
-    println!("  flag change -> cache (watch)   median {:.0} ms, max {:.0} ms", lat[1].as_secs_f64() * 1e3, lat[2].as_secs_f64() * 1e3);
+    println!(
+        "  maildir load (setup)           {:.2} s",
+        load.as_secs_f64()
+    );
+    println!(
+        "  raw FETCH off the wire (limit) {:.3} s  ({:.1} MB)",
+        raw_time.as_secs_f64(),
+        bytes as f64 / 1e6
+    );
+    println!(
+        "  first header sync (tayori)     {:.3} s  = {:.2}x the raw FETCH",
+        first.as_secs_f64(),
+        first.as_secs_f64() / raw_time.as_secs_f64()
+    );
+    println!(
+        "  no-change resync (median of 6) {:.3} s",
+        resyncs[resyncs.len() / 2].as_secs_f64()
+    );
+    println!(
+        "  flag change -> cache (watch)   median {:.0} ms, max {:.0} ms",
+        lat[1].as_secs_f64() * 1e3,
+        lat[2].as_secs_f64() * 1e3
+    );
     println!("  peak RSS of first sync         {rss}");
 }
 

@@ -9,7 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "tayori", version, about = "Tayori mail client (no subcommand opens the window)")]
+#[command(
+    name = "tayori",
+    version,
+    about = "Tayori mail client (no subcommand opens the window)"
+)]
 pub struct Cli {
     /// Where the cache and settings live (default: the OS data directory).
     #[arg(long, global = true, env = "TAYORI_DATA_DIR")]
@@ -65,7 +69,11 @@ pub enum Command {
         raw: bool,
     },
     /// Save attachment INDEX (1-based, as `show` lists them) to PATH.
-    SaveAttachment { id: i64, index: usize, path: PathBuf },
+    SaveAttachment {
+        id: i64,
+        index: usize,
+        path: PathBuf,
+    },
     /// Change flags (applied at once, queued for the server).
     Flag {
         id: i64,

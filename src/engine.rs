@@ -6,7 +6,7 @@ mod replay;
 mod sync;
 mod watch;
 
-pub use body::{ShownMessage, ShownAttachment};
+pub use body::{ShownAttachment, ShownMessage};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
 

@@ -1,4 +1,5 @@
 //! Tayori: a desktop mail client with an offline-first sync engine.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 pub mod account;
 pub mod cli;
 pub mod engine;

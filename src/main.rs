@@ -15,10 +15,10 @@ fn main() {
     };
     if std::env::var_os("TAYORI_REPORT_RSS").is_some() {
         // For the benchmark: peak resident set size of this process.
-        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-            if let Some(l) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-                eprintln!("peak-rss {}", l.trim_start_matches("VmHWM:").trim());
-            }
+        if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+            && let Some(l) = status.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            eprintln!("peak-rss {}", l.trim_start_matches("VmHWM:").trim());
         }
     }
     std::process::exit(code);

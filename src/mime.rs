@@ -20,7 +20,10 @@ pub fn decode_header_text(raw: &[u8]) -> String {
         let mut msg = b"Subject: ".to_vec();
         msg.extend_from_slice(raw);
         msg.extend_from_slice(b"\r\n\r\n");
-        if let Some(s) = MessageParser::new().parse(&msg).and_then(|m| m.subject().map(str::to_string)) {
+        if let Some(s) = MessageParser::new()
+            .parse(&msg)
+            .and_then(|m| m.subject().map(str::to_string))
+        {
             return s;
         }
     }
@@ -29,11 +32,11 @@ pub fn decode_header_text(raw: &[u8]) -> String {
 
 /// Turns bytes into text: the declared charset when it decodes cleanly, else by sniffing.
 pub fn sniff_text(raw: &[u8], declared: Option<&str>) -> String {
-    let has_esc = raw.windows(3).any(|w| w == b"\x1b$B" || w == b"\x1b$@" || w == b"\x1b(J");
-    if has_esc {
-        if let Some(dec) = charset_decoder(b"iso-2022-jp") {
-            return dec(raw);
-        }
+    let has_esc = raw
+        .windows(3)
+        .any(|w| w == b"\x1b$B" || w == b"\x1b$@" || w == b"\x1b(J");
+    if has_esc && let Some(dec) = charset_decoder(b"iso-2022-jp") {
+        return dec(raw);
     }
     if let Some(cs) = declared {
         let cs = cs.to_ascii_lowercase();
@@ -41,10 +44,10 @@ pub fn sniff_text(raw: &[u8], declared: Option<&str>) -> String {
         if !is_utf8 {
             // A label that is obviously wrong (8-bit text that is valid UTF-8 labelled latin-1).
             let latin = cs.starts_with("iso-8859") || cs == "windows-1252";
-            if !(latin && !raw.is_ascii() && std::str::from_utf8(raw).is_ok()) {
-                if let Some(dec) = charset_decoder(cs.as_bytes()) {
-                    return dec(raw);
-                }
+            if !(latin && !raw.is_ascii() && std::str::from_utf8(raw).is_ok())
+                && let Some(dec) = charset_decoder(cs.as_bytes())
+            {
+                return dec(raw);
             }
         }
     }
@@ -72,19 +75,26 @@ pub fn choose_text_part(parts: &[PartInfo]) -> Option<&PartInfo> {
     parts
         .iter()
         .find(|p| !p.is_attachment && p.mime == "text/plain")
-        .or_else(|| parts.iter().find(|p| !p.is_attachment && p.mime == "text/html"))
+        .or_else(|| {
+            parts
+                .iter()
+                .find(|p| !p.is_attachment && p.mime == "text/html")
+        })
 }
 
 /// Undoes the Content-Transfer-Encoding only (attachments are saved byte-identical).
 pub fn decode_part_bytes(part: &PartInfo, raw: &[u8]) -> Result<Vec<u8>, MimeError> {
     match part.encoding.as_str() {
         "base64" => {
-            let clean: Vec<u8> = raw.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            let clean: Vec<u8> = raw
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
             base64_decode(&clean).ok_or_else(|| MimeError::Encoding("base64".into()))
         }
-        "quoted-printable" => {
-            quoted_printable_decode(raw).ok_or_else(|| MimeError::Encoding("quoted-printable".into()))
-        }
+        "quoted-printable" => quoted_printable_decode(raw)
+            .ok_or_else(|| MimeError::Encoding("quoted-printable".into())),
         _ => Ok(raw.to_vec()),
     }
 }
@@ -94,7 +104,11 @@ pub fn decode_part_bytes(part: &PartInfo, raw: &[u8]) -> Result<Vec<u8>, MimeErr
 pub fn decode_part_text(part: &PartInfo, raw: &[u8]) -> Result<String, MimeError> {
     let bytes = decode_part_bytes(part, raw)?;
     let text = sniff_text(&bytes, part.charset.as_deref());
-    Ok(if part.mime == "text/html" { html_to_text(&text) } else { text })
+    Ok(if part.mime == "text/html" {
+        html_to_text(&text)
+    } else {
+        text
+    })
 }
 
 /// A short preview: whitespace collapsed, quoted lines dropped.
@@ -140,15 +154,24 @@ mod tests {
 
     #[test]
     fn mislabelled_utf8_is_read_as_utf8() {
-        assert_eq!(sniff_text("héllo 日本".as_bytes(), Some("iso-8859-1")), "héllo 日本");
+        assert_eq!(
+            sniff_text("héllo 日本".as_bytes(), Some("iso-8859-1")),
+            "héllo 日本"
+        );
     }
 
     #[test]
     fn base64_and_qp_and_html() {
         let p = part("text/plain", "base64", Some("utf-8"));
-        assert_eq!(decode_part_text(&p, b"44GT44KT44Gr44Gh44Gv\r\n").unwrap(), "こんにちは");
+        assert_eq!(
+            decode_part_text(&p, b"44GT44KT44Gr44Gh44Gv\r\n").unwrap(),
+            "こんにちは"
+        );
         let q = part("text/plain", "quoted-printable", Some("utf-8"));
-        assert_eq!(decode_part_text(&q, b"caf=C3=A9 =\r\nau lait").unwrap(), "café au lait");
+        assert_eq!(
+            decode_part_text(&q, b"caf=C3=A9 =\r\nau lait").unwrap(),
+            "café au lait"
+        );
         let h = part("text/html", "7bit", None);
         let t = decode_part_text(&h, b"<p>Hello <b>world</b></p><script>x()</script>").unwrap();
         assert!(t.contains("Hello world"), "{t}");

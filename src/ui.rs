@@ -97,7 +97,11 @@ impl App {
         let list = self.rows.iter().fold(
             column![text(self.tr.tr("messages-heading", None)).size(18)].spacing(2),
             |c, r| {
-                let subject = if r.subject.is_empty() { no_subject.clone() } else { r.subject.clone() };
+                let subject = if r.subject.is_empty() {
+                    no_subject.clone()
+                } else {
+                    r.subject.clone()
+                };
                 let mark = if r.flags.seen { "  " } else { "● " };
                 c.push(text(format!("{mark}{}  —  {}", r.from, subject)))
             },

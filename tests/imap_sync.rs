@@ -14,12 +14,19 @@ fn load(bed: &TestBed, n: usize) {
         0,
         "INBOX",
         (0..n).map(|i| {
-            (BASE_TS + i as i64 * 60, make_message(i, &format!("Message {i}"), "hello"), false)
+            (
+                BASE_TS + i as i64 * 60,
+                make_message(i, &format!("Message {i}"), "hello"),
+                false,
+            )
         }),
     );
 }
 
-fn ids_by_subject(t: &Tayori, folder: &str) -> std::collections::HashMap<String, serde_json::Value> {
+fn ids_by_subject(
+    t: &Tayori,
+    folder: &str,
+) -> std::collections::HashMap<String, serde_json::Value> {
     t.list(folder)
         .into_iter()
         .map(|m| (m["subject"].as_str().unwrap().to_string(), m))
@@ -48,7 +55,12 @@ fn first_sync_lists_newest_first_and_shows_text_only() {
     }
 
     let folders = t.run(&["folders", "--json"]).ok().json();
-    let roles: Vec<&str> = folders.as_array().unwrap().iter().filter_map(|f| f["role"].as_str()).collect();
+    let roles: Vec<&str> = folders
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["role"].as_str())
+        .collect();
     for r in ["inbox", "sent", "drafts", "trash", "junk", "archive"] {
         assert!(roles.contains(&r), "role {r} missing: {folders}");
     }
@@ -56,24 +68,41 @@ fn first_sync_lists_newest_first_and_shows_text_only() {
     // Showing the big message downloads only its text part.
     let id = rows[0]["id"].to_string();
     let shown = t.run(&["show", &id, "--json"]).ok().json();
-    assert_eq!(shown["text"].as_str().unwrap().trim(), "Please see the file.");
+    assert_eq!(
+        shown["text"].as_str().unwrap().trim(),
+        "Please see the file."
+    );
     assert_eq!(shown["attachments"][0]["filename"], "data.bin");
     assert_eq!(shown["attachments"][0]["index"], 1);
     let st = t.status();
-    let inbox = st["folders"].as_array().unwrap().iter().find(|f| f["folder"] == "INBOX").unwrap();
+    let inbox = st["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == "INBOX")
+        .unwrap();
     assert_eq!(inbox["cached_bodies"], 1);
     assert!(inbox["cached_bytes"].as_i64().unwrap() < 10_000, "{inbox}");
 
     // Saving the attachment fetches it, byte-identical.
     let out = t.data_dir().join("saved.bin");
-    t.run(&["save-attachment", &id, "1", out.to_str().unwrap()]).ok();
+    t.run(&["save-attachment", &id, "1", out.to_str().unwrap()])
+        .ok();
     assert_eq!(std::fs::read(&out).unwrap(), attachment_bytes(3_000_000));
 
     // Reading works offline from the cache.
     drop(bed);
     let shown_again = t.run(&["show", &id, "--json"]).ok().json();
     assert_eq!(shown_again["text"], shown["text"]);
-    assert_eq!(t.run(&["search", "Message 7", "--json"]).ok().json().as_array().unwrap().len(), 1);
+    assert_eq!(
+        t.run(&["search", "Message 7", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -87,9 +116,19 @@ fn flags_travel_both_ways_and_resync_is_incremental() {
     let uid3 = before["Message 3"]["uid"].as_u64().unwrap();
 
     // Another client marks a message read; the next sync shows it.
-    py_imap(&bed, 0, &format!("M.select('INBOX')\nM.uid('STORE', '{uid3}', '+FLAGS', '(\\\\Seen)')"));
+    py_imap(
+        &bed,
+        0,
+        &format!("M.select('INBOX')\nM.uid('STORE', '{uid3}', '+FLAGS', '(\\\\Seen)')"),
+    );
     let r = t.run(&["sync", "--json"]).ok().json();
-    let inbox = r[0]["folders"].as_array().unwrap().iter().find(|f| f["folder"] == "INBOX").unwrap().clone();
+    let inbox = r[0]["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == "INBOX")
+        .unwrap()
+        .clone();
     assert_eq!(inbox["flag_changes"], 1, "{inbox}");
     assert_eq!(inbox["fetched"], 0);
     assert_eq!(ids_by_subject(&t, "INBOX")["Message 3"]["seen"], true);
@@ -103,18 +142,28 @@ fn flags_travel_both_ways_and_resync_is_incremental() {
     assert!(server_flags(&bed, "INBOX", uid5).contains("\\\\Seen"));
     assert_eq!(t.status()["pending"], 0);
 
-    // A no-change resync changes nothing.
+    // Our own pushed changes raised the server's MODSEQ: the next pass absorbs that (QRESYNC)
+    // without fetching anything; the one after is a no-change resync (SELECT only).
+    let r = t.run(&["sync", "--json"]).ok().json();
+    for f in r[0]["folders"].as_array().unwrap() {
+        assert_eq!(f["fetched"], 0, "{f}");
+        assert_eq!(f["flag_changes"], 0, "{f}");
+    }
     let r = t.run(&["sync", "--json"]).ok().json();
     for f in r[0]["folders"].as_array().unwrap() {
         assert_eq!(f["plan"], "UpToDate", "{f}");
     }
 
     // New mail and an expunge by another client.
-    py_imap(&bed, 0, &format!(
-        "M.append('INBOX', None, None, {:?}.encode())\nM.select('INBOX')\n\
+    py_imap(
+        &bed,
+        0,
+        &format!(
+            "M.append('INBOX', None, None, {:?}.encode())\nM.select('INBOX')\n\
          M.uid('STORE', '{uid3}', '+FLAGS', '(\\\\Deleted)')\nM.expunge()",
-        String::from_utf8(make_message(99, "Late arrival", "hi")).unwrap()
-    ));
+            String::from_utf8(make_message(99, "Late arrival", "hi")).unwrap()
+        ),
+    );
     t.run(&["sync"]).ok();
     let after = ids_by_subject(&t, "INBOX");
     assert!(after.contains_key("Late arrival"));
@@ -126,7 +175,13 @@ fn move_and_delete(bed: &TestBed, t: &Tayori, inbox: &str, archive: &str, trash:
     let before = ids_by_subject(t, inbox);
     // Another message flagged \Deleted by someone else must survive our moves.
     let keep_uid = before["Message 0"]["uid"].as_u64().unwrap();
-    py_imap(bed, 0, &format!("M.select('\"{inbox}\"')\nM.uid('STORE', '{keep_uid}', '+FLAGS', '(\\\\Deleted)')"));
+    py_imap(
+        bed,
+        0,
+        &format!(
+            "M.select('\"{inbox}\"')\nM.uid('STORE', '{keep_uid}', '+FLAGS', '(\\\\Deleted)')"
+        ),
+    );
 
     let id1 = before["Message 1"]["id"].to_string();
     t.run(&["move", &id1, "--to", "Archive"]).ok();
@@ -177,14 +232,33 @@ fn fallback_server_without_move_condstore_special_use() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["name"].as_str().unwrap().to_string(), f["role"].as_str().unwrap_or("").to_string()))
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["role"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
-    for (name, role) in [("INBOX.Sent", "sent"), ("INBOX.Trash", "trash"), ("INBOX.Archive", "archive"), ("INBOX.Drafts", "drafts")] {
-        assert!(names.contains(&(name.to_string(), role.to_string())), "{names:?}");
+    for (name, role) in [
+        ("INBOX.Sent", "sent"),
+        ("INBOX.Trash", "trash"),
+        ("INBOX.Archive", "archive"),
+        ("INBOX.Drafts", "drafts"),
+    ] {
+        assert!(
+            names.contains(&(name.to_string(), role.to_string())),
+            "{names:?}"
+        );
     }
     // Flags without CONDSTORE: full flag compare.
-    let uid4 = ids_by_subject(&t, "INBOX")["Message 4"]["uid"].as_u64().unwrap();
-    py_imap(&bed, 0, &format!("M.select('INBOX')\nM.uid('STORE', '{uid4}', '+FLAGS', '(\\\\Seen)')"));
+    let uid4 = ids_by_subject(&t, "INBOX")["Message 4"]["uid"]
+        .as_u64()
+        .unwrap();
+    py_imap(
+        &bed,
+        0,
+        &format!("M.select('INBOX')\nM.uid('STORE', '{uid4}', '+FLAGS', '(\\\\Seen)')"),
+    );
     t.run(&["sync"]).ok();
     assert_eq!(ids_by_subject(&t, "INBOX")["Message 4"]["seen"], true);
     move_and_delete(&bed, &t, "INBOX", "INBOX.Archive", "INBOX.Trash");
@@ -230,7 +304,12 @@ fn killed_server_mid_sync_then_resumed_without_gaps_or_duplicates() {
     load(&bed, n);
     let t = Tayori::new();
     t.add_account(&bed, false);
-    let mut child = t.cmd(&["sync"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let child = t
+        .cmd(&["sync"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     // Wait until some batches are committed, then kill the server under it.
     let db = t.data_dir().join("tayori.sqlite3");
     let start = std::time::Instant::now();
@@ -244,7 +323,10 @@ fn killed_server_mid_sync_then_resumed_without_gaps_or_duplicates() {
     bed.kill_hard();
     let out = child.wait_with_output().unwrap();
     let partial = rusqlite_count(&db);
-    assert!(!out.status.success(), "sync should fail when the server dies");
+    assert!(
+        !out.status.success(),
+        "sync should fail when the server dies"
+    );
     assert!(partial > 0 && partial < n as i64, "partial = {partial}");
     assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
 
@@ -252,9 +334,13 @@ fn killed_server_mid_sync_then_resumed_without_gaps_or_duplicates() {
     t.run(&["sync"]).ok();
     let rows = t.list("INBOX");
     assert_eq!(rows.len(), n);
-    let uids: std::collections::HashSet<u64> = rows.iter().map(|r| r["uid"].as_u64().unwrap()).collect();
+    let uids: std::collections::HashSet<u64> =
+        rows.iter().map(|r| r["uid"].as_u64().unwrap()).collect();
     assert_eq!(uids.len(), n);
-    let subjects: std::collections::HashSet<&str> = rows.iter().map(|r| r["subject"].as_str().unwrap()).collect();
+    let subjects: std::collections::HashSet<&str> = rows
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap())
+        .collect();
     assert_eq!(subjects.len(), n);
 }
 
@@ -267,7 +353,12 @@ fn rusqlite_count(db: &std::path::Path) -> i64 {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     v["folders"]
         .as_array()
-        .map(|a| a.iter().filter(|f| f["folder"] == "INBOX").map(|f| f["cached_total"].as_i64().unwrap_or(0)).sum())
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["folder"] == "INBOX")
+                .map(|f| f["cached_total"].as_i64().unwrap_or(0))
+                .sum()
+        })
         .unwrap_or(0)
 }
 
@@ -281,12 +372,25 @@ fn uidvalidity_change_remaps_without_mixing_uids() {
     let before = ids_by_subject(&t, "INBOX");
     let id = before["Message 6"]["id"].to_string();
     t.run(&["show", &id]).ok();
-    let old_uv = t.status()["folders"].as_array().unwrap().iter().find(|f| f["folder"] == "INBOX").unwrap()["uidvalidity"].as_u64().unwrap();
+    let old_uv = t.status()["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == "INBOX")
+        .unwrap()["uidvalidity"]
+        .as_u64()
+        .unwrap();
 
     bed.set_uidvalidity(0, "INBOX", old_uv as u32 + 1000);
     t.run(&["sync"]).ok();
     let st = t.status();
-    let inbox = st["folders"].as_array().unwrap().iter().find(|f| f["folder"] == "INBOX").unwrap().clone();
+    let inbox = st["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == "INBOX")
+        .unwrap()
+        .clone();
     assert_eq!(inbox["uidvalidity"].as_u64().unwrap(), old_uv + 1000);
     let after = ids_by_subject(&t, "INBOX");
     assert_eq!(after.len(), 8);
@@ -295,8 +399,15 @@ fn uidvalidity_change_remaps_without_mixing_uids() {
         assert_eq!(after[subject]["id"], row["id"], "{subject}");
     }
     assert_eq!(inbox["cached_bodies"], 1);
-    let server_uids = py_imap(&bed, 0, "M.select('INBOX')\nprint(M.uid('SEARCH', 'ALL')[1][0].decode())");
-    let server: std::collections::HashSet<u64> = server_uids.split_whitespace().map(|u| u.parse().unwrap()).collect();
+    let server_uids = py_imap(
+        &bed,
+        0,
+        "M.select('INBOX')\nprint(M.uid('SEARCH', 'ALL')[1][0].decode())",
+    );
+    let server: std::collections::HashSet<u64> = server_uids
+        .split_whitespace()
+        .map(|u| u.parse().unwrap())
+        .collect();
     for row in after.values() {
         assert!(server.contains(&row["uid"].as_u64().unwrap()));
     }
@@ -323,7 +434,11 @@ fn bad_password_unreachable_host_and_untrusted_cert_fail_clearly() {
     t.add_account_with(&bed, false, &user, "x", false);
     let r = t.run(&["sync"]);
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("TLS") && r.stderr.contains("not trusted"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("TLS") && r.stderr.contains("not trusted"),
+        "{}",
+        r.stderr
+    );
 
     // Unreachable: the good account's server goes away; the cache stays intact.
     let before = good.list("INBOX");
@@ -341,21 +456,38 @@ fn watch_reports_another_clients_flag_change() {
     let t = Tayori::new();
     t.add_account(&bed, false);
     t.run(&["sync"]).ok();
-    let uid = ids_by_subject(&t, "INBOX")["Message 1"]["uid"].as_u64().unwrap();
-    let mut child = t.cmd(&["watch"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let uid = ids_by_subject(&t, "INBOX")["Message 1"]["uid"]
+        .as_u64()
+        .unwrap();
+    let mut child = t
+        .cmd(&["watch"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             if tx.send(line).is_err() {
                 break;
             }
         }
     });
-    assert!(rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap().starts_with("online"));
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap()
+            .starts_with("online")
+    );
     std::thread::sleep(std::time::Duration::from_millis(500));
-    py_imap(&bed, 0, &format!("M.select('INBOX')\nM.uid('STORE', '{uid}', '+FLAGS', '(\\\\Seen)')"));
+    py_imap(
+        &bed,
+        0,
+        &format!("M.select('INBOX')\nM.uid('STORE', '{uid}', '+FLAGS', '(\\\\Seen)')"),
+    );
     let want = format!("flags INBOX {uid} seen");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let mut seen = Vec::new();

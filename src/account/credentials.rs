@@ -31,7 +31,10 @@ fn run_command(cmd: &str) -> Result<String, CredentialError> {
         .output()
         .map_err(|e| CredentialError::Command(e.to_string()))?;
     if !out.status.success() {
-        return Err(CredentialError::Command(format!("exit status {}", out.status)));
+        return Err(CredentialError::Command(format!(
+            "exit status {}",
+            out.status
+        )));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     Ok(text.lines().next().unwrap_or("").to_string())

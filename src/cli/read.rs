@@ -58,7 +58,13 @@ fn print_rows(rows: &[MessageRow], json_out: bool) -> Result<()> {
             if r.flags.flagged { '!' } else { ' ' },
             if r.has_attachments { '@' } else { ' ' }
         );
-        println!("{}\t{marks}\t{}\t{}\t{}", r.id, rfc3339(r.date), r.from, r.subject);
+        println!(
+            "{}\t{marks}\t{}\t{}\t{}",
+            r.id,
+            rfc3339(r.date),
+            r.from,
+            r.subject
+        );
     }
     Ok(())
 }
@@ -76,7 +82,13 @@ pub fn list(
     for a in accounts(engine, account)? {
         if let Ok(f) = engine.store.find_folder(a.id, folder) {
             found = true;
-            rows.extend(engine.store.list_messages(f.id, unread, SortOrder::NewestFirst, limit, 0)?);
+            rows.extend(engine.store.list_messages(
+                f.id,
+                unread,
+                SortOrder::NewestFirst,
+                limit,
+                0,
+            )?);
         }
     }
     if !found {
@@ -113,7 +125,10 @@ pub async fn show(engine: &mut Engine, id: i64, json_out: bool, raw: bool) -> Re
     println!("Date: {}\nSubject: {}\n", rfc3339(m.date), m.subject);
     println!("{}", m.text);
     for a in &m.attachments {
-        println!("[{}] {} ({}, {} bytes)", a.index, a.filename, a.mime, a.size);
+        println!(
+            "[{}] {} ({}, {} bytes)",
+            a.index, a.filename, a.mime, a.size
+        );
     }
     Ok(())
 }
@@ -152,7 +167,10 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         }
     }
     let ops = engine.store.open_ops()?;
-    let pending = ops.iter().filter(|o| o.state == crate::store::OpState::Pending).count();
+    let pending = ops
+        .iter()
+        .filter(|o| o.state == crate::store::OpState::Pending)
+        .count();
     if json_out {
         return print_json(&json!({
             "folders": folders, "pending": pending,
@@ -164,18 +182,37 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         println!(
             "{}\tserver {}/{}\tcached {}/{}\tbodies {} ({} bytes)\tuidvalidity {}\tmodseq {}\tlast sync {}{}",
             f["folder"].as_str().unwrap_or(""),
-            f["server_total"], f["server_unread"], f["cached_total"], f["cached_unread"],
-            f["cached_bodies"], f["cached_bytes"], f["uidvalidity"], f["highest_modseq"],
+            f["server_total"],
+            f["server_unread"],
+            f["cached_total"],
+            f["cached_unread"],
+            f["cached_bodies"],
+            f["cached_bytes"],
+            f["uidvalidity"],
+            f["highest_modseq"],
             f["last_sync"].as_str().unwrap_or("never"),
-            f["error"].as_str().map(|e| format!("\terror: {e}")).unwrap_or_default(),
+            f["error"]
+                .as_str()
+                .map(|e| format!("\terror: {e}"))
+                .unwrap_or_default(),
         );
     }
-    println!("pending operations: {pending}; failed: {}", ops.len() - pending);
+    println!(
+        "pending operations: {pending}; failed: {}",
+        ops.len() - pending
+    );
     for o in &ops {
         println!(
             "  #{} {:?} {} uid {:?}: {:?}{}",
-            o.id, o.kind, o.folder, o.uid.map(|u| u.0), o.state,
-            o.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+            o.id,
+            o.kind,
+            o.folder,
+            o.uid.map(|u| u.0),
+            o.state,
+            o.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
         );
     }
     Ok(())

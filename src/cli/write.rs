@@ -6,7 +6,9 @@ use crate::model::{AccountId, Flags, FolderRole, MessageId};
 pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
     if accounts.is_empty() {
-        return Err(CliError::Usage("no accounts (add one with `tayori account add`)".into()));
+        return Err(CliError::Usage(
+            "no accounts (add one with `tayori account add`)".into(),
+        ));
     }
     let mut reports = Vec::new();
     for a in &accounts {
@@ -34,7 +36,9 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
 pub async fn watch(engine: &mut Engine, account: Option<i64>) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
     let Some(a) = accounts.first().cloned() else {
-        return Err(CliError::Usage("no accounts (add one with `tayori account add`)".into()));
+        return Err(CliError::Usage(
+            "no accounts (add one with `tayori account add`)".into(),
+        ));
     };
     engine
         .watch(&a, |ev| {
@@ -93,8 +97,14 @@ async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
 
 pub async fn flag(engine: &mut Engine, id: i64, which: &FlagArgs) -> Result<()> {
     let msg = engine.store.message(MessageId(id))?;
-    let seen = Flags { seen: true, ..Default::default() };
-    let flagged = Flags { flagged: true, ..Default::default() };
+    let seen = Flags {
+        seen: true,
+        ..Default::default()
+    };
+    let flagged = Flags {
+        flagged: true,
+        ..Default::default()
+    };
     let none = Flags::default();
     let (add, remove) = if which.read {
         (&seen, &none)
@@ -118,7 +128,9 @@ pub async fn move_to(engine: &mut Engine, id: i64, to: &str) -> Result<()> {
 
 pub async fn delete(engine: &mut Engine, id: i64) -> Result<()> {
     let msg = engine.store.message(MessageId(id))?;
-    let trash = engine.store.folder_by_role(msg.account_id, FolderRole::Trash)?;
+    let trash = engine
+        .store
+        .folder_by_role(msg.account_id, FolderRole::Trash)?;
     match trash {
         Some(t) if t.id != msg.folder_id => {
             engine.store.local_move(msg.id, t.id)?;

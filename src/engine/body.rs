@@ -77,8 +77,7 @@ impl Engine {
         let text = match mime::choose_text_part(&row.parts).cloned() {
             Some(part) => {
                 let raw = self.section(&row, &part.section).await?;
-                let text = mime::decode_part_text(&part, &raw)
-                    .unwrap_or_else(|e| format!("[{e}]"));
+                let text = mime::decode_part_text(&part, &raw).unwrap_or_else(|e| format!("[{e}]"));
                 if row.snippet.is_none() {
                     self.store
                         .index_body(id, &text, &mime::snippet(&text, 200))?;
@@ -114,7 +113,12 @@ impl Engine {
         path: &std::path::Path,
     ) -> Result<u64> {
         let row = self.store.message(id)?;
-        let parts: Vec<PartInfo> = row.parts.iter().filter(|p| p.is_attachment).cloned().collect();
+        let parts: Vec<PartInfo> = row
+            .parts
+            .iter()
+            .filter(|p| p.is_attachment)
+            .cloned()
+            .collect();
         let Some(part) = index.checked_sub(1).and_then(|i| parts.get(i)) else {
             return Err(EngineError::NotCached(format!(
                 "message {} has no attachment {index} (it has {})",

@@ -31,10 +31,10 @@ pub struct ServerState {
 }
 
 pub fn plan_folder(cached: &Folder, cached_count: u32, server: &ServerState) -> FolderPlan {
-    if let (Some(old), Some(new)) = (cached.uidvalidity, server.uidvalidity) {
-        if old != new {
-            return FolderPlan::Reset;
-        }
+    if let (Some(old), Some(new)) = (cached.uidvalidity, server.uidvalidity)
+        && old != new
+    {
+        return FolderPlan::Reset;
     }
     let Some(uidnext) = cached.uidnext else {
         return FolderPlan::Full;
@@ -63,7 +63,11 @@ pub fn plan_folder(cached: &Folder, cached_count: u32, server: &ServerState) -> 
 pub fn diff_uids(cached: &[(Uid, i64)], server: &[u32]) -> (Vec<u32>, Vec<Uid>) {
     let cached_set: std::collections::HashSet<u32> = cached.iter().map(|(u, _)| u.0).collect();
     let server_set: std::collections::HashSet<u32> = server.iter().copied().collect();
-    let mut missing: Vec<u32> = server.iter().copied().filter(|u| !cached_set.contains(u)).collect();
+    let mut missing: Vec<u32> = server
+        .iter()
+        .copied()
+        .filter(|u| !cached_set.contains(u))
+        .collect();
     missing.sort_unstable_by(|a, b| b.cmp(a));
     let gone = cached
         .iter()
@@ -119,29 +123,61 @@ mod tests {
 
     #[test]
     fn first_sync_is_full() {
-        assert_eq!(plan_folder(&folder(None, None, None), 0, &server(7, 10, Some(3), 9)), FolderPlan::Full);
+        assert_eq!(
+            plan_folder(&folder(None, None, None), 0, &server(7, 10, Some(3), 9)),
+            FolderPlan::Full
+        );
     }
 
     #[test]
     fn interrupted_sync_is_full() {
-        assert_eq!(plan_folder(&folder(Some(7), None, None), 500, &server(7, 10, Some(3), 9)), FolderPlan::Full);
+        assert_eq!(
+            plan_folder(
+                &folder(Some(7), None, None),
+                500,
+                &server(7, 10, Some(3), 9)
+            ),
+            FolderPlan::Full
+        );
     }
 
     #[test]
     fn uidvalidity_change_resets() {
-        assert_eq!(plan_folder(&folder(Some(7), Some(10), Some(3)), 9, &server(8, 10, Some(3), 9)), FolderPlan::Reset);
+        assert_eq!(
+            plan_folder(
+                &folder(Some(7), Some(10), Some(3)),
+                9,
+                &server(8, 10, Some(3), 9)
+            ),
+            FolderPlan::Reset
+        );
     }
 
     #[test]
     fn unchanged_condstore_folder_is_up_to_date() {
-        assert_eq!(plan_folder(&folder(Some(7), Some(10), Some(3)), 9, &server(7, 10, Some(3), 9)), FolderPlan::UpToDate);
+        assert_eq!(
+            plan_folder(
+                &folder(Some(7), Some(10), Some(3)),
+                9,
+                &server(7, 10, Some(3), 9)
+            ),
+            FolderPlan::UpToDate
+        );
     }
 
     #[test]
     fn changed_modseq_is_incremental() {
         assert_eq!(
-            plan_folder(&folder(Some(7), Some(10), Some(3)), 9, &server(7, 12, Some(5), 11)),
-            FolderPlan::Incremental { new_from: 10, changed_since: Some(3), check_vanished: true }
+            plan_folder(
+                &folder(Some(7), Some(10), Some(3)),
+                9,
+                &server(7, 12, Some(5), 11)
+            ),
+            FolderPlan::Incremental {
+                new_from: 10,
+                changed_since: Some(3),
+                check_vanished: true
+            }
         );
     }
 
@@ -149,7 +185,11 @@ mod tests {
     fn without_condstore_flags_are_compared_in_full() {
         assert_eq!(
             plan_folder(&folder(Some(7), Some(10), None), 9, &server(7, 10, None, 9)),
-            FolderPlan::Incremental { new_from: 10, changed_since: None, check_vanished: true }
+            FolderPlan::Incremental {
+                new_from: 10,
+                changed_since: None,
+                check_vanished: true
+            }
         );
     }
 
@@ -164,8 +204,15 @@ mod tests {
     #[test]
     fn flag_diff_only_changed_known() {
         let cached = vec![(Uid(1), 0), (Uid(2), 1)];
-        let seen = Flags { seen: true, ..Default::default() };
-        let server = vec![(Uid(1), seen.clone(), None), (Uid(2), seen.clone(), None), (Uid(3), seen.clone(), None)];
+        let seen = Flags {
+            seen: true,
+            ..Default::default()
+        };
+        let server = vec![
+            (Uid(1), seen.clone(), None),
+            (Uid(2), seen.clone(), None),
+            (Uid(3), seen.clone(), None),
+        ];
         assert_eq!(diff_flags(&cached, &server), vec![(Uid(1), seen, None)]);
     }
 }

@@ -48,15 +48,15 @@ async fn current_uid(
     op: &Op,
     uidvalidity: Option<u32>,
 ) -> std::result::Result<Uid, ImapError> {
-    if let Some(uid) = op.uid {
-        if op.uidvalidity.is_none() || op.uidvalidity == uidvalidity {
-            return Ok(uid);
-        }
+    if let Some(uid) = op.uid
+        && (op.uidvalidity.is_none() || op.uidvalidity == uidvalidity)
+    {
+        return Ok(uid);
     }
-    if let Some(mid) = &op.header_message_id {
-        if let Some(u) = conn.search_message_id(mid).await?.first() {
-            return Ok(Uid(*u));
-        }
+    if let Some(mid) = &op.header_message_id
+        && let Some(u) = conn.search_message_id(mid).await?.first()
+    {
+        return Ok(Uid(*u));
     }
     Err(ImapError::No(format!(
         "the message is no longer in {} on the server",

@@ -90,8 +90,11 @@ impl Engine {
     ) -> Result<()> {
         let server = conn.list_folders().await?;
         let cached = self.store.folders(account.id)?;
-        let server_names: std::collections::HashSet<&str> =
-            server.iter().filter(|f| f.selectable).map(|f| f.name.as_str()).collect();
+        let server_names: std::collections::HashSet<&str> = server
+            .iter()
+            .filter(|f| f.selectable)
+            .map(|f| f.name.as_str())
+            .collect();
         for f in server.iter().filter(|f| f.selectable) {
             if !cached.iter().any(|c| c.name == f.name) {
                 report.folders_added.push(f.name.clone());
@@ -229,7 +232,10 @@ impl Engine {
             let headers = conn.fetch_headers(chunk).await?;
             self.store.store_headers(f.id, &headers)?;
             rep.fetched += headers.len();
-            for h in headers.iter().take(MAX_CHANGES.saturating_sub(rep.changes.len())) {
+            for h in headers
+                .iter()
+                .take(MAX_CHANGES.saturating_sub(rep.changes.len()))
+            {
                 rep.changes.push(Change::Arrived {
                     uid: h.uid.0,
                     subject: h.subject.clone(),
@@ -247,7 +253,10 @@ impl Engine {
     ) -> Result<()> {
         let applied = self.store.apply_server_flags(f.id, changed)?;
         rep.flag_changes += applied.len();
-        for (_, uid, fl) in applied.iter().take(MAX_CHANGES.saturating_sub(rep.changes.len())) {
+        for (_, uid, fl) in applied
+            .iter()
+            .take(MAX_CHANGES.saturating_sub(rep.changes.len()))
+        {
             rep.changes.push(Change::Flags {
                 uid: uid.0,
                 seen: fl.seen,
@@ -262,7 +271,10 @@ impl Engine {
             return Ok(());
         }
         rep.removed += self.store.remove_uids(f.id, gone)?;
-        for u in gone.iter().take(MAX_CHANGES.saturating_sub(rep.changes.len())) {
+        for u in gone
+            .iter()
+            .take(MAX_CHANGES.saturating_sub(rep.changes.len()))
+        {
             rep.changes.push(Change::Removed { uid: u.0 });
         }
         Ok(())

@@ -25,7 +25,9 @@ pub enum NetError {
     Timeout { host: String, port: u16 },
     #[error("cannot read the CA file {path}: {reason}")]
     CaFile { path: String, reason: String },
-    #[error("TLS with {host} failed (the server's certificate is not trusted or invalid): {reason}")]
+    #[error(
+        "TLS with {host} failed (the server's certificate is not trusted or invalid): {reason}"
+    )]
     Tls { host: String, reason: String },
 }
 

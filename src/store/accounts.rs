@@ -77,7 +77,9 @@ impl Store {
 
     /// Removes the account and everything cached for it.
     pub fn remove_account(&self, id: AccountId) -> Result<()> {
-        let n = self.conn.execute("DELETE FROM accounts WHERE id = ?1", [id.0])?;
+        let n = self
+            .conn
+            .execute("DELETE FROM accounts WHERE id = ?1", [id.0])?;
         if n == 0 {
             return Err(StoreError::NoAccount(id.0));
         }

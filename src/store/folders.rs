@@ -96,10 +96,10 @@ impl Store {
         if let Some(f) = by_name {
             return Ok(f);
         }
-        if let Some(role) = FolderRole::parse(&name.to_ascii_lowercase()) {
-            if let Some(f) = self.folder_by_role(account, role)? {
-                return Ok(f);
-            }
+        if let Some(role) = FolderRole::parse(&name.to_ascii_lowercase())
+            && let Some(f) = self.folder_by_role(account, role)?
+        {
+            return Ok(f);
         }
         // Case-insensitive match on the last path element ("Sent" for "INBOX.Sent").
         let all = self.folders(account)?;
@@ -128,7 +128,8 @@ impl Store {
 
     /// Removes a folder that no longer exists on the server (its messages go with it).
     pub fn remove_folder(&self, id: FolderId) -> Result<()> {
-        self.conn.execute("DELETE FROM folders WHERE id = ?1", [id.0])?;
+        self.conn
+            .execute("DELETE FROM folders WHERE id = ?1", [id.0])?;
         Ok(())
     }
 
@@ -179,11 +180,11 @@ impl Store {
     }
 
     pub fn folder_error(&self, id: FolderId) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT last_error FROM folders WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn.query_row(
+            "SELECT last_error FROM folders WHERE id = ?1",
+            [id.0],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn folder_stats(&self, id: FolderId) -> Result<FolderStats> {

@@ -92,14 +92,12 @@ impl Store {
             )?;
             for h in batch {
                 let modseq = h.modseq.map(|m| m as i64);
-                if placeholders > 0 {
-                    if let Some(mid) = &h.message_id {
-                        if adopt.execute(params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq])?
-                            > 0
-                        {
-                            continue;
-                        }
-                    }
+                if placeholders > 0
+                    && let Some(mid) = &h.message_id
+                    && adopt.execute(params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq])?
+                        > 0
+                {
+                    continue;
                 }
                 let parts = serde_json::to_string(&h.parts)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -155,11 +153,11 @@ impl Store {
                 let found: Option<(i64, i64)> = get
                     .query_row(params![folder.0, uid.0], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
-                if let Some((id, old)) = found {
-                    if old != flags.to_bits() {
-                        set.execute(params![id, flags.to_bits(), modseq.map(|m| m as i64)])?;
-                        changed.push((MessageId(id), *uid, flags.clone()));
-                    }
+                if let Some((id, old)) = found
+                    && old != flags.to_bits()
+                {
+                    set.execute(params![id, flags.to_bits(), modseq.map(|m| m as i64)])?;
+                    changed.push((MessageId(id), *uid, flags.clone()));
                 }
             }
         }
@@ -242,7 +240,11 @@ impl Store {
             SortOrder::NewestFirst => "DESC",
             SortOrder::OldestFirst => "ASC",
         };
-        let unread = if unread_only { "AND (m.flags & 1) = 0" } else { "" };
+        let unread = if unread_only {
+            "AND (m.flags & 1) = 0"
+        } else {
+            ""
+        };
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
              WHERE m.folder_id = ?1 {unread}

@@ -139,10 +139,8 @@ mod tests {
     #[test]
     fn refuses_a_newer_schema() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", CURRENT + 1).unwrap();
-        assert!(matches!(
-            migrate(&mut conn),
-            Err(StoreError::TooNew { .. })
-        ));
+        conn.pragma_update(None, "user_version", CURRENT + 1)
+            .unwrap();
+        assert!(matches!(migrate(&mut conn), Err(StoreError::TooNew { .. })));
     }
 }

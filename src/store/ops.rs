@@ -8,10 +8,16 @@ use rusqlite::{OptionalExtension, Row, params};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpKind {
     /// Add the flag bits (see `Flags::to_bits`).
-    AddFlags { bits: i64 },
-    RemoveFlags { bits: i64 },
+    AddFlags {
+        bits: i64,
+    },
+    RemoveFlags {
+        bits: i64,
+    },
     /// Move to the named server folder.
-    Move { to: String },
+    Move {
+        to: String,
+    },
     /// Remove permanently (\Deleted + UID EXPUNGE of this UID only).
     Expunge,
 }
@@ -124,7 +130,17 @@ fn record(
         "INSERT INTO ops (account_id, message_id, kind, folder, uid, uidvalidity, target,
                           header_message_id, state, created, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)",
-        params![t.account, msg.0, kind, t.folder, t.uid, t.uidvalidity, target, t.message_id, ts],
+        params![
+            t.account,
+            msg.0,
+            kind,
+            t.folder,
+            t.uid,
+            t.uidvalidity,
+            target,
+            t.message_id,
+            ts
+        ],
     )?;
     Ok(OpId(tx.last_insert_rowid()))
 }
@@ -152,10 +168,22 @@ impl Store {
         )?;
         let mut op = None;
         if add_bits != 0 {
-            op = Some(record(&tx, &t, msg, "add_flags", Some(add_bits.to_string()))?);
+            op = Some(record(
+                &tx,
+                &t,
+                msg,
+                "add_flags",
+                Some(add_bits.to_string()),
+            )?);
         }
         if remove_bits != 0 {
-            op = Some(record(&tx, &t, msg, "remove_flags", Some(remove_bits.to_string()))?);
+            op = Some(record(
+                &tx,
+                &t,
+                msg,
+                "remove_flags",
+                Some(remove_bits.to_string()),
+            )?);
         }
         tx.commit()?;
         Ok(op)
@@ -170,7 +198,9 @@ impl Store {
             return Ok(None);
         }
         let dest_name: String =
-            tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| r.get(0))?;
+            tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| {
+                r.get(0)
+            })?;
         tx.execute(
             "UPDATE messages SET folder_id = ?2, uid = NULL, modseq = NULL WHERE id = ?1",
             params![msg.0, dest.0],

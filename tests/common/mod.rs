@@ -22,7 +22,11 @@ impl Run {
             .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
     }
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "failed: stdout={} stderr={}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "failed: stdout={} stderr={}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -33,7 +37,9 @@ pub fn bin() -> &'static str {
 
 impl Tayori {
     pub fn new() -> Self {
-        Tayori { dir: tempfile::tempdir().unwrap() }
+        Tayori {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -70,13 +76,29 @@ impl Tayori {
         pw: &str,
         trust_ca: bool,
     ) -> String {
-        let port = if starttls { bed.imap_port() } else { bed.imaps_port() }.to_string();
+        let port = if starttls {
+            bed.imap_port()
+        } else {
+            bed.imaps_port()
+        }
+        .to_string();
         let pwcmd = format!("printf %s '{pw}'");
         let ca = bed.ca_file();
         let mut args = vec![
-            "account", "add", "--email", "alice@example.test", "--imap-host", bed.host(),
-            "--imap-port", &port, "--imap-security", if starttls { "starttls" } else { "tls" },
-            "--username", user, "--password-command", &pwcmd,
+            "account",
+            "add",
+            "--email",
+            "alice@example.test",
+            "--imap-host",
+            bed.host(),
+            "--imap-port",
+            &port,
+            "--imap-security",
+            if starttls { "starttls" } else { "tls" },
+            "--username",
+            user,
+            "--password-command",
+            &pwcmd,
         ];
         let ca_s = ca.display().to_string();
         if trust_ca {
@@ -87,7 +109,9 @@ impl Tayori {
     }
 
     pub fn list(&self, folder: &str) -> Vec<serde_json::Value> {
-        let r = self.run(&["list", "--folder", folder, "--limit", "100000", "--json"]).ok();
+        let r = self
+            .run(&["list", "--folder", folder, "--limit", "100000", "--json"])
+            .ok();
         r.json().as_array().cloned().unwrap_or_default()
     }
 
@@ -111,7 +135,11 @@ pub fn py_imap(bed: &TestBed, user: usize, body: &str) -> String {
         host = bed.host(),
         port = bed.imaps_port(),
     );
-    let out = Command::new("python3").arg("-c").arg(&script).output().unwrap();
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "python imaplib failed: {}\n{}",
@@ -175,11 +203,21 @@ fn base64_encode(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len() * 4 / 3 + 4);
     for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }

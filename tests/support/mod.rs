@@ -27,16 +27,30 @@ const USERS: [(&str, &str); 2] = [("alice", "alice-pw"), ("bob", "bob-pw")];
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The mail user Dovecot runs mail processes as (uid, gid).
@@ -52,20 +66,68 @@ fn mail_ids() -> (String, String) {
 
 fn make_certs(dir: &Path) {
     let ossl = |args: &[&str]| run(Command::new("openssl").args(args).current_dir(dir));
-    ossl(&["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/CN=Tayori Test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
-    ossl(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
+    ossl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=Tayori Test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    ossl(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
     std::fs::write(dir.join("ext.cnf"),
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
-    ossl(&["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-out", "server.crt", "-days", "30", "-extfile", "ext.cnf"]);
+    ossl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "30",
+        "-extfile",
+        "ext.cnf",
+    ]);
 }
 
 fn chown_r(path: &Path, user: &str, group: &str) {
     if is_root() {
-        run(Command::new("chown").arg("-R").arg(format!("{user}:{group}")).arg(path));
+        run(Command::new("chown")
+            .arg("-R")
+            .arg(format!("{user}:{group}"))
+            .arg(path));
     }
 }
 
@@ -75,11 +137,20 @@ impl TestBed {
     }
 
     pub fn start_with(opts: BedOptions) -> TestBed {
-        let dir = tempfile::Builder::new().prefix("tayori-bed").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("tayori-bed")
+            .tempdir()
+            .unwrap();
         let p = dir.path();
         std::fs::set_permissions(p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
         make_certs(p);
-        let ports = [free_port(), free_port(), free_port(), free_port(), free_port()];
+        let ports = [
+            free_port(),
+            free_port(),
+            free_port(),
+            free_port(),
+            free_port(),
+        ];
         let (user, group) = mail_ids();
         let mut users = String::new();
         for (u, pw) in USERS {
@@ -88,7 +159,12 @@ impl TestBed {
         }
         std::fs::write(p.join("users"), users).unwrap();
         chown_r(&p.join("mail"), &user, &group);
-        let mut bed = TestBed { dir, opts, ports, child: None };
+        let mut bed = TestBed {
+            dir,
+            opts,
+            ports,
+            child: None,
+        };
         std::fs::write(bed.conf(), bed.config(&user, &group)).unwrap();
         bed.launch();
         bed
@@ -103,7 +179,11 @@ impl TestBed {
         let [imap, imaps, pop3, pop3s, lmtp] = self.ports;
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let root = is_root();
-        let (internal, login) = if root { ("dovecot".to_string(), "dovenull".to_string()) } else { (user.to_string(), user.to_string()) };
+        let (internal, login) = if root {
+            ("dovecot".to_string(), "dovenull".to_string())
+        } else {
+            (user.to_string(), user.to_string())
+        };
         let chroot = if root { "" } else { "  chroot =\n" };
         let mailboxes = if self.opts.fallback {
             "  prefix = INBOX.\n  separator = .\n\
@@ -170,7 +250,8 @@ impl TestBed {
         for port in self.ports {
             while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
                 if Instant::now() > deadline || !self.is_running() {
-                    let log = std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default();
+                    let log = std::fs::read_to_string(self.dir.path().join("dovecot.log"))
+                        .unwrap_or_default();
                     let mut err = String::new();
                     if let Some(mut c) = self.child.take() {
                         let _ = c.kill();
@@ -220,14 +301,23 @@ impl TestBed {
 
     fn signal_group(&self, sig: &str) {
         if let Some(c) = &self.child {
-            let _ = Command::new("kill").arg(format!("-{sig}")).arg("--").arg(format!("-{}", c.id()))
-                .stdout(Stdio::null()).stderr(Stdio::null()).status();
+            let _ = Command::new("kill")
+                .arg(format!("-{sig}"))
+                .arg("--")
+                .arg(format!("-{}", c.id()))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
         }
     }
 
     fn wait_ports_closed(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while self.ports.iter().any(|p| std::net::TcpStream::connect(("127.0.0.1", *p)).is_ok()) {
+        while self
+            .ports
+            .iter()
+            .any(|p| std::net::TcpStream::connect(("127.0.0.1", *p)).is_ok())
+        {
             if Instant::now() > deadline {
                 break;
             }
@@ -267,13 +357,27 @@ impl TestBed {
 
     /// Runs doveadm with this bed's config; returns stdout.
     pub fn doveadm(&self, args: &[&str]) -> String {
-        let out = Command::new("doveadm").arg("-c").arg(self.conf()).args(args).output().unwrap();
-        assert!(out.status.success(), "doveadm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("doveadm")
+            .arg("-c")
+            .arg(self.conf())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "doveadm {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn maildir(&self, user: usize, folder: &str) -> PathBuf {
-        let base = self.dir.path().join("mail").join(USERS[user].0).join("Maildir");
+        let base = self
+            .dir
+            .path()
+            .join("mail")
+            .join(USERS[user].0)
+            .join("Maildir");
         let name = folder.strip_prefix("INBOX.").unwrap_or(folder);
         if folder.eq_ignore_ascii_case("INBOX") {
             base
@@ -283,7 +387,12 @@ impl TestBed {
     }
 
     /// Writes messages straight into a Maildir folder (fast), then lets Dovecot index them.
-    pub fn load_maildir(&self, user: usize, folder: &str, msgs: impl Iterator<Item = (i64, Vec<u8>, bool)>) -> usize {
+    pub fn load_maildir(
+        &self,
+        user: usize,
+        folder: &str,
+        msgs: impl Iterator<Item = (i64, Vec<u8>, bool)>,
+    ) -> usize {
         let dir = self.maildir(user, folder);
         for sub in ["cur", "new", "tmp"] {
             std::fs::create_dir_all(dir.join(sub)).unwrap();
@@ -292,11 +401,17 @@ impl TestBed {
         let mut n = 0;
         for (i, (ts, raw, seen)) in msgs.enumerate() {
             let flags = if seen { "S" } else { "" };
-            let name = format!("{ts}.M{batch:04}{i:08}P{}.tayori,S={},W={}:2,{flags}", std::process::id(), raw.len(), raw.len());
+            let name = format!(
+                "{ts}.M{batch:04}{i:08}P{}.tayori,S={},W={}:2,{flags}",
+                std::process::id(),
+                raw.len(),
+                raw.len()
+            );
             let path = dir.join("cur").join(name);
             std::fs::write(&path, &raw).unwrap();
             let f = std::fs::File::options().write(true).open(&path).unwrap();
-            f.set_modified(std::time::UNIX_EPOCH + Duration::from_secs(ts as u64)).unwrap();
+            f.set_modified(std::time::UNIX_EPOCH + Duration::from_secs(ts as u64))
+                .unwrap();
             n += 1;
         }
         let (u, g) = mail_ids();
@@ -307,7 +422,15 @@ impl TestBed {
 
     /// Gives the folder a new UIDVALIDITY (messages stay).
     pub fn set_uidvalidity(&self, user: usize, folder: &str, value: u32) {
-        self.doveadm(&["mailbox", "update", "-u", USERS[user].0, "--uid-validity", &value.to_string(), folder]);
+        self.doveadm(&[
+            "mailbox",
+            "update",
+            "-u",
+            USERS[user].0,
+            "--uid-validity",
+            &value.to_string(),
+            folder,
+        ]);
     }
 }
 

@@ -3,7 +3,10 @@ use crate::mime::decode_header_text;
 use crate::model::PartInfo;
 use async_imap::imap_proto::{BodyContentCommon, BodyStructure, ContentEncoding};
 
-fn param<'a>(params: &'a Option<Vec<(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)>>, key: &str) -> Option<&'a str> {
+fn param<'a>(
+    params: &'a Option<Vec<(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)>>,
+    key: &str,
+) -> Option<&'a str> {
     params
         .as_ref()?
         .iter()
@@ -21,12 +24,13 @@ fn rfc2231(v: &str) -> String {
     let b = enc.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
-            if let Ok(x) = u8::from_str_radix(&enc[i + 1..i + 3], 16) {
-                bytes.push(x);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(x) = u8::from_str_radix(&enc[i + 1..i + 3], 16)
+        {
+            bytes.push(x);
+            i += 3;
+            continue;
         }
         bytes.push(b[i]);
         i += 1;
@@ -61,7 +65,12 @@ fn encoding(e: &ContentEncoding<'_>) -> String {
     }
 }
 
-fn leaf(common: &BodyContentCommon<'_>, enc: &ContentEncoding<'_>, octets: u32, section: String) -> PartInfo {
+fn leaf(
+    common: &BodyContentCommon<'_>,
+    enc: &ContentEncoding<'_>,
+    octets: u32,
+    section: String,
+) -> PartInfo {
     let mime = format!("{}/{}", common.ty.ty, common.ty.subtype).to_ascii_lowercase();
     let filename = filename(common);
     let disp_attachment = common
@@ -74,7 +83,8 @@ fn leaf(common: &BodyContentCommon<'_>, enc: &ContentEncoding<'_>, octets: u32, 
         charset: param(&common.ty.params, "charset").map(str::to_string),
         encoding: encoding(enc),
         size: u64::from(octets),
-        is_attachment: disp_attachment || (!is_text && (filename.is_some() || !mime.starts_with("multipart/"))),
+        is_attachment: disp_attachment
+            || (!is_text && (filename.is_some() || !mime.starts_with("multipart/"))),
         filename,
         mime,
     }
@@ -82,7 +92,11 @@ fn leaf(common: &BodyContentCommon<'_>, enc: &ContentEncoding<'_>, octets: u32, 
 
 fn walk(bs: &BodyStructure<'_>, prefix: &str, index: usize, top: bool, out: &mut Vec<PartInfo>) {
     // A single-part message's only part is section "1".
-    let section = if prefix.is_empty() { index.to_string() } else { format!("{prefix}.{index}") };
+    let section = if prefix.is_empty() {
+        index.to_string()
+    } else {
+        format!("{prefix}.{index}")
+    };
     match bs {
         BodyStructure::Multipart { bodies, .. } => {
             let p = if top { String::new() } else { section };
@@ -91,7 +105,12 @@ fn walk(bs: &BodyStructure<'_>, prefix: &str, index: usize, top: bool, out: &mut
             }
         }
         BodyStructure::Text { common, other, .. } | BodyStructure::Basic { common, other, .. } => {
-            out.push(leaf(common, &other.transfer_encoding, other.octets, section));
+            out.push(leaf(
+                common,
+                &other.transfer_encoding,
+                other.octets,
+                section,
+            ));
         }
         BodyStructure::Message { common, other, .. } => {
             let mut p = leaf(common, &other.transfer_encoding, other.octets, section);
@@ -120,8 +139,10 @@ mod tests {
     use async_imap::imap_proto::{AttributeValue, Response};
 
     fn parts(line: &[u8]) -> Vec<PartInfo> {
-        let (_, r) = Response::from_bytes(line).unwrap();
-        let Response::Fetch(_, attrs) = r else { panic!() };
+        let (_, r) = Response::parse(line).unwrap();
+        let Response::Fetch(_, attrs) = r else {
+            panic!()
+        };
         for a in attrs {
             if let AttributeValue::BodyStructure(bs) = a {
                 return parts_from_bodystructure(&bs);

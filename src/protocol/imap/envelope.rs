@@ -14,11 +14,15 @@ pub struct EnvelopeFields {
 }
 
 fn text(v: &Option<std::borrow::Cow<'_, [u8]>>) -> Option<String> {
-    v.as_ref().map(|b| String::from_utf8_lossy(b).trim().to_string()).filter(|s| !s.is_empty())
+    v.as_ref()
+        .map(|b| String::from_utf8_lossy(b).trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 fn addresses(list: &Option<Vec<Address<'_>>>) -> String {
-    let Some(list) = list else { return String::new() };
+    let Some(list) = list else {
+        return String::new();
+    };
     list.iter()
         .filter_map(|a| {
             let mailbox = text(&a.mailbox)?;
@@ -43,12 +47,18 @@ pub fn parse_date(s: &str) -> Option<i64> {
     }
     // Drop a trailing "(UTC)"-style comment and retry.
     let s = s.split(" (").next().unwrap_or(s);
-    chrono::DateTime::parse_from_rfc2822(s).ok().map(|d| d.timestamp())
+    chrono::DateTime::parse_from_rfc2822(s)
+        .ok()
+        .map(|d| d.timestamp())
 }
 
 pub fn envelope_fields(env: &Envelope<'_>) -> EnvelopeFields {
     EnvelopeFields {
-        subject: env.subject.as_ref().map(|s| decode_header_text(s)).unwrap_or_default(),
+        subject: env
+            .subject
+            .as_ref()
+            .map(|s| decode_header_text(s))
+            .unwrap_or_default(),
         from: addresses(&env.from),
         to: addresses(&env.to),
         cc: addresses(&env.cc),
@@ -64,8 +74,14 @@ mod tests {
 
     #[test]
     fn dates_parse_leniently() {
-        assert_eq!(parse_date("Mon, 2 Nov 2026 10:00:00 +0000"), Some(1793613600));
-        assert_eq!(parse_date("Mon, 2 Nov 2026 10:00:00 +0000 (UTC)"), Some(1793613600));
+        assert_eq!(
+            parse_date("Mon, 2 Nov 2026 10:00:00 +0000"),
+            Some(1793613600)
+        );
+        assert_eq!(
+            parse_date("Mon, 2 Nov 2026 10:00:00 +0000 (UTC)"),
+            Some(1793613600)
+        );
         assert_eq!(parse_date("garbage"), None);
     }
 }

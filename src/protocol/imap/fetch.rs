@@ -128,10 +128,10 @@ impl ImapConn {
         };
         let mut out = Vec::with_capacity(uids.len());
         self.raw(&format!("UID FETCH {} {items}", uid_set(uids)), |r| {
-            if let Response::Fetch(_, attrs) = r {
-                if let Some(h) = header_from_attrs(attrs) {
-                    out.push(h);
-                }
+            if let Response::Fetch(_, attrs) = r
+                && let Some(h) = header_from_attrs(attrs)
+            {
+                out.push(h);
             }
         })
         .await?;
@@ -214,7 +214,9 @@ impl ImapConn {
             },
         )
         .await?;
-        data.ok_or_else(|| ImapError::No(format!("message UID {} is no longer on the server", uid.0)))
+        data.ok_or_else(|| {
+            ImapError::No(format!("message UID {} is no longer on the server", uid.0))
+        })
     }
 }
 

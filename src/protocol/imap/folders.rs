@@ -71,10 +71,10 @@ impl ImapConn {
         // One folder per role: the first one wins (SPECIAL-USE is listed before guesses).
         let mut seen = std::collections::HashSet::new();
         for f in &mut out {
-            if let Some(r) = f.role {
-                if !seen.insert(r) {
-                    f.role = None;
-                }
+            if let Some(r) = f.role
+                && !seen.insert(r)
+            {
+                f.role = None;
             }
         }
         Ok(out)
@@ -103,8 +103,14 @@ mod tests {
 
     #[test]
     fn roles_from_names() {
-        assert_eq!(role_from_name("INBOX.Sent", Some(".")), Some(FolderRole::Sent));
-        assert_eq!(role_from_name("Deleted Items", Some("/")), Some(FolderRole::Trash));
+        assert_eq!(
+            role_from_name("INBOX.Sent", Some(".")),
+            Some(FolderRole::Sent)
+        );
+        assert_eq!(
+            role_from_name("Deleted Items", Some("/")),
+            Some(FolderRole::Trash)
+        );
         assert_eq!(role_from_name("inbox", None), Some(FolderRole::Inbox));
         assert_eq!(role_from_name("Projects", Some("/")), None);
     }

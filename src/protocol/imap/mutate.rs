@@ -56,8 +56,16 @@ impl ImapConn {
     /// Sets \Deleted on one UID and expunges only that UID (UIDPLUS). Without UIDPLUS the
     /// message is left flagged \Deleted: a bare EXPUNGE could remove other people's mail.
     pub async fn expunge_uid(&mut self, uid: Uid) -> Result<()> {
-        self.store_flags(uid, Flags { deleted: true, ..Default::default() }.to_bits(), true)
-            .await?;
+        self.store_flags(
+            uid,
+            Flags {
+                deleted: true,
+                ..Default::default()
+            }
+            .to_bits(),
+            true,
+        )
+        .await?;
         if self.caps.uidplus {
             self.raw(&format!("UID EXPUNGE {}", uid.0), |_| {}).await?;
         }

@@ -112,7 +112,9 @@ async fn greeting(client: &mut Client<BoxIo>) -> Result<()> {
 async fn pre_login_caps(client: &mut Client<BoxIo>) -> Result<Vec<String>> {
     // async-imap's unauthenticated client only exposes untagged data through a channel.
     let (tx, rx) = async_channel::unbounded();
-    client.run_command_and_check_ok("CAPABILITY", Some(tx)).await?;
+    client
+        .run_command_and_check_ok("CAPABILITY", Some(tx))
+        .await?;
     let mut caps = Vec::new();
     while let Ok(u) = rx.try_recv() {
         if let async_imap::types::UnsolicitedResponse::Other(resp) = u {
@@ -180,10 +182,7 @@ impl ImapConn {
         }
         if conn.caps.id {
             let _ = conn
-                .raw(
-                    "ID (\"name\" \"Tayori\" \"version\" \"0.1\")",
-                    |_| {},
-                )
+                .raw("ID (\"name\" \"Tayori\" \"version\" \"0.1\")", |_| {})
                 .await;
         }
         if conn.caps.enable && conn.caps.qresync {
@@ -199,7 +198,8 @@ impl ImapConn {
 
     async fn refresh_caps(&mut self) -> Result<()> {
         let mut caps = Vec::new();
-        self.raw("CAPABILITY", |r| cap_strings(r, &mut caps)).await?;
+        self.raw("CAPABILITY", |r| cap_strings(r, &mut caps))
+            .await?;
         self.caps = Caps::from_list(&caps);
         Ok(())
     }
