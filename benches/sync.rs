@@ -126,6 +126,12 @@ fn run_sync(data: &std::path::Path) -> (Duration, String) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    for l in String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("peak-rss"))
+    {
+        eprintln!("  | {l}");
+    }
     let rss = String::from_utf8_lossy(&out.stderr)
         .lines()
         .find_map(|l| l.strip_prefix("peak-rss ").map(str::to_string))

@@ -182,7 +182,9 @@ pub fn run(cli: Cli, command: Command) -> i32 {
 }
 
 async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
+    let t0 = std::time::Instant::now();
     let mut engine = open_engine(dir)?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "store open");
     match command {
         Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
         Command::Sync { account, json } => write::sync(&mut engine, account, json).await,

@@ -58,7 +58,9 @@ impl Engine {
     }
 
     pub async fn connect(account: &Account) -> Result<ImapConn> {
+        let t0 = std::time::Instant::now();
         let creds = Self::credentials(account).await?;
+        tracing::debug!(elapsed = ?t0.elapsed(), "credentials");
         Ok(ImapConn::connect(
             &account.imap.host,
             account.imap.port,

@@ -94,3 +94,71 @@ impl Store {
 pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+    use crate::model::*;
+
+    fn header(i: u32) -> HeaderInfo {
+        HeaderInfo {
+            uid: Uid(i),
+            message_id: Some(format!("<{i}.bench@example.test>")),
+            subject: format!("Benchmark message {i} about the quarterly report"),
+            from: format!("Sender {i} <sender{i}@example.test>"),
+            to: "Alice <alice@example.test>".into(),
+            cc: String::new(),
+            date: 1_700_000_000 + i64::from(i),
+            internal_date: 1_700_000_000 + i64::from(i),
+            size: 400,
+            flags: Flags::default(),
+            modseq: Some(1),
+            in_reply_to: None,
+            references: None,
+            parts: vec![PartInfo {
+                section: "1".into(),
+                mime: "text/plain".into(),
+                size: 100,
+                charset: Some("utf-8".into()),
+                encoding: "7bit".into(),
+                filename: None,
+                is_attachment: false,
+            }],
+            has_attachments: false,
+        }
+    }
+
+    /// Timing probe for the header insert path (run with --ignored --nocapture).
+    #[test]
+    #[ignore]
+    fn store_headers_speed() {
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let mut s = Store::open_dir(dir.path()).unwrap();
+            let a = s
+                .add_account(&NewAccount {
+                    name: "a".into(),
+                    email: "a".into(),
+                    username: "a".into(),
+                    imap: Endpoint {
+                        host: "h".into(),
+                        port: 1,
+                        security: Security::Tls,
+                    },
+                    password_command: None,
+                    ca_file: None,
+                })
+                .unwrap();
+            let f = s.upsert_folder(a, "INBOX", Some("/"), None).unwrap();
+            let t0 = std::time::Instant::now();
+            for b in 0..30 {
+                let batch: Vec<HeaderInfo> = (0..1000).map(|i| header(b * 1000 + i + 1)).collect();
+                s.store_headers(f, &batch).unwrap();
+            }
+            eprintln!("30k header rows stored in {:?}", t0.elapsed());
+            let t1 = std::time::Instant::now();
+            assert_eq!(s.search("message 29999 about", 50).unwrap().len(), 1);
+            eprintln!("header search over 30k rows in {:?}", t1.elapsed());
+        }
+    }
+}

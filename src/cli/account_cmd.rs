@@ -60,7 +60,7 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
             let acc = engine.store.account(AccountId(id))?;
             engine.store.remove_account(acc.id)?;
             if acc.password_command.is_none() {
-                credentials::forget_password(&acc);
+                outside_runtime(|| credentials::forget_password(&acc));
             }
             Ok(())
         }
@@ -106,7 +106,7 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
     let id = engine.store.add_account(&new)?;
     if let Some(pw) = password {
         let acc = engine.store.account(id)?;
-        if let Err(e) = credentials::store_password(&acc, &pw) {
+        if let Err(e) = outside_runtime(|| credentials::store_password(&acc, &pw)) {
             // Do not leave an account that can never log in.
             engine.store.remove_account(id)?;
             return Err(crate::engine::EngineError::Credentials(e).into());
@@ -114,4 +114,13 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
     }
     println!("{id}");
     Ok(())
+}
+
+/// Runs `f` on a plain thread: the Secret Service client must not run inside the async
+/// runtime (it starts its own executor).
+fn outside_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(v) => v,
+        Err(p) => std::panic::resume_unwind(p),
+    })
 }

@@ -96,7 +96,12 @@ pub fn list(
             "no folder named {folder} (run `tayori folders` to see them)"
         )));
     }
-    rows.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.0.cmp(&a.id.0)));
+    rows.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(b.uid.cmp(&a.uid))
+            .then(b.id.0.cmp(&a.id.0))
+    });
     rows.truncate(limit as usize);
     print_rows(&rows, json_out)
 }

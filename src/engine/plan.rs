@@ -30,6 +30,8 @@ pub struct ServerState {
     pub resynced: bool,
 }
 
+/// `cached_count` is the server's EXISTS recorded at the last complete pass (the cache held
+/// exactly those messages then; local changes since are queued ops that move MODSEQ).
 pub fn plan_folder(cached: &Folder, cached_count: u32, server: &ServerState) -> FolderPlan {
     if let (Some(old), Some(new)) = (cached.uidvalidity, server.uidvalidity)
         && old != new

@@ -42,8 +42,11 @@ const MAX_CHANGES: usize = 200;
 impl Engine {
     /// One complete pass over an account.
     pub async fn sync_account(&mut self, account: &Account) -> Result<SyncReport> {
+        let t0 = std::time::Instant::now();
         let mut conn = Self::connect(account).await?;
+        tracing::debug!(elapsed = ?t0.elapsed(), "connected");
         let report = self.sync_with(&mut conn, account, None).await?;
+        tracing::debug!(elapsed = ?t0.elapsed(), "synced");
         let _ = conn.logout().await;
         Ok(report)
     }
@@ -69,7 +72,9 @@ impl Engine {
             if only.is_some_and(|o| o != f.name) {
                 continue;
             }
+            let t0 = std::time::Instant::now();
             let r = self.sync_folder(conn, &f).await;
+            tracing::debug!(folder = %f.name, elapsed = ?t0.elapsed(), "folder pass");
             match r {
                 Ok(fr) => report.folders.push(fr),
                 Err(e) => {
@@ -119,7 +124,11 @@ impl Engine {
             _ => None,
         };
         let sel = conn.select(&f.name, known).await?;
-        let cached_count = self.store.count_cached(f.id)?;
+        // What the server held at our last complete pass: no need to count a big folder.
+        let cached_count = match f.server_total {
+            Some(n) => n,
+            None => self.store.count_cached(f.id)?,
+        };
         let server = ServerState {
             uidvalidity: sel.uidvalidity,
             uidnext: sel.uidnext,
@@ -133,7 +142,7 @@ impl Engine {
             plan: format!("{plan:?}"),
             ..Default::default()
         };
-        match plan {
+        match &plan {
             FolderPlan::UpToDate => {}
             FolderPlan::Reset => {
                 tracing::info!(folder = %f.name, "UIDVALIDITY changed; re-mapping by Message-ID");
@@ -141,7 +150,7 @@ impl Engine {
                 self.full_pass(conn, f, &mut rep).await?;
             }
             FolderPlan::Full => self.full_pass(conn, f, &mut rep).await?,
-            FolderPlan::Incremental {
+            &FolderPlan::Incremental {
                 new_from,
                 changed_since,
                 check_vanished,
@@ -183,7 +192,11 @@ impl Engine {
                 }
             }
         }
-        let stats = self.store.folder_stats(f.id)?;
+        // Unread count: unchanged when the folder was up to date (no scan of a big folder).
+        let unread = match (&plan, f.server_unread) {
+            (FolderPlan::UpToDate, Some(u)) => u,
+            _ => self.store.count_unread(f.id)?,
+        };
         self.store.set_sync_state(
             f.id,
             &SyncState {
@@ -191,7 +204,7 @@ impl Engine {
                 uidnext: sel.uidnext,
                 highest_modseq: sel.highest_modseq,
                 server_total: Some(sel.exists),
-                server_unread: Some(stats.cached_unread as u32),
+                server_unread: Some(unread),
             },
         )?;
         Ok(rep)
@@ -228,9 +241,14 @@ impl Engine {
         rep: &mut FolderReport,
     ) -> Result<()> {
         uids.sort_unstable_by(|a, b| b.cmp(a));
+        let (mut t_fetch, mut t_store) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
         for chunk in uids.chunks(BATCH) {
+            let t0 = std::time::Instant::now();
             let headers = conn.fetch_headers(chunk).await?;
+            let t1 = std::time::Instant::now();
             self.store.store_headers(f.id, &headers)?;
+            t_fetch += t1 - t0;
+            t_store += t1.elapsed();
             rep.fetched += headers.len();
             for h in headers
                 .iter()
@@ -242,6 +260,7 @@ impl Engine {
                 });
             }
         }
+        tracing::debug!(folder = %f.name, fetched = rep.fetched, ?t_fetch, ?t_store, "headers");
         Ok(())
     }
 

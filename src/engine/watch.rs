@@ -58,17 +58,31 @@ impl Engine {
         if !on_event(WatchEvent::Synced(&report)) {
             return Ok(());
         }
-        let inbox = self
+        let Some(inbox) = self
             .store
             .folder_by_role(account.id, crate::model::FolderRole::Inbox)?
-            .map(|f| f.name)
-            .unwrap_or_else(|| "INBOX".to_string());
+        else {
+            return Ok(());
+        };
         loop {
-            conn.select(&inbox, None).await?;
-            let (c, outcome) = conn.idle(IDLE_REARM).await?;
-            conn = c;
+            // Changes made between our last pass and IDLE are already in this SELECT's
+            // snapshot and will not be pushed: compare it with the cache and sync again
+            // rather than idle when it differs.
+            let sel = conn.select(&inbox.name, None).await?;
+            let cached = self.store.folder(inbox.id)?;
+            let count = self.store.count_cached(inbox.id)?;
+            let stale = sel.highest_modseq != cached.highest_modseq
+                || sel.uidnext != cached.uidnext
+                || sel.exists != count;
+            let outcome = if stale {
+                IdleOutcome::Changed
+            } else {
+                let (c, outcome) = conn.idle(IDLE_REARM).await?;
+                conn = c;
+                outcome
+            };
             // A wake-up syncs INBOX; a re-arm timeout also refreshes everything else.
-            let only = (outcome == IdleOutcome::Changed).then_some(inbox.as_str());
+            let only = (outcome == IdleOutcome::Changed).then_some(inbox.name.as_str());
             let report = self.sync_with(&mut conn, account, only).await?;
             if !on_event(WatchEvent::Synced(&report)) {
                 return Ok(());

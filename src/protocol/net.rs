@@ -76,7 +76,22 @@ pub async fn tls_wrap<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let t0 = std::time::Instant::now();
     let conn = tls_connector(ca_file)?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "TLS connector built");
+    let r = tls_handshake(conn, stream, host).await;
+    tracing::debug!(elapsed = ?t0.elapsed(), "TLS handshake done");
+    r
+}
+
+async fn tls_handshake<S>(
+    conn: async_native_tls::TlsConnector,
+    stream: S,
+    host: &str,
+) -> Result<async_native_tls::TlsStream<S>, NetError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     match tokio::time::timeout(CONNECT_TIMEOUT, conn.connect(host, stream)).await {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) => Err(NetError::Tls {

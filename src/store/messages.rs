@@ -227,6 +227,14 @@ impl Store {
         )?)
     }
 
+    pub fn count_unread(&self, folder: FolderId) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM messages WHERE folder_id = ?1 AND (flags & 1) = 0",
+            [folder.0],
+            |r| r.get(0),
+        )?)
+    }
+
     /// A window over a folder, newest first: what the list shows.
     pub fn list_messages(
         &self,
@@ -248,7 +256,7 @@ impl Store {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
              WHERE m.folder_id = ?1 {unread}
-             ORDER BY m.date {dir}, m.id {dir} LIMIT ?2 OFFSET ?3"
+             ORDER BY m.date {dir}, m.uid {dir}, m.id {dir} LIMIT ?2 OFFSET ?3"
         ))?;
         let rows = st.query_map(params![folder.0, limit, offset], row_to_message)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -55,7 +55,7 @@ CREATE TABLE messages (
     snippet TEXT
 ) STRICT;
 CREATE UNIQUE INDEX messages_folder_uid ON messages (folder_id, uid) WHERE uid IS NOT NULL;
-CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, id DESC);
+CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, uid DESC);
 CREATE INDEX messages_message_id ON messages (message_id);
 CREATE TABLE parts (
     message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
@@ -81,14 +81,12 @@ CREATE TABLE ops (
     updated INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX ops_state ON ops (account_id, state, id);
+-- Full-text index of cached body text only (rows are added when a body is fetched);
+-- headers are searched by scanning, which is cheaper than indexing every header at sync.
 CREATE VIRTUAL TABLE search USING fts5(
-    subject, sender, recipients, body,
+    body,
     content = '', contentless_delete = 1, tokenize = 'trigram'
 );
-CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-    INSERT INTO search (rowid, subject, sender, recipients, body)
-    VALUES (new.id, new.subject, new.sender, new.recipients || ' ' || new.cc, '');
-END;
 CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
     DELETE FROM search WHERE rowid = old.id;
 END;

@@ -1,39 +1,36 @@
-//! Local full-text search (FTS5, trigram tokenizer so Japanese matches without word breaks).
+//! Local search: substring match over headers (a scan of the cache) and FTS5 (trigram
+//! tokenizer, so Japanese matches without word breaks) over cached body text.
 use super::messages::{ROW_COLS, row_to_message};
 use super::{MessageRow, Result, Store};
 use crate::model::MessageId;
 use rusqlite::params;
 
 impl Store {
-    /// Messages matching `query` in subject, sender, recipients or cached body text,
-    /// newest first.
+    /// Messages whose subject, sender or recipients contain `query`, or whose cached body
+    /// text does; newest first.
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<MessageRow>> {
         let q = query.trim();
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        // Substring semantics (like a mail client's quick filter) over subject, sender,
-        // recipients and cached body text.
-        let rows = if q.chars().count() >= 3 {
-            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-            let mut st = self.conn.prepare_cached(&format!(
-                "SELECT {ROW_COLS} FROM search s JOIN messages m ON m.id = s.rowid
-                 JOIN folders f ON f.id = m.folder_id
-                 WHERE search MATCH ?1 ORDER BY m.date DESC LIMIT ?2"
-            ))?;
-            st.query_map(params![phrase, limit], row_to_message)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        } else {
-            // Trigrams need three characters; short queries scan headers.
-            let like = format!("%{}%", q.replace('%', "\\%").replace('_', "\\_"));
-            let mut st = self.conn.prepare_cached(&format!(
-                "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
-                 WHERE m.subject LIKE ?1 ESCAPE '\\' OR m.sender LIKE ?1 ESCAPE '\\'
-                 ORDER BY m.date DESC LIMIT ?2"
-            ))?;
-            st.query_map(params![like, limit], row_to_message)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        // Trigrams need three characters; shorter queries match headers only.
+        let phrase = (q.chars().count() >= 3).then(|| format!("\"{}\"", q.replace('"', "\"\"")));
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE m.subject LIKE ?1 ESCAPE '\\' OR m.sender LIKE ?1 ESCAPE '\\'
+                OR m.recipients LIKE ?1 ESCAPE '\\' OR m.cc LIKE ?1 ESCAPE '\\'
+                OR (?2 IS NOT NULL AND m.id IN (SELECT rowid FROM search WHERE search MATCH ?2))
+             ORDER BY m.date DESC, m.uid DESC, m.id DESC LIMIT ?3"
+        ))?;
+        let rows = st
+            .query_map(params![like, phrase, limit], row_to_message)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -47,8 +44,7 @@ impl Store {
         )?;
         tx.execute("DELETE FROM search WHERE rowid = ?1", [msg.0])?;
         tx.execute(
-            "INSERT INTO search (rowid, subject, sender, recipients, body)
-             SELECT id, subject, sender, recipients || ' ' || cc, ?2 FROM messages WHERE id = ?1",
+            "INSERT INTO search (rowid, body) VALUES (?1, ?2)",
             params![msg.0, text],
         )?;
         tx.commit()?;

@@ -225,3 +225,18 @@ fn base64_encode(data: &[u8]) -> String {
 pub fn tmp_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
+
+/// Messages cached in INBOX right now (read through `tayori status`, safe while a sync runs).
+pub fn cached_count(t: &Tayori) -> usize {
+    let out = t.cmd(&["status", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    v["folders"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["folder"] == "INBOX")
+                .map(|f| f["cached_total"].as_u64().unwrap_or(0) as usize)
+                .sum()
+        })
+        .unwrap_or(0)
+}

@@ -177,7 +177,7 @@ impl ImapConn {
             condstore_on: false,
         };
         conn.refresh_caps().await?;
-        if conn.caps.compress {
+        if conn.caps.compress && want_compression(host) {
             conn = conn.compress().await?;
         }
         if conn.caps.id {
@@ -235,5 +235,21 @@ fn auth_error(e: async_imap::error::Error) -> ImapError {
     match e {
         async_imap::error::Error::No(s) | async_imap::error::Error::Bad(s) => ImapError::Auth(s),
         other => other.into(),
+    }
+}
+
+/// COMPRESS=DEFLATE saves bandwidth on real links; on loopback it only costs CPU on both ends.
+/// `TAYORI_IMAP_COMPRESS=always|never` overrides (tests use it to cover the deflate path).
+fn want_compression(host: &str) -> bool {
+    match std::env::var("TAYORI_IMAP_COMPRESS").as_deref() {
+        Ok("always") => true,
+        Ok("never") => false,
+        _ => {
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            !loopback
+        }
     }
 }

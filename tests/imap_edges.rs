@@ -1,0 +1,200 @@
+//! Edge cases: downgrade refusal, missing keyring, folder mirroring, a client killed mid-write.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod support;
+
+use common::*;
+use std::io::{BufRead, BufReader, Write};
+use support::{TestBed, make_message};
+
+/// A server (or a man in the middle) that strips STARTTLS: the client must refuse and never
+/// send the password in clear.
+#[test]
+fn starttls_stripped_is_refused_without_sending_credentials() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+            .unwrap();
+        let mut seen = String::new();
+        let mut r = BufReader::new(s.try_clone().unwrap());
+        let mut line = String::new();
+        while r.read_line(&mut line).unwrap_or(0) > 0 {
+            seen.push_str(&line);
+            let tag = line.split(' ').next().unwrap_or("*").to_string();
+            s.write_all(format!("{tag} BAD command unknown\r\n").as_bytes())
+                .unwrap();
+            line.clear();
+        }
+        seen
+    });
+    let t = Tayori::new();
+    t.run(&[
+        "account",
+        "add",
+        "--email",
+        "a@example.test",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        &port.to_string(),
+        "--imap-security",
+        "starttls",
+        "--password-command",
+        "printf %s secret-pw",
+    ])
+    .ok();
+    let r = t.run(&["sync"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("does not offer STARTTLS"), "{}", r.stderr);
+    let seen = server.join().unwrap();
+    assert!(seen.contains("STARTTLS"), "{seen}");
+    assert!(
+        !seen.contains("secret")
+            && !seen.to_uppercase().contains("LOGIN")
+            && !seen.contains("AUTHENTICATE"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn password_stdin_without_a_keyring_is_a_clear_error_and_adds_nothing() {
+    let t = Tayori::new();
+    let mut c = t.cmd(&[
+        "account",
+        "add",
+        "--email",
+        "a@example.test",
+        "--imap-host",
+        "localhost",
+        "--imap-port",
+        "993",
+        "--imap-security",
+        "tls",
+        "--password-stdin",
+    ]);
+    // No D-Bus session here: the Secret Service cannot be reached.
+    c.env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
+    c.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"pw\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        // A keyring is reachable on this machine: then the account must exist.
+        assert_eq!(
+            t.run(&["account", "list", "--json"])
+                .ok()
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        return;
+    }
+    assert!(err.contains("keyring"), "{err}");
+    assert!(!err.contains("pw\n"));
+    assert_eq!(
+        t.run(&["account", "list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn server_side_folder_changes_are_mirrored() {
+    let bed = TestBed::start();
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    py_imap(
+        &bed,
+        0,
+        "M.create('Projects')\nM.append('Projects', None, None, b'Subject: p\\r\\nMessage-ID: <p@x>\\r\\n\\r\\nbody\\r\\n')",
+    );
+    t.run(&["sync"]).ok();
+    let names = |t: &Tayori| -> Vec<String> {
+        t.run(&["folders", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(names(&t).contains(&"Projects".to_string()));
+    assert_eq!(t.list("Projects").len(), 1);
+
+    py_imap(&bed, 0, "M.rename('Projects', 'Work')");
+    t.run(&["sync"]).ok();
+    let n = names(&t);
+    assert!(
+        !n.contains(&"Projects".to_string()) && n.contains(&"Work".to_string()),
+        "{n:?}"
+    );
+    assert_eq!(t.list("Work").len(), 1);
+
+    py_imap(&bed, 0, "M.delete('Work')");
+    t.run(&["sync"]).ok();
+    assert!(!names(&t).contains(&"Work".to_string()));
+    assert_eq!(
+        t.run(&["account", "list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// The client process is killed while it writes batches: the cache stays consistent and
+/// the next pass completes without duplicates.
+#[test]
+fn client_killed_mid_sync_resumes_cleanly() {
+    let bed = TestBed::start();
+    let n = 15_000;
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..n).map(|i| {
+            (
+                1_750_000_000 + i as i64,
+                make_message(i, &format!("M{i}"), "x"),
+                false,
+            )
+        }),
+    );
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    let mut child = t.cmd(&["sync"]).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while cached_count(&t) < 1000 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = t.list("INBOX").len();
+    assert!(
+        partial < n,
+        "sync finished before the kill ({partial}); increase n"
+    );
+    t.run(&["sync"]).ok();
+    let rows = t.list("INBOX");
+    assert_eq!(rows.len(), n);
+    let uids: std::collections::HashSet<u64> =
+        rows.iter().map(|r| r["uid"].as_u64().unwrap()).collect();
+    assert_eq!(uids.len(), n);
+    // Newest first is what a first sync fetches first.
+    assert_eq!(rows[0]["subject"], format!("M{}", n - 1));
+}
