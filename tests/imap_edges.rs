@@ -198,3 +198,70 @@ fn client_killed_mid_sync_resumes_cleanly() {
     // Newest first is what a first sync fetches first.
     assert_eq!(rows[0]["subject"], format!("M{}", n - 1));
 }
+
+/// The OS keyring for real: gnome-keyring's Secret Service in a private D-Bus session.
+#[test]
+fn password_in_the_os_keyring_is_used_for_sync_and_never_stored_on_disk() {
+    let have = |c: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {c}"))
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    if !(have("dbus-run-session") && have("gnome-keyring-daemon")) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have dbus and gnome-keyring (tests/setup-deps.sh)"
+        );
+        eprintln!("skipped: no dbus-run-session / gnome-keyring-daemon here");
+        return;
+    }
+    let bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..3).map(|i| {
+            (
+                1_760_000_000 + i as i64,
+                make_message(i, &format!("K{i}"), "x"),
+                false,
+            )
+        }),
+    );
+    let t = Tayori::new();
+    let (user, pw) = bed.user(0);
+    let script = format!(
+        "set -e\nexport XDG_RUNTIME_DIR=$(mktemp -d) HOME=$(mktemp -d)\n\
+         printf %s unlock | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+         printf '%s\\n' '{pw}' | {bin} --data-dir {dir} account add --email alice@example.test \
+           --imap-host {host} --imap-port {port} --imap-security tls --username {user} \
+           --ca-file {ca} --password-stdin\n\
+         {bin} --data-dir {dir} sync\n",
+        bin = bin(),
+        dir = t.data_dir().display(),
+        host = bed.host(),
+        port = bed.imaps_port(),
+        ca = bed.ca_file().display()
+    );
+    let out = std::process::Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(t.list("INBOX").len(), 3);
+    for entry in std::fs::read_dir(t.data_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(pw.len()).any(|w| w == pw.as_bytes()),
+            "password found on disk"
+        );
+    }
+}

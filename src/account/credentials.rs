@@ -18,6 +18,17 @@ pub enum CredentialError {
     Command(String),
 }
 
+/// A keyring error in words: "no default store" really means the platform store could
+/// not be started, and its own error says why.
+fn keyring_error(e: keyring::Error) -> CredentialError {
+    if matches!(e, keyring::Error::NoDefaultStore)
+        && let Err(why) = keyring::Entry::store_status()
+    {
+        return CredentialError::Keyring(why.to_string());
+    }
+    CredentialError::Keyring(e.to_string())
+}
+
 fn entry_user(account: &Account) -> String {
     format!("{}#{}", account.username, account.id)
 }
@@ -46,22 +57,18 @@ pub fn password(account: &Account) -> Result<String, CredentialError> {
     if let Some(cmd) = &account.password_command {
         return run_command(cmd);
     }
-    let entry = keyring::Entry::new(SERVICE, &entry_user(account))
-        .map_err(|e| CredentialError::Keyring(e.to_string()))?;
+    let entry = keyring::Entry::new(SERVICE, &entry_user(account)).map_err(keyring_error)?;
     match entry.get_password() {
         Ok(p) => Ok(p),
         Err(keyring::Error::NoEntry) => Err(CredentialError::Missing(account.email.clone())),
-        Err(e) => Err(CredentialError::Keyring(e.to_string())),
+        Err(e) => Err(keyring_error(e)),
     }
 }
 
 /// Saves the password in the OS keyring.
 pub fn store_password(account: &Account, password: &str) -> Result<(), CredentialError> {
-    let entry = keyring::Entry::new(SERVICE, &entry_user(account))
-        .map_err(|e| CredentialError::Keyring(e.to_string()))?;
-    entry
-        .set_password(password)
-        .map_err(|e| CredentialError::Keyring(e.to_string()))
+    let entry = keyring::Entry::new(SERVICE, &entry_user(account)).map_err(keyring_error)?;
+    entry.set_password(password).map_err(keyring_error)
 }
 
 /// Removes the password from the OS keyring (account removal). Missing is fine.
