@@ -265,3 +265,87 @@ fn password_in_the_os_keyring_is_used_for_sync_and_never_stored_on_disk() {
         );
     }
 }
+
+/// `watch` notices a dropped server, says it is offline, reconnects with backoff when the
+/// server is back, and picks up what changed meanwhile.
+#[test]
+fn watch_reconnects_after_the_server_returns() {
+    let mut bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..2).map(|i| {
+            (
+                1_770_000_000 + i as i64,
+                make_message(i, &format!("W{i}"), "x"),
+                false,
+            )
+        }),
+    );
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    let mut child = t
+        .cmd(&["watch"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |prefix: &str| -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                if l.starts_with(prefix) {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    assert!(wait_for("online"));
+    bed.kill_hard();
+    assert!(wait_for("offline"), "no offline line");
+    bed.restart();
+    py_imap(
+        &bed,
+        0,
+        &format!(
+            "M.append('INBOX', None, None, {:?}.encode())",
+            String::from_utf8(make_message(7, "While away", "x")).unwrap()
+        ),
+    );
+    assert!(wait_for("online"), "did not reconnect");
+    assert!(wait_for("arrived INBOX"), "missed the new message");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(t.list("INBOX").iter().any(|m| m["subject"] == "While away"));
+
+    // Removing the account removes its cache.
+    let id = t.run(&["account", "list", "--json"]).ok().json()[0]["id"].to_string();
+    t.run(&["account", "remove", &id]).ok();
+    assert_eq!(
+        t.run(&["account", "list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        t.run(&["search", "While away", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
