@@ -1,11 +1,15 @@
 use clap::Parser;
 
 fn main() {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("TAYORI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // async-imap traces every command it sends, AUTHENTICATE/LOGIN included: never let a
+    // log level reveal a password.
+    if let Ok(cap) = "async_imap=info".parse() {
+        filter = filter.add_directive(cap);
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TAYORI_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let mut cli = tayori::cli::Cli::parse();

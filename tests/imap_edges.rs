@@ -349,3 +349,42 @@ fn watch_reconnects_after_the_server_returns() {
         0
     );
 }
+
+/// Even at the most verbose log level the password never reaches the logs.
+#[test]
+fn trace_logging_never_shows_the_password() {
+    let bed = TestBed::start();
+    let t = Tayori::new();
+    t.add_account(&bed, true);
+    let out = t
+        .cmd(&["sync"])
+        .env("TAYORI_LOG", "trace")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("SELECT") || log.lines().count() > 10,
+        "trace logging produced nothing: {log}"
+    );
+    let (user, pw) = bed.user(0);
+    // AUTHENTICATE PLAIN sends base64("\0user\0password").
+    let plain = format!("\0{user}\0{pw}");
+    let b64 = std::process::Command::new("python3")
+        .args([
+            "-c",
+            &format!(
+                "import base64,sys; sys.stdout.write(base64.b64encode({:?}.encode()).decode())",
+                plain
+            ),
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let b64 = String::from_utf8(b64).unwrap();
+    assert!(!b64.is_empty());
+    assert!(
+        !log.contains(&pw) && !log.contains(&b64),
+        "password in the log"
+    );
+}
