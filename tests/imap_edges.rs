@@ -301,10 +301,10 @@ fn watch_reconnects_after_the_server_returns() {
     let wait_for = |prefix: &str| -> bool {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::time::Instant::now() < deadline {
-            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
-                if l.starts_with(prefix) {
-                    return true;
-                }
+            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200))
+                && l.starts_with(prefix)
+            {
+                return true;
             }
         }
         false
