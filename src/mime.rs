@@ -1,124 +1,124 @@
 //! MIME decoding over mail-parser (with `full_encoding`: ISO-2022-JP, Shift_JIS, EUC-JP).
 //! Pure functions, no I/O.
+//!
+//! - [`charset`]: bytes -> text, trusting a label only when it fits the bytes.
+//! - [`header`]: RFC 2047 words, RFC 2231 parameters, addresses, dates.
+//! - [`transfer`]: lenient base64 / quoted-printable.
+//! - [`html`]: HTML -> readable text.
+//! - [`parse`]: a whole message -> [`ParsedMessage`].
+mod charset;
+mod header;
+mod html;
+mod parse;
+mod transfer;
+
+pub use charset::sniff_text;
+pub use header::{decode_header_text, format_address, param_value, parse_date, parse_params};
+pub use html::html_to_text;
+pub use parse::{ParsedMessage, parse_message};
+
 use crate::model::PartInfo;
-use mail_parser::MessageParser;
-use mail_parser::decoders::{
-    base64::base64_decode, charsets::map::charset_decoder, html::html_to_text,
-    quoted_printable::quoted_printable_decode,
-};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MimeError {
-    #[error("the part's {0} encoding is malformed")]
-    Encoding(String),
-}
-
-/// Decodes a header value: RFC 2047 encoded words in any charset (each word on its own), and
-/// raw 8-bit text by sniffing (UTF-8, ISO-2022-JP escapes, Shift_JIS / EUC-JP).
-pub fn decode_header_text(raw: &[u8]) -> String {
-    if raw.windows(2).any(|w| w == b"=?") {
-        let mut msg = b"Subject: ".to_vec();
-        msg.extend_from_slice(raw);
-        msg.extend_from_slice(b"\r\n\r\n");
-        if let Some(s) = MessageParser::new()
-            .parse(&msg)
-            .and_then(|m| m.subject().map(str::to_string))
-        {
-            return s;
-        }
-    }
-    sniff_text(raw, None)
-}
-
-/// Turns bytes into text: the declared charset when it decodes cleanly, else by sniffing.
-pub fn sniff_text(raw: &[u8], declared: Option<&str>) -> String {
-    let has_esc = raw
-        .windows(3)
-        .any(|w| w == b"\x1b$B" || w == b"\x1b$@" || w == b"\x1b(J");
-    if has_esc && let Some(dec) = charset_decoder(b"iso-2022-jp") {
-        return dec(raw);
-    }
-    if let Some(cs) = declared {
-        let cs = cs.to_ascii_lowercase();
-        let is_utf8 = cs == "utf-8" || cs == "utf8" || cs == "us-ascii";
-        if !is_utf8 {
-            // A label that is obviously wrong (8-bit text that is valid UTF-8 labelled latin-1).
-            let latin = cs.starts_with("iso-8859") || cs == "windows-1252";
-            if !(latin && !raw.is_ascii() && std::str::from_utf8(raw).is_ok())
-                && let Some(dec) = charset_decoder(cs.as_bytes())
-            {
-                return dec(raw);
-            }
-        }
-    }
-    if let Ok(s) = std::str::from_utf8(raw) {
-        return s.to_string();
-    }
-    // Not UTF-8: Japanese legacy encodings are the likely case; pick the cleaner decoding.
-    let mut best = String::from_utf8_lossy(raw).into_owned();
-    let mut best_bad = best.matches('\u{fffd}').count();
-    for cs in [&b"shift_jis"[..], b"euc-jp"] {
-        if let Some(dec) = charset_decoder(cs) {
-            let s = dec(raw);
-            let bad = s.matches('\u{fffd}').count();
-            if bad < best_bad {
-                best_bad = bad;
-                best = s;
-            }
-        }
-    }
-    best
+    #[error("unsupported Content-Transfer-Encoding \"{0}\"")]
+    UnsupportedEncoding(String),
+    #[error("not a mail message: {0}")]
+    NotAMessage(&'static str),
 }
 
 /// The part a reader shows: the first non-attachment text/plain, else text/html.
 pub fn choose_text_part(parts: &[PartInfo]) -> Option<&PartInfo> {
-    parts
-        .iter()
-        .find(|p| !p.is_attachment && p.mime == "text/plain")
-        .or_else(|| {
-            parts
-                .iter()
-                .find(|p| !p.is_attachment && p.mime == "text/html")
-        })
+    let body = |mime: &str| {
+        parts
+            .iter()
+            .find(move |p| !p.is_attachment && p.mime == mime)
+    };
+    body("text/plain").or_else(|| body("text/html"))
 }
 
-/// Undoes the Content-Transfer-Encoding only (attachments are saved byte-identical).
-pub fn decode_part_bytes(part: &PartInfo, raw: &[u8]) -> Result<Vec<u8>, MimeError> {
-    match part.encoding.as_str() {
-        "base64" => {
-            let clean: Vec<u8> = raw
-                .iter()
-                .copied()
-                .filter(|b| !b.is_ascii_whitespace())
-                .collect();
-            base64_decode(&clean).ok_or_else(|| MimeError::Encoding("base64".into()))
-        }
-        "quoted-printable" => quoted_printable_decode(raw)
-            .ok_or_else(|| MimeError::Encoding("quoted-printable".into())),
-        _ => Ok(raw.to_vec()),
+/// Whether a leaf part is an attachment: Content-Disposition says so, or it is not text (a
+/// reader shows text inline; any other leaf, named or not, must stay reachable: a nameless
+/// PDF too). Shared by the IMAP and POP paths.
+pub(crate) fn is_attachment(mime: &str, disposition: Option<&str>) -> bool {
+    let attachment = disposition.is_some_and(|d| d.trim().eq_ignore_ascii_case("attachment"));
+    attachment || !mime.starts_with("text/")
+}
+
+/// A file name for an attached message that has none: its subject, made safe, plus ".eml".
+pub(crate) fn eml_filename(subject: &str) -> String {
+    let safe: String = subject
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .take(80)
+        .collect();
+    let safe = safe.trim().trim_matches('.');
+    if safe.is_empty() {
+        "message.eml".to_string()
+    } else {
+        format!("{safe}.eml")
     }
 }
 
-/// A text part as the reader shows it: transfer-decoded, charset-decoded, HTML turned into
-/// readable plain text.
+/// Undoes the Content-Transfer-Encoding only: attachments are saved byte-identical.
+pub fn decode_part_bytes(part: &PartInfo, raw: &[u8]) -> Result<Vec<u8>, MimeError> {
+    let enc = part.encoding.trim().to_ascii_lowercase();
+    match enc.as_str() {
+        "base64" => Ok(transfer::base64(raw)),
+        "quoted-printable" => Ok(transfer::quoted_printable(raw, false)),
+        "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" => Ok(raw.to_vec()),
+        _ => Err(MimeError::UnsupportedEncoding(enc)),
+    }
+}
+
+/// A text part as the reader shows it: transfer-decoded, charset-decoded (sniffed when the
+/// label is missing or wrong), line breaks normalised, HTML turned into readable text.
 pub fn decode_part_text(part: &PartInfo, raw: &[u8]) -> Result<String, MimeError> {
     let bytes = decode_part_bytes(part, raw)?;
-    let text = sniff_text(&bytes, part.charset.as_deref());
-    Ok(if part.mime == "text/html" {
+    let is_html = part.mime == "text/html";
+    let meta = if is_html && part.charset.is_none() {
+        charset::html_meta_charset(&bytes)
+    } else {
+        None
+    };
+    let text = sniff_text(&bytes, part.charset.as_deref().or(meta.as_deref()));
+    let text = text.replace("\r\n", "\n");
+    Ok(if is_html {
         html_to_text(&text)
     } else {
-        text
+        text.trim_end().to_string()
     })
 }
 
-/// A short preview: whitespace collapsed, quoted lines dropped.
+/// A short preview: quoted lines dropped, whitespace collapsed, at most `max_chars` chars.
 pub fn snippet(text: &str, max_chars: usize) -> String {
-    let joined: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('>'))
-        .flat_map(str::split_whitespace)
-        .collect();
-    joined.join(" ").chars().take(max_chars).collect()
+    let mut out = String::new();
+    let mut count = 0;
+    'lines: for line in text.lines().filter(|l| !l.trim_start().starts_with('>')) {
+        for word in line.split_whitespace() {
+            let sep = usize::from(!out.is_empty());
+            let len = word.chars().count();
+            if count + sep + len > max_chars {
+                if count + sep < max_chars {
+                    if sep == 1 {
+                        out.push(' ');
+                    }
+                    out.extend(word.chars().take(max_chars - count - sep));
+                }
+                break 'lines;
+            }
+            if sep == 1 {
+                out.push(' ');
+            }
+            out.push_str(word);
+            count += sep + len;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -138,29 +138,6 @@ mod tests {
     }
 
     #[test]
-    fn iso_2022_jp_encoded_words_each_decoded() {
-        // "日本" and "語" as two adjacent ISO-2022-JP encoded words.
-        let raw = b"=?ISO-2022-JP?B?GyRCRnxLXBsoQg==?= =?ISO-2022-JP?B?GyRCOGwbKEI=?=";
-        assert_eq!(decode_header_text(raw), "日本語");
-    }
-
-    #[test]
-    fn shift_jis_body_without_label_is_sniffed() {
-        // "こんにちは" in Shift_JIS.
-        let sjis = [0x82, 0xb1, 0x82, 0xf1, 0x82, 0xc9, 0x82, 0xbf, 0x82, 0xcd];
-        assert_eq!(sniff_text(&sjis, None), "こんにちは");
-        assert_eq!(sniff_text(&sjis, Some("shift_jis")), "こんにちは");
-    }
-
-    #[test]
-    fn mislabelled_utf8_is_read_as_utf8() {
-        assert_eq!(
-            sniff_text("héllo 日本".as_bytes(), Some("iso-8859-1")),
-            "héllo 日本"
-        );
-    }
-
-    #[test]
     fn base64_and_qp_and_html() {
         let p = part("text/plain", "base64", Some("utf-8"));
         assert_eq!(
@@ -169,17 +146,57 @@ mod tests {
         );
         let q = part("text/plain", "quoted-printable", Some("utf-8"));
         assert_eq!(
-            decode_part_text(&q, b"caf=C3=A9 =\r\nau lait").unwrap(),
-            "café au lait"
+            decode_part_text(&q, b"caf=C3=A9 =\r\nau lait\r\nline 2\r\n").unwrap(),
+            "café au lait\nline 2"
         );
         let h = part("text/html", "7bit", None);
         let t = decode_part_text(&h, b"<p>Hello <b>world</b></p><script>x()</script>").unwrap();
-        assert!(t.contains("Hello world"), "{t}");
-        assert!(!t.contains("x()"), "{t}");
+        assert_eq!(t, "Hello world");
+        let u = part("text/plain", "x-uuencode", None);
+        assert!(matches!(
+            decode_part_text(&u, b"begin 644 x"),
+            Err(MimeError::UnsupportedEncoding(_))
+        ));
     }
 
     #[test]
-    fn snippets_skip_quotes() {
+    fn html_meta_charset_is_honoured() {
+        let h = part("text/html", "8bit", None);
+        let mut raw = b"<meta charset=\"euc-jp\"><p>".to_vec();
+        raw.extend_from_slice(&[0xa4, 0xa2]); // "あ" in EUC-JP
+        assert_eq!(decode_part_text(&h, &raw).unwrap(), "あ");
+    }
+
+    #[test]
+    fn choose_prefers_plain_then_html() {
+        let mut att = part("text/plain", "7bit", None);
+        att.is_attachment = true;
+        let mut html = part("text/html", "7bit", None);
+        html.section = "2".into();
+        let parts = [att, html];
+        assert_eq!(
+            choose_text_part(&parts).map(|p| p.section.as_str()),
+            Some("2")
+        );
+        assert!(choose_text_part(&parts[..1]).is_none());
+    }
+
+    #[test]
+    fn attachment_rule() {
+        assert!(is_attachment("text/plain", Some("attachment")));
+        assert!(is_attachment("image/png", Some("inline")));
+        assert!(is_attachment("application/pdf", None));
+        assert!(is_attachment("application/pgp-signature", None));
+        assert!(!is_attachment("text/plain", Some("inline")));
+        assert!(!is_attachment("text/html", None));
+        assert_eq!(eml_filename("Re: a/b?"), "Re_ a_b_.eml");
+        assert_eq!(eml_filename(""), "message.eml");
+    }
+
+    #[test]
+    fn snippets_skip_quotes_and_cut() {
         assert_eq!(snippet("Hi\n> old\n  there  \n", 20), "Hi there");
+        assert_eq!(snippet("日本語 の テキスト", 6), "日本語 の");
+        assert_eq!(snippet("abc defgh", 6), "abc de");
     }
 }

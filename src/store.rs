@@ -74,6 +74,14 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// The database file (None for an in-memory store).
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
+
     /// Schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self

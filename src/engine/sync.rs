@@ -1,9 +1,10 @@
 //! One sync pass: replay the queue, mirror the folder list, bring each folder up to date.
 use super::plan::{FolderPlan, ServerState, diff_flags, diff_uids, plan_folder};
 use super::{Engine, Result};
-use crate::model::{Account, Flags, Folder, FolderRole, Uid};
+use crate::model::{Account, Flags, Folder, FolderRole, HeaderInfo, Uid};
 use crate::protocol::imap::ImapConn;
 use crate::store::folders::SyncState;
+use crate::store::{Store, StoreError};
 
 /// Header batch size: each batch is one FETCH and one committed transaction.
 pub const BATCH: usize = 1000;
@@ -38,6 +39,17 @@ pub struct SyncReport {
 
 /// Keep at most this many individual changes per folder report (counts stay exact).
 const MAX_CHANGES: usize = 200;
+
+fn note_arrivals(rep: &mut FolderReport, headers: &[HeaderInfo]) {
+    rep.fetched += headers.len();
+    let room = MAX_CHANGES.saturating_sub(rep.changes.len());
+    for h in headers.iter().take(room) {
+        rep.changes.push(Change::Arrived {
+            uid: h.uid.0,
+            subject: h.subject.clone(),
+        });
+    }
+}
 
 impl Engine {
     /// One complete pass over an account.
@@ -232,7 +244,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Fetches headers newest first in committed batches.
+    /// Fetches headers newest first in committed batches. A writer thread with its own
+    /// connection commits batch k while batch k+1 is on the wire (one transaction per batch,
+    /// so an interruption leaves whole batches only).
     async fn fetch_new(
         &mut self,
         conn: &mut ImapConn,
@@ -240,28 +254,49 @@ impl Engine {
         mut uids: Vec<u32>,
         rep: &mut FolderReport,
     ) -> Result<()> {
+        if uids.is_empty() {
+            return Ok(());
+        }
         uids.sort_unstable_by(|a, b| b.cmp(a));
-        let (mut t_fetch, mut t_store) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+        let Some(path) = self.store.path() else {
+            // In-memory store (tests): write inline.
+            for chunk in uids.chunks(BATCH) {
+                let headers = conn.fetch_headers(chunk).await?;
+                self.store.store_headers(f.id, &headers)?;
+                note_arrivals(rep, &headers);
+            }
+            return Ok(());
+        };
+        let folder = f.id;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<HeaderInfo>>(2);
+        let writer = std::thread::spawn(move || -> std::result::Result<(), StoreError> {
+            let mut store = Store::open(&path)?;
+            for batch in rx {
+                store.store_headers(folder, &batch)?;
+            }
+            Ok(())
+        });
+        let mut fetch_result = Ok(());
         for chunk in uids.chunks(BATCH) {
-            let t0 = std::time::Instant::now();
-            let headers = conn.fetch_headers(chunk).await?;
-            let t1 = std::time::Instant::now();
-            self.store.store_headers(f.id, &headers)?;
-            t_fetch += t1 - t0;
-            t_store += t1.elapsed();
-            rep.fetched += headers.len();
-            for h in headers
-                .iter()
-                .take(MAX_CHANGES.saturating_sub(rep.changes.len()))
-            {
-                rep.changes.push(Change::Arrived {
-                    uid: h.uid.0,
-                    subject: h.subject.clone(),
-                });
+            match conn.fetch_headers(chunk).await {
+                Ok(headers) => {
+                    note_arrivals(rep, &headers);
+                    if tx.send(headers).is_err() {
+                        break; // the writer failed; its error is reported below
+                    }
+                }
+                Err(e) => {
+                    fetch_result = Err(e.into());
+                    break;
+                }
             }
         }
-        tracing::debug!(folder = %f.name, fetched = rep.fetched, ?t_fetch, ?t_store, "headers");
-        Ok(())
+        drop(tx);
+        let written = writer
+            .join()
+            .map_err(|_| StoreError::Corrupt("the header writer thread panicked".into()))?;
+        written?;
+        fetch_result
     }
 
     fn apply_flags(

@@ -1,6 +1,6 @@
-//! ENVELOPE -> display strings (RFC 2047 decoded, any charset).
-use crate::mime::decode_header_text;
-use async_imap::imap_proto::{Address, Envelope};
+//! ENVELOPE -> display strings (RFC 2047 decoded in any charset, addresses formatted).
+use crate::mime::{decode_header_text, format_address, parse_date};
+use imap_proto::{Address, Envelope};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvelopeFields {
@@ -13,12 +13,15 @@ pub struct EnvelopeFields {
     pub in_reply_to: Option<String>,
 }
 
+/// An nstring with folding and surrounding blanks removed; None when empty.
 fn text(v: &Option<std::borrow::Cow<'_, [u8]>>) -> Option<String> {
-    v.as_ref()
-        .map(|b| String::from_utf8_lossy(b).trim().to_string())
-        .filter(|s| !s.is_empty())
+    let s = String::from_utf8_lossy(v.as_deref()?);
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!s.is_empty()).then_some(s)
 }
 
+/// "Name <mailbox@host>" or "mailbox@host", comma-separated. RFC 3501 group markers
+/// (NIL host) are skipped: the group's members are listed like any others.
 fn addresses(list: &Option<Vec<Address<'_>>>) -> String {
     let Some(list) = list else {
         return String::new();
@@ -26,38 +29,23 @@ fn addresses(list: &Option<Vec<Address<'_>>>) -> String {
     list.iter()
         .filter_map(|a| {
             let mailbox = text(&a.mailbox)?;
-            let addr = match text(&a.host) {
-                Some(h) => format!("{mailbox}@{h}"),
-                None => return None, // group syntax markers
-            };
-            Some(match a.name.as_ref().map(|n| decode_header_text(n)) {
-                Some(n) if !n.trim().is_empty() => format!("{} <{addr}>", n.trim()),
-                _ => addr,
-            })
+            let host = text(&a.host)?;
+            let name = a.name.as_deref().map(decode_header_text);
+            Some(format_address(
+                name.as_deref(),
+                &format!("{mailbox}@{host}"),
+            ))
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Parses an RFC 5322 date leniently to unix seconds.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if let Ok(d) = chrono::DateTime::parse_from_rfc2822(s) {
-        return Some(d.timestamp());
-    }
-    // Drop a trailing "(UTC)"-style comment and retry.
-    let s = s.split(" (").next().unwrap_or(s);
-    chrono::DateTime::parse_from_rfc2822(s)
-        .ok()
-        .map(|d| d.timestamp())
 }
 
 pub fn envelope_fields(env: &Envelope<'_>) -> EnvelopeFields {
     EnvelopeFields {
         subject: env
             .subject
-            .as_ref()
-            .map(|s| decode_header_text(s))
+            .as_deref()
+            .map(decode_header_text)
             .unwrap_or_default(),
         from: addresses(&env.from),
         to: addresses(&env.to),
@@ -71,17 +59,50 @@ pub fn envelope_fields(env: &Envelope<'_>) -> EnvelopeFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use imap_proto::{AttributeValue, Response};
+
+    fn fields(line: &str) -> EnvelopeFields {
+        let (_, r) = Response::parse(line.as_bytes()).unwrap();
+        let Response::Fetch(_, attrs) = r else {
+            panic!("not a FETCH")
+        };
+        for a in attrs {
+            if let AttributeValue::Envelope(env) = a {
+                return envelope_fields(&env);
+            }
+        }
+        panic!("no envelope")
+    }
 
     #[test]
-    fn dates_parse_leniently() {
+    fn japanese_subject_and_names() {
+        // Subject "日本語の件名" as two ISO-2022-JP words; names in ISO-2022-JP, Shift_JIS and
+        // UTF-8; a group (undisclosed-recipients) in Cc.
+        let f = fields(concat!(
+            "* 1 FETCH (UID 7 ENVELOPE (\"Mon, 2 Nov 2026 19:00:00 +0900 (JST)\" ",
+            "\"=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?= =?ISO-2022-JP?B?GyRCJE43b0w+GyhC?=\" ",
+            "((\"=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?=\" NIL \"yamada\" \"example.jp\")) NIL NIL ",
+            "((\"=?SHIFT_JIS?B?l+mW2A==?=\" NIL \"suzuki\" \"example.jp\")",
+            "(\"=?UTF-8?Q?=E4=BD=90=E8=97=A4?=\" NIL \"sato\" \"example.jp\")",
+            "(NIL NIL \"plain\" \"example.com\")) ",
+            "((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)) NIL ",
+            "\"<parent@example.jp>\" \"<child@example.jp>\"))\r\n"
+        ));
+        assert_eq!(f.subject, "日本語の件名");
+        assert_eq!(f.from, "山田 <yamada@example.jp>");
         assert_eq!(
-            parse_date("Mon, 2 Nov 2026 10:00:00 +0000"),
-            Some(1793613600)
+            f.to,
+            "鈴木 <suzuki@example.jp>, 佐藤 <sato@example.jp>, plain@example.com"
         );
-        assert_eq!(
-            parse_date("Mon, 2 Nov 2026 10:00:00 +0000 (UTC)"),
-            Some(1793613600)
-        );
-        assert_eq!(parse_date("garbage"), None);
+        assert_eq!(f.cc, "");
+        assert_eq!(f.date, Some(1793613600));
+        assert_eq!(f.message_id.as_deref(), Some("<child@example.jp>"));
+        assert_eq!(f.in_reply_to.as_deref(), Some("<parent@example.jp>"));
+    }
+
+    #[test]
+    fn missing_fields_are_empty() {
+        let f = fields("* 2 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
+        assert_eq!(f, EnvelopeFields::default());
     }
 }
