@@ -50,9 +50,23 @@ pub async fn tcp(host: &str, port: u16) -> Result<TcpStream, NetError> {
     }
 }
 
-/// A TLS connector that verifies certificates against the system roots plus `ca_file`.
-pub fn tls_connector(ca_file: Option<&str>) -> Result<async_native_tls::TlsConnector, NetError> {
-    let mut c = async_native_tls::TlsConnector::new();
+/// Which trust anchors a handshake uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// The system roots, plus the account's `ca_file` if it has one.
+    SystemAndCa,
+    /// Only the account's `ca_file`: tried first when there is one, because loading the
+    /// system bundle costs OpenSSL ~70 ms per process; on failure the caller retries with
+    /// `SystemAndCa`, so the CA file adds a trust anchor and never removes one.
+    CaOnly,
+}
+
+/// A TLS connector that verifies certificates against the chosen trust anchors.
+pub fn tls_connector(
+    ca_file: Option<&str>,
+    trust: Trust,
+) -> Result<async_native_tls::TlsConnector, NetError> {
+    let mut b = native_tls::TlsConnector::builder();
     if let Some(path) = ca_file {
         let pem = std::fs::read(path).map_err(|e| NetError::CaFile {
             path: path.to_string(),
@@ -62,9 +76,10 @@ pub fn tls_connector(ca_file: Option<&str>) -> Result<async_native_tls::TlsConne
             path: path.to_string(),
             reason: e.to_string(),
         })?;
-        c = c.add_root_certificate(cert);
+        b.add_root_certificate(cert);
+        b.disable_built_in_roots(trust == Trust::CaOnly);
     }
-    Ok(c)
+    Ok(b.into())
 }
 
 /// Wraps a connected stream in TLS for `host`.
@@ -72,12 +87,13 @@ pub async fn tls_wrap<S>(
     stream: S,
     host: &str,
     ca_file: Option<&str>,
+    trust: Trust,
 ) -> Result<async_native_tls::TlsStream<S>, NetError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let t0 = std::time::Instant::now();
-    let conn = tls_connector(ca_file)?;
+    let conn = tls_connector(ca_file, trust)?;
     tracing::debug!(elapsed = ?t0.elapsed(), "TLS connector built");
     let r = tls_handshake(conn, stream, host).await;
     tracing::debug!(elapsed = ?t0.elapsed(), "TLS handshake done");

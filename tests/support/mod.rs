@@ -26,12 +26,23 @@ pub struct TestBed {
 const USERS: [(&str, &str); 2] = [("alice", "alice-pw"), ("bob", "bob-pw")];
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// A free loopback port never handed out before in this process: the OS may give the same
+/// ephemeral port twice once a probe listener is closed, and Dovecot then refuses the config
+/// ("duplicate listener").
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 fn is_root() -> bool {

@@ -1,6 +1,6 @@
 //! Connecting, securing and logging in.
 use super::{ImapError, Result};
-use crate::protocol::net::{self, BoxIo};
+use crate::protocol::net::{self, BoxIo, NetError, Trust};
 use async_imap::imap_proto::{Capability, Response};
 use async_imap::{Client, Session};
 
@@ -134,10 +134,27 @@ impl ImapConn {
         ca_file: Option<&str>,
         creds: &Credentials,
     ) -> Result<ImapConn> {
+        if ca_file.is_some() {
+            match Self::connect_with(host, port, security, ca_file, creds, Trust::CaOnly).await {
+                Err(ImapError::Net(NetError::Tls { .. })) => {} // not signed by that CA
+                other => return other,
+            }
+        }
+        Self::connect_with(host, port, security, ca_file, creds, Trust::SystemAndCa).await
+    }
+
+    async fn connect_with(
+        host: &str,
+        port: u16,
+        security: crate::model::Security,
+        ca_file: Option<&str>,
+        creds: &Credentials,
+        trust: Trust,
+    ) -> Result<ImapConn> {
         let tcp = net::tcp(host, port).await?;
         let mut client: Client<BoxIo> = match security {
             crate::model::Security::Tls => {
-                let tls = net::tls_wrap(tcp, host, ca_file).await?;
+                let tls = net::tls_wrap(tcp, host, ca_file, trust).await?;
                 let mut c = Client::new(Box::new(tls) as BoxIo);
                 greeting(&mut c).await?;
                 c
@@ -153,7 +170,7 @@ impl ImapConn {
                     });
                 }
                 let plain = c.into_inner();
-                let tls = net::tls_wrap(plain, host, ca_file).await?;
+                let tls = net::tls_wrap(plain, host, ca_file, trust).await?;
                 Client::new(Box::new(tls) as BoxIo)
             }
         };
