@@ -227,7 +227,10 @@ fn move_and_delete_with_move() {
 
 #[test]
 fn fallback_server_without_move_condstore_special_use() {
-    let bed = TestBed::start_with(BedOptions { fallback: true });
+    let bed = TestBed::start_with(BedOptions {
+        fallback: true,
+        ..Default::default()
+    });
     load(&bed, 10);
     let t = Tayori::new();
     t.add_account(&bed, false);
