@@ -74,7 +74,15 @@ impl Engine {
         let (done, failed) = self.replay_ops(conn, account.id).await?;
         report.ops_done = done;
         report.ops_failed = failed;
+        // STATUS before LIST: on Dovecot a LIST makes the next look at a big Maildir INBOX
+        // (STATUS or SELECT) rescan it (~0.4 s at 100k messages); before LIST it is ~1 ms.
+        let mut unchanged = std::collections::HashSet::new();
         if only.is_none() {
+            for f in self.store.folders(account.id)? {
+                if self.unchanged_by_status(conn, &f).await? {
+                    unchanged.insert(f.id);
+                }
+            }
             self.mirror_folders(conn, account, &mut report).await?;
         }
         let mut folders = self.store.folders(account.id)?;
@@ -85,6 +93,14 @@ impl Engine {
                 continue;
             }
             let t0 = std::time::Instant::now();
+            if unchanged.contains(&f.id) {
+                report.folders.push(FolderReport {
+                    folder: f.name.clone(),
+                    plan: format!("{:?}", FolderPlan::UpToDate),
+                    ..Default::default()
+                });
+                continue;
+            }
             let r = self.sync_folder(conn, &f).await;
             tracing::debug!(folder = %f.name, elapsed = ?t0.elapsed(), "folder pass");
             match r {
@@ -128,6 +144,47 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// With CONDSTORE, one STATUS tells whether a folder changed at all since the last complete
+    /// pass (same UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and count): then SELECT is skipped, which
+    /// on a Maildir server means no directory scan of a big folder. Records the pass.
+    async fn unchanged_by_status(&mut self, conn: &mut ImapConn, f: &Folder) -> Result<bool> {
+        let (Some(v), Some(m), Some(next), Some(total), Some(unread)) = (
+            f.uidvalidity,
+            f.highest_modseq,
+            f.uidnext,
+            f.server_total,
+            f.server_unread,
+        ) else {
+            return Ok(false);
+        };
+        if !conn.condstore_on {
+            return Ok(false);
+        }
+        let st = match conn.status(&f.name).await {
+            Ok(st) => st,
+            // Refused (e.g. the folder was deleted on the server): the full path decides.
+            Err(e) if !e.is_transient() => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let same = st.uidvalidity == Some(v)
+            && st.highest_modseq == Some(m)
+            && st.uidnext == Some(next)
+            && st.messages == Some(total);
+        if same {
+            self.store.set_sync_state(
+                f.id,
+                &SyncState {
+                    uidvalidity: Some(v),
+                    uidnext: Some(next),
+                    highest_modseq: Some(m),
+                    server_total: Some(total),
+                    server_unread: Some(unread),
+                },
+            )?;
+        }
+        Ok(same)
     }
 
     async fn sync_folder(&mut self, conn: &mut ImapConn, f: &Folder) -> Result<FolderReport> {

@@ -13,7 +13,7 @@ mod session;
 pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;
-pub use select::SelectInfo;
+pub use select::{SelectInfo, StatusInfo};
 pub use session::{Caps, Credentials, ImapConn};
 
 use crate::protocol::net::NetError;

@@ -2,7 +2,9 @@
 use super::fetch::parse_flags;
 use super::{ImapConn, Result, quote};
 use crate::model::{Flags, Uid};
-use async_imap::imap_proto::{AttributeValue, MailboxDatum, Response, ResponseCode};
+use async_imap::imap_proto::{
+    AttributeValue, MailboxDatum, Response, ResponseCode, StatusAttribute,
+};
 
 /// What SELECT told us about a folder.
 #[derive(Debug, Clone, Default)]
@@ -73,6 +75,44 @@ impl ImapConn {
         if let Some(v) = done.highest_modseq {
             info.highest_modseq = Some(v);
         }
+        Ok(info)
+    }
+}
+
+/// What STATUS told us about a folder without selecting it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusInfo {
+    pub messages: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub uidvalidity: Option<u32>,
+    pub highest_modseq: Option<u64>,
+    pub unseen: Option<u32>,
+}
+
+impl ImapConn {
+    /// STATUS with HIGHESTMODSEQ (CONDSTORE servers only): tells whether anything changed in
+    /// a folder without SELECT, which on some servers (Maildir) costs a directory scan.
+    pub async fn status(&mut self, folder: &str) -> Result<StatusInfo> {
+        let cmd = format!(
+            "STATUS {} (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ UNSEEN)",
+            quote(folder)
+        );
+        let mut info = StatusInfo::default();
+        self.raw(&cmd, |r| {
+            if let Response::MailboxData(MailboxDatum::Status { status, .. }) = r {
+                for a in status {
+                    match a {
+                        StatusAttribute::Messages(n) => info.messages = Some(*n),
+                        StatusAttribute::UidNext(n) => info.uidnext = Some(*n),
+                        StatusAttribute::UidValidity(n) => info.uidvalidity = Some(*n),
+                        StatusAttribute::HighestModSeq(n) => info.highest_modseq = Some(*n),
+                        StatusAttribute::Unseen(n) => info.unseen = Some(*n),
+                        _ => {}
+                    }
+                }
+            }
+        })
+        .await?;
         Ok(info)
     }
 }
