@@ -118,8 +118,8 @@ pub struct FlagArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
-    /// Add an IMAP account; prints its id.
-    Add(account_cmd::AddArgs),
+    /// Add an IMAP or POP3 account; prints its id.
+    Add(Box<account_cmd::AddArgs>),
     /// List accounts.
     List {
         #[arg(long)]
