@@ -1,5 +1,6 @@
 //! The headless command line over the same engine. Read commands work offline from the cache.
 mod account_cmd;
+mod discover_cmd;
 mod read;
 mod write;
 
@@ -98,6 +99,13 @@ pub enum Command {
     },
     /// Per folder: server vs cached counts, sync state; pending and failed operations.
     Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find server settings from an e-mail address (provider database, autoconfig, MX,
+    /// SRV, then guessing) and print them with where they came from.
+    Discover {
+        email: String,
         #[arg(long)]
         json: bool,
     },
@@ -206,6 +214,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         Command::Delete { id } => write::delete(&mut engine, id).await,
         Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
         Command::Status { json } => read::status(&engine, json),
+        Command::Discover { email, json } => discover_cmd::run(&email, json).await,
     }
 }
 

@@ -95,7 +95,7 @@ pub struct Pop3Conn {
 }
 
 /// Words in a refusal that mean "use an app password / OAuth" (Gmail, Yahoo, Outlook...).
-fn wants_app_password(text: &str) -> bool {
+pub fn wants_app_password(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     [
         "application-specific",
@@ -105,6 +105,7 @@ fn wants_app_password(text: &str) -> bool {
         "web login required",
         "weblogin",
         "less secure",
+        "basic authentication is disabled",
     ]
     .iter()
     .any(|k| t.contains(k))
