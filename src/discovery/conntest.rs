@@ -203,7 +203,10 @@ async fn smtp(
         Ok(false) => Err(ConnTestError::Other(
             "the SMTP server closed the connection".into(),
         )),
-        Err(e) if e.is_tls() => Err(tls_error(ServerKind::Smtp, server, addr, e.to_string()).await),
+        // lettre reports a failed handshake on connect as a connection error: its words tell.
+        Err(e) if e.is_tls() || looks_like_tls(&e.to_string()) => {
+            Err(tls_error(ServerKind::Smtp, server, addr, e.to_string()).await)
+        }
         Err(e) => {
             let text = e.to_string();
             let code = e.status().map(|c| c.to_string()).unwrap_or_default();
@@ -220,6 +223,13 @@ async fn smtp(
             }
         }
     }
+}
+
+fn looks_like_tls(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["certificate", "ssl routines", "handshake"]
+        .iter()
+        .any(|k| t.contains(k))
 }
 
 async fn tls_error(
