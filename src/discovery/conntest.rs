@@ -49,7 +49,7 @@ pub enum ConnTestError {
     Tls {
         host: String,
         reason: String,
-        cert: Option<CertInfo>,
+        cert: Option<Box<CertInfo>>,
     },
     #[error("{host} does not offer STARTTLS; refusing to continue without encryption")]
     NoStartTls { host: String },
@@ -241,7 +241,8 @@ async fn tls_error(
     let cert = tokio::time::timeout(STAGE_TIMEOUT, peer_certificate(kind, server, addr))
         .await
         .ok()
-        .flatten();
+        .flatten()
+        .map(Box::new);
     ConnTestError::Tls {
         host: server.host.clone(),
         reason,
