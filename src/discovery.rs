@@ -102,6 +102,17 @@ pub struct ServerSetting {
     pub guessed: bool,
 }
 
+impl ServerSetting {
+    /// The endpoint to store in an account.
+    pub fn endpoint(&self) -> crate::model::Endpoint {
+        crate::model::Endpoint {
+            host: self.host.clone(),
+            port: self.port,
+            security: self.security,
+        }
+    }
+}
+
 /// Where the settings came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

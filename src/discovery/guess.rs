@@ -159,6 +159,7 @@ pub(crate) async fn probe_all(
     opts: &Options,
     left: Duration,
 ) -> Found {
+    let deadline = tokio::time::Instant::now() + left;
     let timeout = opts.step_timeout.min(left);
     let kinds = [Kind::Imap, Kind::Pop3, Kind::Smtp];
     let mut hosts: Vec<String> = kinds.iter().flat_map(|k| candidates(*k, domain)).collect();
@@ -190,6 +191,8 @@ pub(crate) async fn probe_all(
         }
     }
     let ca = opts.ca_file.as_deref();
+    // Lookups and probes share the time left.
+    let timeout = timeout.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
     let results = futures::future::join_all(
         jobs.iter()
             .map(|(k, h, ip, port, sec)| probe(h, *ip, *port, *sec, *k, ca, timeout)),

@@ -292,7 +292,12 @@ impl Pop3Conn {
     /// UIDL: (message number, unique id) of every message in the maildrop.
     pub async fn uidl(&mut self) -> Result<Vec<(u32, String)>> {
         self.send("UIDL").await?;
-        self.expect_ok().await?;
+        if let Response::Err(t) = self.response().await? {
+            return Err(Pop3Error::Protocol(format!(
+                "the server does not support UIDL, which is needed to download only new mail \
+                 ({t})"
+            )));
+        }
         let body = self.multiline().await?;
         String::from_utf8_lossy(&body)
             .lines()
