@@ -239,3 +239,88 @@ impl Store {
         )?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, Flags, Pop3Options, Protocol, Security, Uid};
+    use crate::store::NewAccount;
+
+    fn msg(subject: &str) -> Pop3Message {
+        Pop3Message {
+            header: HeaderInfo {
+                uid: Uid(0),
+                message_id: Some(format!("<{subject}@x>")),
+                subject: subject.into(),
+                from: "a@x".into(),
+                to: "b@x".into(),
+                cc: String::new(),
+                date: 1,
+                internal_date: 1,
+                size: 10,
+                flags: Flags::default(),
+                modseq: None,
+                in_reply_to: None,
+                references: None,
+                parts: Vec::new(),
+                has_attachments: false,
+            },
+            raw: format!("Subject: {subject}\r\n\r\nbody {subject}\r\n").into_bytes(),
+            text: format!("body {subject}"),
+            snippet: String::new(),
+        }
+    }
+
+    #[test]
+    fn uidl_recorded_with_the_message_and_never_twice() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = s
+            .add_account(&NewAccount {
+                name: "p".into(),
+                email: "p@x".into(),
+                username: "p".into(),
+                protocol: Protocol::Pop3,
+                imap: Endpoint {
+                    host: "pop.x".into(),
+                    port: 995,
+                    security: Security::Tls,
+                },
+                pop3: Pop3Options::default(),
+                password_command: None,
+                ca_file: None,
+            })
+            .unwrap();
+        assert_eq!(s.folders(a).unwrap().len(), 4);
+        let inbox = s.folder_by_role(a, FolderRole::Inbox).unwrap().unwrap();
+        let id = s
+            .store_pop3_message(a, inbox.id, "u1", &msg("one"), 100)
+            .unwrap()
+            .unwrap();
+        assert!(
+            s.store_pop3_message(a, inbox.id, "u1", &msg("one"), 100)
+                .unwrap()
+                .is_none()
+        );
+        s.store_pop3_message(a, inbox.id, "u2", &msg("two"), 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.count_cached(inbox.id).unwrap(), 2);
+        assert_eq!(s.message(id).unwrap().uid, Some(Uid(1)));
+        assert_eq!(s.cached_part(id, "").unwrap().unwrap(), msg("one").raw);
+        assert_eq!(s.search("body two", 10).unwrap().len(), 1);
+
+        // Delete here: to Trash, DELE marked; from Trash: gone, the UIDL stays known.
+        s.pop3_local_delete(id, true).unwrap();
+        let m = s.message(id).unwrap();
+        assert_eq!(m.folder, "Trash");
+        let known = s.known_uidls(a).unwrap();
+        assert!(known["u1"].dele_pending && known["u1"].message_id == Some(id));
+        s.pop3_local_delete(id, true).unwrap();
+        assert!(s.message(id).is_err());
+        let known = s.known_uidls(a).unwrap();
+        assert_eq!(known["u1"].message_id, None);
+        assert_eq!(s.pending_dele_count(a).unwrap(), 1);
+        s.forget_uidls(a, &["u1".into()]).unwrap();
+        assert_eq!(s.known_uidls(a).unwrap().len(), 1);
+    }
+}
