@@ -153,8 +153,26 @@ fn stls_and_sasl_plain_download() {
     let t = Tayori::new();
     let (_, pw) = bed.user(0);
     add_pop3(&t, &bed, true, &pw, &[]);
-    assert_eq!(sync_json(&t)["downloaded"], 4);
+    let out = t
+        .cmd(&["sync", "--json"])
+        .env("TAYORI_LOG", "tayori=trace")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report[0]["pop3"]["downloaded"], 4);
     assert_eq!(t.list("INBOX").len(), 4);
+    // The trace log shows the POP3 dialogue but never the password, plain or in AUTH PLAIN.
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("STLS") && log.contains("UIDL"), "{log}");
+    assert!(log.contains("credentials hidden"), "{log}");
+    let (user, _) = bed.user(0);
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{pw}"));
+    assert!(
+        !log.contains(&pw) && !log.contains(&b64),
+        "password in the log"
+    );
 }
 
 #[test]
