@@ -1,5 +1,6 @@
 //! The headless command line over the same engine. Read commands work offline from the cache.
 mod account_cmd;
+mod discover_cmd;
 mod read;
 mod write;
 
@@ -101,6 +102,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find server settings from an e-mail address (provider database, autoconfig, MX,
+    /// SRV, then guessing) and print them with where they came from.
+    Discover {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -118,8 +126,8 @@ pub struct FlagArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
-    /// Add an IMAP account; prints its id.
-    Add(account_cmd::AddArgs),
+    /// Add an IMAP or POP3 account; prints its id.
+    Add(Box<account_cmd::AddArgs>),
     /// List accounts.
     List {
         #[arg(long)]
@@ -206,6 +214,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         Command::Delete { id } => write::delete(&mut engine, id).await,
         Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
         Command::Status { json } => read::status(&engine, json),
+        Command::Discover { email, json } => discover_cmd::run(&email, json).await,
     }
 }
 

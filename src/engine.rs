@@ -2,16 +2,18 @@
 //! fetches bodies on demand and watches for pushes. Never imports the UI.
 mod body;
 pub mod plan;
+mod pop3;
 mod replay;
 mod sync;
 mod watch;
 
 pub use body::{ShownAttachment, ShownMessage};
+pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
 
 use crate::account::credentials::{self, CredentialError};
-use crate::model::{Account, AccountId};
+use crate::model::{Account, AccountId, Protocol};
 use crate::protocol::imap::{Credentials, ImapConn, ImapError};
 use crate::store::{Store, StoreError};
 
@@ -24,6 +26,8 @@ pub enum EngineError {
     Credentials(#[from] CredentialError),
     #[error(transparent)]
     Imap(#[from] ImapError),
+    #[error(transparent)]
+    Pop3(crate::protocol::pop3::Pop3Error),
     #[error("{0}")]
     NotCached(String),
     #[error("cannot write {path}: {source}")]
@@ -57,7 +61,14 @@ impl Engine {
         })
     }
 
+    /// Connects to an IMAP account's server (a POP3 account has no IMAP session).
     pub async fn connect(account: &Account) -> Result<ImapConn> {
+        if account.protocol == Protocol::Pop3 {
+            return Err(EngineError::NotCached(format!(
+                "{} is a POP3 account: its mail is kept here, not on an IMAP server",
+                account.email
+            )));
+        }
         let t0 = std::time::Instant::now();
         let creds = Self::credentials(account).await?;
         tracing::debug!(elapsed = ?t0.elapsed(), "credentials");

@@ -15,7 +15,7 @@ mod transfer;
 pub use charset::sniff_text;
 pub use header::{decode_header_text, format_address, param_value, parse_date, parse_params};
 pub use html::html_to_text;
-pub use parse::{ParsedMessage, parse_message};
+pub use parse::{ParsedMessage, parse_message, section_bytes};
 
 use crate::model::PartInfo;
 

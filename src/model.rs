@@ -55,6 +55,54 @@ pub struct Endpoint {
     pub security: Security,
 }
 
+/// How an account receives mail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// Mail stays on the server; folders, flags and deletions sync.
+    #[default]
+    Imap,
+    /// Mail is downloaded into local folders (Inbox, Sent, Drafts, Trash).
+    Pop3,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Imap => "imap",
+            Protocol::Pop3 => "pop3",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "imap" => Some(Protocol::Imap),
+            "pop3" => Some(Protocol::Pop3),
+            _ => None,
+        }
+    }
+}
+
+/// What a POP3 account does with the server's copy of downloaded mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pop3Options {
+    /// Leave a copy on the server (default). Off: DELE right after the message is stored.
+    pub leave_on_server: bool,
+    /// With `leave_on_server`: delete the server copy this many days after downloading it.
+    pub delete_after_days: Option<u32>,
+    /// Delete the server copy when the message is deleted here.
+    pub delete_when_deleted: bool,
+}
+
+impl Default for Pop3Options {
+    fn default() -> Self {
+        Pop3Options {
+            leave_on_server: true,
+            delete_after_days: None,
+            delete_when_deleted: false,
+        }
+    }
+}
+
 /// An account as configured by the user. Passwords are never part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -62,7 +110,12 @@ pub struct Account {
     pub name: String,
     pub email: String,
     pub username: String,
+    /// IMAP or POP3: which server `imap` (the incoming server) speaks.
+    pub protocol: Protocol,
+    /// The incoming server: the IMAP server, or for a POP3 account the POP3 server.
     pub imap: Endpoint,
+    /// POP3 download options (ignored for IMAP accounts).
+    pub pop3: Pop3Options,
     /// A shell command whose stdout (first line) is the password, like mbsync's PassCmd.
     pub password_command: Option<String>,
     /// Extra trust anchor (PEM) for this account's servers. Certificates are always verified.

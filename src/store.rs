@@ -8,11 +8,13 @@ mod messages;
 mod migrations;
 mod ops;
 mod parts;
+mod pop3;
 mod search;
 
 pub use accounts::NewAccount;
 pub use messages::{MessageRow, SortOrder};
 pub use ops::{Op, OpKind, OpState};
+pub use pop3::{KnownUidl, Pop3Message};
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -148,11 +150,13 @@ mod speed {
                     name: "a".into(),
                     email: "a".into(),
                     username: "a".into(),
+                    protocol: Protocol::Imap,
                     imap: Endpoint {
                         host: "h".into(),
                         port: 1,
                         security: Security::Tls,
                     },
+                    pop3: Pop3Options::default(),
                     password_command: None,
                     ca_file: None,
                 })

@@ -2,7 +2,7 @@
 use super::{AccountCmd, CliError, Result, print_json};
 use crate::account::credentials;
 use crate::engine::Engine;
-use crate::model::{AccountId, Endpoint, Security};
+use crate::model::{AccountId, Endpoint, Pop3Options, Protocol, Security};
 use crate::store::NewAccount;
 use clap::Args;
 use std::io::Read;
@@ -11,13 +11,38 @@ use std::io::Read;
 pub struct AddArgs {
     #[arg(long)]
     pub email: String,
-    #[arg(long)]
-    pub imap_host: String,
-    #[arg(long)]
-    pub imap_port: u16,
+    /// IMAP server (give either the --imap-* or the --pop3-* options).
+    #[arg(
+        long,
+        required_unless_present = "pop3_host",
+        conflicts_with = "pop3_host"
+    )]
+    pub imap_host: Option<String>,
+    #[arg(long, requires = "imap_host")]
+    pub imap_port: Option<u16>,
     /// tls (implicit, usually 993) or starttls (usually 143).
-    #[arg(long, value_parser = ["tls", "starttls"])]
-    pub imap_security: String,
+    #[arg(long, value_parser = ["tls", "starttls"], requires = "imap_host")]
+    pub imap_security: Option<String>,
+    /// POP3 server: mail is downloaded into local folders.
+    #[arg(long)]
+    pub pop3_host: Option<String>,
+    #[arg(long, requires = "pop3_host")]
+    pub pop3_port: Option<u16>,
+    /// tls (implicit, usually 995) or starttls (STLS, usually 110).
+    #[arg(long, value_parser = ["tls", "starttls"], requires = "pop3_host")]
+    pub pop3_security: Option<String>,
+    /// Leave a copy of downloaded mail on the server (the default).
+    #[arg(long, requires = "pop3_host", conflicts_with = "no_leave_on_server")]
+    pub leave_on_server: bool,
+    /// Delete each message from the server once it is downloaded.
+    #[arg(long, requires = "pop3_host", conflicts_with = "delete_after_days")]
+    pub no_leave_on_server: bool,
+    /// Leave copies, but delete each from the server N days after downloading it.
+    #[arg(long, requires = "pop3_host", value_name = "N")]
+    pub delete_after_days: Option<u32>,
+    /// Delete the server copy when the message is deleted here.
+    #[arg(long, requires = "pop3_host")]
+    pub delete_on_server_when_deleted: bool,
     /// Login name (default: the e-mail address).
     #[arg(long)]
     pub username: Option<String>,
@@ -37,7 +62,7 @@ pub struct AddArgs {
 
 pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
     match cmd {
-        AccountCmd::Add(a) => add(engine, a),
+        AccountCmd::Add(a) => add(engine, *a),
         AccountCmd::List { json } => {
             let accounts = engine.store.accounts()?;
             if json {
@@ -45,10 +70,11 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
             }
             for a in accounts {
                 println!(
-                    "{}\t{}\t{}\t{}:{} ({})",
+                    "{}\t{}\t{}\t{} {}:{} ({})",
                     a.id,
                     a.name,
                     a.email,
+                    a.protocol.as_str(),
                     a.imap.host,
                     a.imap.port,
                     a.imap.security.as_str()
@@ -82,8 +108,42 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         ),
         None => None,
     };
-    let security = Security::parse(&a.imap_security)
-        .ok_or_else(|| CliError::Usage("--imap-security must be tls or starttls".into()))?;
+    let (protocol, host, port, security) = match (&a.imap_host, &a.pop3_host) {
+        (Some(h), None) => (
+            Protocol::Imap,
+            h.clone(),
+            a.imap_port,
+            a.imap_security.as_deref(),
+        ),
+        (None, Some(h)) => (
+            Protocol::Pop3,
+            h.clone(),
+            a.pop3_port,
+            a.pop3_security.as_deref(),
+        ),
+        _ => {
+            return Err(CliError::Usage(
+                "give either --imap-host or --pop3-host".into(),
+            ));
+        }
+    };
+    let flag = protocol.as_str();
+    let port =
+        port.ok_or_else(|| CliError::Usage(format!("give --{flag}-port (e.g. 993 or 995)")))?;
+    let security = security
+        .and_then(Security::parse)
+        .ok_or_else(|| CliError::Usage(format!("--{flag}-security must be tls or starttls")))?;
+    if a.delete_after_days == Some(0) {
+        return Err(CliError::Usage(
+            "--delete-after-days must be at least 1 (use --no-leave-on-server to delete at once)"
+                .into(),
+        ));
+    }
+    let pop3 = Pop3Options {
+        leave_on_server: !a.no_leave_on_server,
+        delete_after_days: a.delete_after_days,
+        delete_when_deleted: a.delete_on_server_when_deleted,
+    };
     let password = if a.password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -95,11 +155,13 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         name: a.name.clone().unwrap_or_else(|| a.email.clone()),
         email: a.email.clone(),
         username: a.username.clone().unwrap_or_else(|| a.email.clone()),
+        protocol,
         imap: Endpoint {
-            host: a.imap_host,
-            port: a.imap_port,
+            host,
+            port,
             security,
         },
+        pop3,
         password_command: a.password_command,
         ca_file,
     };

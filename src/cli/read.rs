@@ -156,7 +156,12 @@ pub fn search(engine: &Engine, query: &str, limit: u32, json_out: bool) -> Resul
 
 pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
     let mut folders = Vec::new();
+    let mut pop3_deletions = Vec::new();
     for a in engine.store.accounts()? {
+        if a.protocol == crate::model::Protocol::Pop3 {
+            let n = engine.store.pending_dele_count(a.id)?;
+            pop3_deletions.push(json!({ "account": a.id, "pending": n }));
+        }
         for f in engine.store.folders(a.id)? {
             let s = engine.store.folder_stats(f.id)?;
             folders.push(json!({
@@ -180,6 +185,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         return print_json(&json!({
             "folders": folders, "pending": pending,
             "failed": ops.len() - pending, "operations": ops,
+            "pop3_server_deletions": pop3_deletions,
             "database_bytes": engine.store.db_bytes()?,
         }));
     }
@@ -206,6 +212,12 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         "pending operations: {pending}; failed: {}",
         ops.len() - pending
     );
+    for d in &pop3_deletions {
+        println!(
+            "account {}: {} server deletion(s) waiting for the next POP3 sync",
+            d["account"], d["pending"]
+        );
+    }
     for o in &ops {
         println!(
             "  #{} {:?} {} uid {:?}: {:?}{}",

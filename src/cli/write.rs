@@ -1,7 +1,7 @@
 //! Commands that change state: sync, watch, flag, move, delete.
 use super::{CliError, FlagArgs, Result, print_json};
 use crate::engine::{Engine, WatchEvent};
-use crate::model::{AccountId, Flags, FolderRole, MessageId};
+use crate::model::{AccountId, Flags, FolderRole, MessageId, Protocol};
 
 pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
@@ -13,7 +13,12 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
     let mut reports = Vec::new();
     for a in &accounts {
         let r = engine.sync_account(a).await?;
-        if !json {
+        if !json && let Some(p) = &r.pop3 {
+            println!(
+                "{}: {} on the server, {} downloaded, {} deleted from the server",
+                a.email, p.server_count, p.downloaded, p.deleted_on_server
+            );
+        } else if !json {
             let fetched: usize = r.folders.iter().map(|f| f.fetched).sum();
             let removed: usize = r.folders.iter().map(|f| f.removed).sum();
             let flags: usize = r.folders.iter().map(|f| f.flag_changes).sum();
@@ -40,6 +45,12 @@ pub async fn watch(engine: &mut Engine, account: Option<i64>) -> Result<()> {
             "no accounts (add one with `tayori account add`)".into(),
         ));
     };
+    if a.protocol == Protocol::Pop3 {
+        return Err(CliError::Usage(format!(
+            "{} is a POP3 account: POP3 has no push; run `tayori sync` to download new mail",
+            a.email
+        )));
+    }
     engine
         .watch(&a, |ev| {
             match ev {
@@ -128,6 +139,14 @@ pub async fn move_to(engine: &mut Engine, id: i64, to: &str) -> Result<()> {
 
 pub async fn delete(engine: &mut Engine, id: i64) -> Result<()> {
     let msg = engine.store.message(MessageId(id))?;
+    let acc = engine.store.account(msg.account_id)?;
+    if acc.protocol == Protocol::Pop3 {
+        // Local folders; the server copy goes at the next sync when the account says so.
+        engine
+            .store
+            .pop3_local_delete(msg.id, acc.pop3.delete_when_deleted)?;
+        return Ok(());
+    }
     let trash = engine
         .store
         .folder_by_role(msg.account_id, FolderRole::Trash)?;

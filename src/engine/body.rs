@@ -51,6 +51,13 @@ impl Engine {
         if let Some(data) = self.store.cached_part(row.id, section)? {
             return Ok(data);
         }
+        // The whole message is cached (always so for POP3): cut the part out of it.
+        if !section.is_empty()
+            && let Some(raw) = self.store.cached_part(row.id, "")?
+            && let Some(data) = mime::section_bytes(&raw, section)
+        {
+            return Ok(data);
+        }
         let Some(uid) = row.uid else {
             return Err(EngineError::NotCached(
                 "this message is waiting for its move to reach the server; it has no \

@@ -89,6 +89,10 @@ async fn replay_one(
 impl Engine {
     /// Connects and replays the queue only (after a local change).
     pub async fn replay_now(&mut self, account: &crate::model::Account) -> Result<(usize, usize)> {
+        if account.protocol == crate::model::Protocol::Pop3 {
+            // Flags and moves of a POP3 account are local only.
+            return Ok((self.store.settle_local_ops(account.id)?, 0));
+        }
         let mut conn = Self::connect(account).await?;
         let r = self.replay_ops(&mut conn, account.id).await;
         let _ = conn.logout().await;

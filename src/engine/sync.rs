@@ -35,6 +35,9 @@ pub struct SyncReport {
     pub folders_added: Vec<String>,
     pub folders_removed: Vec<String>,
     pub folders: Vec<FolderReport>,
+    /// POP3 accounts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pop3: Option<super::Pop3Report>,
 }
 
 /// Keep at most this many individual changes per folder report (counts stay exact).
@@ -54,6 +57,9 @@ fn note_arrivals(rep: &mut FolderReport, headers: &[HeaderInfo]) {
 impl Engine {
     /// One complete pass over an account.
     pub async fn sync_account(&mut self, account: &Account) -> Result<SyncReport> {
+        if account.protocol == crate::model::Protocol::Pop3 {
+            return self.sync_pop3(account, &super::SystemClock).await;
+        }
         let t0 = std::time::Instant::now();
         let mut conn = Self::connect(account).await?;
         tracing::debug!(elapsed = ?t0.elapsed(), "connected");

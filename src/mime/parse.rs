@@ -212,6 +212,22 @@ pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, MimeError> {
     })
 }
 
+/// The raw (still transfer-encoded) body of one leaf part, numbered the IMAP way, cut out of
+/// a whole message: what `BODY[section]` would return. None when there is no such part.
+pub fn section_bytes(raw: &[u8], section: &str) -> Option<Vec<u8>> {
+    let buf = utf8_headers(raw);
+    let msg = MessageParser::default().parse(buf.as_ref())?;
+    let mut w = Walk {
+        buf: &buf,
+        parts: Vec::new(),
+    };
+    w.walk(&msg, 0, "1".to_string(), true);
+    w.parts
+        .iter()
+        .find(|(p, _)| p.section == section)
+        .map(|(_, body)| body.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Accounts table.
 use super::{Result, Store, StoreError, now};
-use crate::model::{Account, AccountId, Endpoint, Security};
+use crate::model::{Account, AccountId, Endpoint, Pop3Options, Protocol, Security};
 use rusqlite::{OptionalExtension, Row, params};
 
 /// What `account add` supplies.
@@ -9,13 +9,17 @@ pub struct NewAccount {
     pub name: String,
     pub email: String,
     pub username: String,
+    /// IMAP or POP3 (the incoming server `imap` speaks that protocol).
+    pub protocol: Protocol,
     pub imap: Endpoint,
+    pub pop3: Pop3Options,
     pub password_command: Option<String>,
     pub ca_file: Option<String>,
 }
 
 const COLS: &str = "id, name, email, username, imap_host, imap_port, imap_security, \
-                    password_command, ca_file, sync_enabled";
+                    password_command, ca_file, sync_enabled, protocol, pop3_leave_on_server, \
+                    pop3_delete_after_days, pop3_delete_when_deleted";
 
 fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Account> {
     let sec: String = r.get(6)?;
@@ -32,6 +36,12 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Account> {
         password_command: r.get(7)?,
         ca_file: r.get(8)?,
         sync_enabled: r.get(9)?,
+        protocol: Protocol::parse(&r.get::<_, String>(10)?).unwrap_or_default(),
+        pop3: Pop3Options {
+            leave_on_server: r.get(11)?,
+            delete_after_days: r.get(12)?,
+            delete_when_deleted: r.get(13)?,
+        },
     })
 }
 
@@ -39,8 +49,10 @@ impl Store {
     pub fn add_account(&self, a: &NewAccount) -> Result<AccountId> {
         self.conn.execute(
             "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security,
-                                   password_command, ca_file, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                   password_command, ca_file, created, protocol,
+                                   pop3_leave_on_server, pop3_delete_after_days,
+                                   pop3_delete_when_deleted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 a.name,
                 a.email,
@@ -50,10 +62,18 @@ impl Store {
                 a.imap.security.as_str(),
                 a.password_command,
                 a.ca_file,
-                now()
+                now(),
+                a.protocol.as_str(),
+                a.pop3.leave_on_server,
+                a.pop3.delete_after_days,
+                a.pop3.delete_when_deleted,
             ],
         )?;
-        Ok(AccountId(self.conn.last_insert_rowid()))
+        let id = AccountId(self.conn.last_insert_rowid());
+        if a.protocol == Protocol::Pop3 {
+            self.ensure_local_folders(id)?;
+        }
+        Ok(id)
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>> {

@@ -91,6 +91,24 @@ CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
     DELETE FROM search WHERE rowid = old.id;
 END;
 "#,
+    // 2: POP3 accounts. `imap_*` columns hold the incoming server of either protocol.
+    // pop3_uidls remembers every UIDL downloaded (written in the same transaction as the
+    // message), so a dropped connection causes neither loss nor duplicates.
+    r#"
+ALTER TABLE accounts ADD COLUMN protocol TEXT NOT NULL DEFAULT 'imap';
+ALTER TABLE accounts ADD COLUMN pop3_leave_on_server INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN pop3_delete_after_days INTEGER;
+ALTER TABLE accounts ADD COLUMN pop3_delete_when_deleted INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE pop3_uidls (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    uidl TEXT NOT NULL,
+    message_id INTEGER,
+    downloaded INTEGER NOT NULL,
+    dele_pending INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, uidl)
+) STRICT;
+CREATE INDEX pop3_uidls_message ON pop3_uidls (message_id);
+"#,
 ];
 
 /// The schema version this build writes.
