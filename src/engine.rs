@@ -39,6 +39,18 @@ pub enum EngineError {
 
 pub type Result<T> = std::result::Result<T, EngineError>;
 
+impl EngineError {
+    /// A network problem worth retrying later (offline, server down, connection dropped),
+    /// as opposed to a refusal (wrong password, bad certificate) the user must fix.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            EngineError::Imap(e) => e.is_transient(),
+            EngineError::Pop3(e) => e.is_transient(),
+            _ => false,
+        }
+    }
+}
+
 /// The engine over one store. Store calls are short and synchronous; network work is async.
 pub struct Engine {
     pub store: Store,

@@ -3,7 +3,10 @@
 //! One writer connection per process (WAL, `synchronous=NORMAL`, foreign keys on).
 //! Every multi-row change runs in one transaction so a crash leaves a consistent cache.
 mod accounts;
+mod actions;
+mod activity;
 pub mod folders;
+mod listing;
 mod messages;
 mod migrations;
 mod ops;
@@ -12,6 +15,8 @@ mod pop3;
 mod search;
 
 pub use accounts::NewAccount;
+pub use activity::{Activity, ActivityKind};
+pub use listing::{Listing, SortKey};
 pub use messages::{MessageRow, SortOrder};
 pub use ops::{Op, OpKind, OpState};
 pub use pop3::{KnownUidl, Pop3Message};

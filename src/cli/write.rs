@@ -1,7 +1,7 @@
 //! Commands that change state: sync, watch, flag, move, delete.
 use super::{CliError, FlagArgs, Result, print_json};
 use crate::engine::{Engine, WatchEvent};
-use crate::model::{AccountId, Flags, FolderRole, MessageId, Protocol};
+use crate::model::{AccountId, Flags, MessageId, Protocol};
 
 pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
@@ -139,24 +139,11 @@ pub async fn move_to(engine: &mut Engine, id: i64, to: &str) -> Result<()> {
 
 pub async fn delete(engine: &mut Engine, id: i64) -> Result<()> {
     let msg = engine.store.message(MessageId(id))?;
+    engine.store.local_delete(msg.id)?;
     let acc = engine.store.account(msg.account_id)?;
     if acc.protocol == Protocol::Pop3 {
         // Local folders; the server copy goes at the next sync when the account says so.
-        engine
-            .store
-            .pop3_local_delete(msg.id, acc.pop3.delete_when_deleted)?;
         return Ok(());
-    }
-    let trash = engine
-        .store
-        .folder_by_role(msg.account_id, FolderRole::Trash)?;
-    match trash {
-        Some(t) if t.id != msg.folder_id => {
-            engine.store.local_move(msg.id, t.id)?;
-        }
-        _ => {
-            engine.store.local_expunge(msg.id)?;
-        }
     }
     push(engine, msg.account_id).await
 }

@@ -1,10 +1,10 @@
 //! One sync pass: replay the queue, mirror the folder list, bring each folder up to date.
 use super::plan::{FolderPlan, ServerState, diff_flags, diff_uids, plan_folder};
 use super::{Engine, Result};
-use crate::model::{Account, Flags, Folder, FolderRole, HeaderInfo, Uid};
+use crate::model::{Account, AccountId, Flags, Folder, FolderRole, HeaderInfo, Uid};
 use crate::protocol::imap::ImapConn;
 use crate::store::folders::SyncState;
-use crate::store::{Store, StoreError};
+use crate::store::{ActivityKind, Store, StoreError};
 
 /// Header batch size: each batch is one FETCH and one committed transaction.
 pub const BATCH: usize = 1000;
@@ -110,7 +110,10 @@ impl Engine {
             let r = self.sync_folder(conn, &f).await;
             tracing::debug!(folder = %f.name, elapsed = ?t0.elapsed(), "folder pass");
             match r {
-                Ok(fr) => report.folders.push(fr),
+                Ok(fr) => {
+                    self.note_activity(account.id, &f, &fr)?;
+                    report.folders.push(fr);
+                }
                 Err(e) => {
                     self.store.set_folder_error(f.id, Some(&e.to_string()))?;
                     return Err(e);
@@ -150,6 +153,42 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// Keeps what this pass brought from other devices for the sync view. A first (or reset)
+    /// pass only fills the cache: nothing to report.
+    fn note_activity(&mut self, account: AccountId, f: &Folder, rep: &FolderReport) -> Result<()> {
+        if rep.changes.is_empty() || rep.plan.starts_with("Full") || rep.plan.starts_with("Reset") {
+            return Ok(());
+        }
+        let mut items = Vec::new();
+        for c in &rep.changes {
+            match c {
+                Change::Arrived { subject, .. } => {
+                    items.push((ActivityKind::Arrived, subject.clone()));
+                }
+                Change::Removed { uid } => {
+                    items.push((ActivityKind::Removed, format!("UID {uid}")))
+                }
+                Change::Flags { uid, seen, flagged } => {
+                    let subject = self
+                        .store
+                        .message_by_uid(f.id, Uid(*uid))?
+                        .map_or_else(|| format!("UID {uid}"), |m| m.subject);
+                    let kind = if *seen {
+                        ActivityKind::Read
+                    } else {
+                        ActivityKind::Unread
+                    };
+                    items.push((kind, subject.clone()));
+                    if *flagged {
+                        items.push((ActivityKind::Flagged, subject));
+                    }
+                }
+            }
+        }
+        let now = chrono::Utc::now().timestamp();
+        Ok(self.store.record_activity(account, &f.name, now, &items)?)
     }
 
     /// With CONDSTORE, one STATUS tells whether a folder changed at all since the last complete

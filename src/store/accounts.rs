@@ -17,6 +17,26 @@ pub struct NewAccount {
     pub ca_file: Option<String>,
 }
 
+impl NewAccount {
+    /// An IMAP account whose login is the address (the add-account form's default).
+    pub fn imap(email: &str, host: &str, port: u16, security: crate::model::Security) -> Self {
+        NewAccount {
+            name: email.to_string(),
+            email: email.to_string(),
+            username: email.to_string(),
+            protocol: Protocol::Imap,
+            imap: Endpoint {
+                host: host.to_string(),
+                port,
+                security,
+            },
+            pop3: Pop3Options::default(),
+            password_command: None,
+            ca_file: None,
+        }
+    }
+}
+
 const COLS: &str = "id, name, email, username, imap_host, imap_port, imap_security, \
                     password_command, ca_file, sync_enabled, protocol, pop3_leave_on_server, \
                     pop3_delete_after_days, pop3_delete_when_deleted";

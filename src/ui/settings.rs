@@ -1,0 +1,101 @@
+//! The window's settings, kept as JSON beside the cache (`settings.json` in the data dir).
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "mode", content = "days")]
+pub enum DownloadPolicy {
+    /// Bodies are fetched when a message is opened (the default).
+    #[default]
+    OnDemand,
+    /// Text of the last N days is fetched after each sync, for offline reading.
+    Recent(u32),
+    /// The text of every message is fetched after each sync.
+    Everything,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// "en" or "ja"; None follows the OS.
+    pub language: Option<String>,
+    pub theme: ThemeChoice,
+    pub download: DownloadPolicy,
+    pub window_width: f32,
+    pub window_height: f32,
+    pub folder_pane: f32,
+    pub list_pane: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            language: None,
+            theme: ThemeChoice::System,
+            download: DownloadPolicy::OnDemand,
+            window_width: 1200.0,
+            window_height: 760.0,
+            folder_pane: 220.0,
+            list_pane: 420.0,
+        }
+    }
+}
+
+fn path(dir: &Path) -> PathBuf {
+    dir.join("settings.json")
+}
+
+impl Settings {
+    /// The saved settings, or the defaults when there are none (or they cannot be read).
+    pub fn load(dir: &Path) -> Settings {
+        std::fs::read(path(dir))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves atomically (write a temp file, then rename): a crash never leaves half a file.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        let tmp = dir.join("settings.json.tmp");
+        std::fs::write(&tmp, json)?;
+        std::fs::rename(tmp, path(dir))
+    }
+
+    /// The language in use: the setting, else the OS's.
+    pub fn language(&self) -> String {
+        self.language
+            .clone()
+            .unwrap_or_else(|| crate::i18n::system_language().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_and_loads_and_survives_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()), Settings::default());
+        let s = Settings {
+            language: Some("ja".into()),
+            download: DownloadPolicy::Recent(30),
+            list_pane: 500.0,
+            ..Default::default()
+        };
+        s.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()), s);
+        std::fs::write(dir.path().join("settings.json"), b"{not json").unwrap();
+        assert_eq!(Settings::load(dir.path()), Settings::default());
+    }
+}

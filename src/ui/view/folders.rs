@@ -1,0 +1,120 @@
+//! The folder pane: the unified Inbox, then each account's folders with unread counts and
+//! an icon for each special-use role.
+use crate::model::FolderRole;
+use crate::store::Listing;
+use crate::ui::app::{App, Message};
+use iced::widget::{button, column, row, scrollable, space, text};
+use iced::{Element, Length};
+
+/// A glyph per role (all in the bundled CJK font, so they render everywhere).
+fn icon(role: Option<FolderRole>) -> &'static str {
+    match role {
+        Some(FolderRole::Inbox) => "✉",
+        Some(FolderRole::Drafts) => "✎",
+        Some(FolderRole::Sent) => "➤",
+        Some(FolderRole::Trash) => "✖",
+        Some(FolderRole::Junk) => "⚠",
+        Some(FolderRole::Archive) => "▤",
+        Some(FolderRole::All) => "◎",
+        Some(FolderRole::Flagged) => "★",
+        None => "▫",
+    }
+}
+
+/// The name to show: the last path segment; special folders by their role, translated.
+fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole>) -> String {
+    let key = match role {
+        Some(FolderRole::Inbox) => "folder-inbox",
+        Some(FolderRole::Drafts) => "folder-drafts",
+        Some(FolderRole::Sent) => "folder-sent",
+        Some(FolderRole::Trash) => "folder-trash",
+        Some(FolderRole::Junk) => "folder-junk",
+        Some(FolderRole::Archive) => "folder-archive",
+        _ => "",
+    };
+    if !key.is_empty() {
+        return app.tr.tr(key, None);
+    }
+    match delimiter {
+        Some(d) if !d.is_empty() => name.rsplit(d).next().unwrap_or(name).to_string(),
+        _ => name.to_string(),
+    }
+}
+
+fn entry<'a>(
+    app: &App,
+    glyph: &str,
+    name: String,
+    unread: i64,
+    depth: usize,
+    target: Listing,
+) -> Element<'a, Message> {
+    let count = if unread > 0 {
+        text(crate::ui::format::count(unread as u64)).size(13)
+    } else {
+        text("")
+    };
+    let content = row![
+        space::horizontal().width(Length::Fixed(12.0 * depth as f32)),
+        text(glyph.to_string()).size(14).width(Length::Fixed(20.0)),
+        text(name).size(14),
+        space::horizontal(),
+        count,
+    ]
+    .spacing(4)
+    .align_y(iced::Alignment::Center);
+    let b = button(content)
+        .width(Length::Fill)
+        .on_press(Message::OpenListing(target));
+    if app.listing == Some(target) {
+        b.style(button::primary).into()
+    } else {
+        b.style(button::text).into()
+    }
+}
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let mut col = column![].spacing(2).padding(6);
+    if app.accounts.len() > 1 {
+        let unread: i64 = app
+            .accounts
+            .iter()
+            .flat_map(|a| a.folders.iter())
+            .filter(|f| f.folder.role == Some(FolderRole::Inbox))
+            .map(|f| f.cached_unread)
+            .sum();
+        col = col.push(entry(
+            app,
+            "✉",
+            app.tr.tr("unified-inbox", None),
+            unread,
+            0,
+            Listing::UnifiedInbox,
+        ));
+    }
+    for a in &app.accounts {
+        col = col.push(text(a.account.name.clone()).size(13).style(text::secondary));
+        for f in &a.folders {
+            let depth = match f.folder.delimiter.as_deref() {
+                Some(d) if !d.is_empty() && f.folder.role.is_none() => {
+                    f.folder.name.matches(d).count()
+                }
+                _ => 0,
+            };
+            col = col.push(entry(
+                app,
+                icon(f.folder.role),
+                label(
+                    app,
+                    &f.folder.name,
+                    f.folder.delimiter.as_deref(),
+                    f.folder.role,
+                ),
+                f.cached_unread,
+                depth,
+                Listing::Folder(f.folder.id),
+            ));
+        }
+    }
+    scrollable(col).height(Length::Fill).into()
+}

@@ -1,0 +1,131 @@
+//! Settings: language, theme, offline download policy, per-account sync, pane widths.
+use crate::ui::app::{App, Message, Pane};
+use crate::ui::settings::{DownloadPolicy, ThemeChoice};
+use iced::widget::{button, column, container, row, scrollable, slider, text, toggler};
+use iced::{Element, Length};
+
+fn choice<'a>(label: String, on: bool, msg: Message) -> Element<'a, Message> {
+    button(text(label).size(14))
+        .on_press(msg)
+        .style(if on {
+            button::primary
+        } else {
+            button::secondary
+        })
+        .into()
+}
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let s = &app.settings;
+    let tr = |k: &str| app.tr.tr(k, None);
+    let lang = row![
+        choice(
+            tr("lang-system"),
+            s.language.is_none(),
+            Message::SetLanguage(None)
+        ),
+        choice(
+            "English".into(),
+            s.language.as_deref() == Some("en"),
+            Message::SetLanguage(Some("en".into()))
+        ),
+        choice(
+            "日本語".into(),
+            s.language.as_deref() == Some("ja"),
+            Message::SetLanguage(Some("ja".into()))
+        ),
+    ]
+    .spacing(6);
+    let theme = row![
+        choice(
+            tr("theme-system"),
+            s.theme == ThemeChoice::System,
+            Message::SetTheme(ThemeChoice::System)
+        ),
+        choice(
+            tr("theme-light"),
+            s.theme == ThemeChoice::Light,
+            Message::SetTheme(ThemeChoice::Light)
+        ),
+        choice(
+            tr("theme-dark"),
+            s.theme == ThemeChoice::Dark,
+            Message::SetTheme(ThemeChoice::Dark)
+        ),
+    ]
+    .spacing(6);
+    let download = column![
+        choice(
+            tr("download-on-demand"),
+            s.download == DownloadPolicy::OnDemand,
+            Message::SetDownload(DownloadPolicy::OnDemand)
+        ),
+        choice(
+            tr("download-recent"),
+            matches!(s.download, DownloadPolicy::Recent(_)),
+            Message::SetDownload(DownloadPolicy::Recent(30))
+        ),
+        choice(
+            tr("download-all"),
+            s.download == DownloadPolicy::Everything,
+            Message::SetDownload(DownloadPolicy::Everything)
+        ),
+    ]
+    .spacing(6);
+    let mut accounts = column![].spacing(6);
+    for a in &app.accounts {
+        let id = a.account.id;
+        accounts = accounts.push(
+            toggler(a.account.sync_enabled)
+                .label(format!(
+                    "{} — {}",
+                    a.account.email,
+                    tr("settings-account-sync")
+                ))
+                .on_toggle(move |on| Message::SetAccountSync(id, on)),
+        );
+    }
+    let panes = column![
+        row![
+            text(tr("settings-folder-pane"))
+                .size(13)
+                .width(Length::Fixed(160.0)),
+            slider(140.0..=400.0, s.folder_pane, |w| Message::SetPane(
+                Pane::Folders,
+                w
+            ))
+            .width(Length::Fixed(240.0)),
+        ]
+        .spacing(8),
+        row![
+            text(tr("settings-list-pane"))
+                .size(13)
+                .width(Length::Fixed(160.0)),
+            slider(260.0..=800.0, s.list_pane, |w| Message::SetPane(
+                Pane::List,
+                w
+            ))
+            .width(Length::Fixed(240.0)),
+        ]
+        .spacing(8),
+    ]
+    .spacing(6);
+    let section = |k: &str| text(app.tr.tr(k, None)).size(17);
+    let col = column![
+        text(tr("settings-heading")).size(22),
+        section("settings-language"),
+        lang,
+        section("settings-theme"),
+        theme,
+        section("settings-download"),
+        download,
+        section("settings-accounts"),
+        accounts,
+        section("settings-panes"),
+        panes,
+    ]
+    .spacing(10);
+    scrollable(container(col).padding(16))
+        .height(Length::Fill)
+        .into()
+}

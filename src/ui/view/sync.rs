@@ -1,0 +1,154 @@
+//! The sync view: per account and folder, the connection state, what the server holds vs.
+//! what this device holds (and can show offline), pending and failed changes with retry
+//! and discard, and recent changes that came from other devices.
+use crate::model::Protocol;
+use crate::store::{ActivityKind, OpKind, OpState};
+use crate::ui::app::{App, Message};
+use crate::ui::format;
+use crate::ui::worker::ConnState;
+use fluent_bundle::FluentArgs;
+use iced::widget::{button, column, container, row, rule, scrollable, text};
+use iced::{Element, Length};
+
+fn cell<'a>(s: String, w: f32) -> Element<'a, Message> {
+    text(s).size(13).width(Length::Fixed(w)).into()
+}
+
+fn state_line(app: &App, s: Option<&ConnState>) -> (String, Option<String>) {
+    let (key, why) = match s {
+        None | Some(ConnState::Connecting) => ("state-connecting", None),
+        Some(ConnState::Syncing) => ("state-syncing", None),
+        Some(ConnState::Pushing) => ("state-pushing", None),
+        Some(ConnState::Online) => ("state-online", None),
+        Some(ConnState::Offline(w)) => ("state-offline", Some(w.clone())),
+        Some(ConnState::Failing(w)) => ("state-failing", Some(w.clone())),
+        Some(ConnState::Disabled) => ("state-disabled", None),
+    };
+    (app.tr.tr(key, None), why)
+}
+
+pub fn view(app: &App) -> Element<'_, Message> {
+    let mut col = column![text(app.tr.tr("sync-heading", None)).size(22)].spacing(10);
+    for a in &app.accounts {
+        let (state, why) = state_line(app, app.states.get(&a.account.id));
+        let note = match a.account.protocol {
+            Protocol::Imap => "sync-note-imap",
+            Protocol::Pop3 => "sync-note-pop3",
+        };
+        col = col.push(text(format!("{} — {}", a.account.email, state)).size(17));
+        if let Some(w) = why {
+            col = col.push(text(w).size(13).style(text::danger));
+        }
+        col = col.push(text(app.tr.tr(note, None)).size(13).style(text::secondary));
+        col = col.push(
+            row![
+                cell(app.tr.tr("sync-col-folder", None), 160.0),
+                cell(app.tr.tr("sync-col-server", None), 110.0),
+                cell(app.tr.tr("sync-col-device", None), 110.0),
+                cell(app.tr.tr("sync-col-offline", None), 170.0),
+                cell(app.tr.tr("sync-col-last", None), 170.0),
+            ]
+            .spacing(8),
+        );
+        for f in &a.folders {
+            let server = f
+                .folder
+                .server_total
+                .map_or_else(|| "—".to_string(), |n| format::count(u64::from(n)));
+            let last = f.folder.last_sync.map_or_else(
+                || app.tr.tr("sync-never", None),
+                |t| format::long_date(&app.tr, t),
+            );
+            let offline = format!(
+                "{} ({})",
+                format::count(f.cached_bodies.max(0) as u64),
+                format::size(&app.tr, f.cached_bytes.max(0) as u64)
+            );
+            col = col.push(
+                row![
+                    cell(f.folder.name.clone(), 160.0),
+                    cell(server, 110.0),
+                    cell(format::count(f.cached_total.max(0) as u64), 110.0),
+                    cell(offline, 170.0),
+                    cell(last, 170.0),
+                ]
+                .spacing(8),
+            );
+        }
+        col = col.push(rule::horizontal(1));
+    }
+    col = col.push(text(app.tr.tr("sync-ops-heading", None)).size(17));
+    if app.ops.is_empty() {
+        col = col.push(
+            text(app.tr.tr("sync-ops-none", None))
+                .size(13)
+                .style(text::secondary),
+        );
+    }
+    for op in &app.ops {
+        let what = match &op.kind {
+            OpKind::AddFlags { .. } | OpKind::RemoveFlags { .. } => "op-flags",
+            OpKind::Move { .. } => "op-move",
+            _ => "op-expunge",
+        };
+        let state = match op.state {
+            OpState::Failed => app.tr.tr("op-failed", None),
+            _ => app.tr.tr("op-pending", None),
+        };
+        let mut line = row![
+            cell(app.tr.tr(what, None), 140.0),
+            cell(op.folder.clone(), 140.0),
+            cell(state, 100.0),
+            text(op.error.clone().unwrap_or_default())
+                .size(12)
+                .style(text::danger),
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
+        if op.state == OpState::Failed {
+            line = line.push(
+                button(text(app.tr.tr("sync-retry", None)).size(12))
+                    .on_press(Message::RetryOp(op.id))
+                    .style(button::secondary),
+            );
+        }
+        line = line.push(
+            button(text(app.tr.tr("sync-discard", None)).size(12))
+                .on_press(Message::DiscardOp(op.id))
+                .style(button::danger),
+        );
+        col = col.push(line);
+    }
+    col = col.push(rule::horizontal(1));
+    col = col.push(text(app.tr.tr("sync-activity-heading", None)).size(17));
+    if app.activity.is_empty() {
+        col = col.push(
+            text(app.tr.tr("sync-activity-none", None))
+                .size(13)
+                .style(text::secondary),
+        );
+    }
+    for a in &app.activity {
+        let key = match a.kind {
+            ActivityKind::Arrived => "activity-arrived",
+            ActivityKind::Removed => "activity-removed",
+            ActivityKind::Read => "activity-read",
+            ActivityKind::Unread => "activity-unread",
+            ActivityKind::Flagged => "activity-flagged",
+            ActivityKind::Unflagged => "activity-unflagged",
+        };
+        let mut args = FluentArgs::new();
+        args.set("detail", a.detail.clone());
+        args.set("folder", a.folder.clone());
+        col = col.push(
+            row![
+                cell(format::long_date(&app.tr, a.at), 170.0),
+                text(app.tr.tr(key, Some(&args))).size(13),
+            ]
+            .spacing(8),
+        );
+    }
+    scrollable(container(col).padding(16))
+        .height(Length::Fill)
+        .into()
+}
