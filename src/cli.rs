@@ -1,6 +1,7 @@
 //! The headless command line over the same engine. Read commands work offline from the cache.
 mod account_cmd;
 mod read;
+mod send_cmd;
 mod write;
 
 use crate::engine::{Engine, EngineError};
@@ -98,6 +99,33 @@ pub enum Command {
     },
     /// Per folder: server vs cached counts, sync state; pending and failed operations.
     Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a message (body on stdin) to the outbox and try to send it at once.
+    Send {
+        #[command(flatten)]
+        msg: send_cmd::MessageArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Messages in the outbox: queued, sent, failed (with the server's words), uncertain.
+    Outbox {
+        #[arg(long)]
+        json: bool,
+        /// Queue a failed or uncertain message again (it goes out at the next sync).
+        #[arg(long)]
+        retry: Option<i64>,
+    },
+    /// Save a draft (body on stdin): a new one, or a new version of --id. Prints its id.
+    Draft {
+        #[command(flatten)]
+        msg: send_cmd::MessageArgs,
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// Drafts kept here (synced to the server's Drafts folder by `sync`).
+    Drafts {
         #[arg(long)]
         json: bool,
     },
@@ -206,6 +234,10 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         Command::Delete { id } => write::delete(&mut engine, id).await,
         Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
         Command::Status { json } => read::status(&engine, json),
+        Command::Send { msg, json } => send_cmd::send(&mut engine, &msg, json).await,
+        Command::Outbox { json, retry } => send_cmd::outbox(&mut engine, json, retry),
+        Command::Draft { msg, id } => send_cmd::save_draft(&mut engine, &msg, id),
+        Command::Drafts { json } => send_cmd::drafts(&engine, json),
     }
 }
 

@@ -1,3 +1,4 @@
 //! Network protocols. No SQL here.
 pub mod imap;
 pub mod net;
+pub mod smtp;

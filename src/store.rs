@@ -3,16 +3,21 @@
 //! One writer connection per process (WAL, `synchronous=NORMAL`, foreign keys on).
 //! Every multi-row change runs in one transaction so a crash leaves a consistent cache.
 mod accounts;
+mod drafts;
 pub mod folders;
 mod messages;
 mod migrations;
 mod ops;
+mod outbox;
 mod parts;
 mod search;
+mod smtp;
 
 pub use accounts::NewAccount;
+pub use drafts::{DraftRow, ServerDraft};
 pub use messages::{MessageRow, SortOrder};
 pub use ops::{Op, OpKind, OpState};
+pub use outbox::{NewOutbox, OutboxItem, OutboxState, SentCopy};
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -99,7 +104,7 @@ impl Store {
     }
 }
 
-pub(crate) fn now() -> i64 {
+pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 

@@ -2,7 +2,7 @@
 use super::{AccountCmd, CliError, Result, print_json};
 use crate::account::credentials;
 use crate::engine::Engine;
-use crate::model::{AccountId, Endpoint, Security};
+use crate::model::{AccountId, Endpoint, Security, SendCharset, SmtpSettings};
 use crate::store::NewAccount;
 use clap::Args;
 use std::io::Read;
@@ -33,6 +33,21 @@ pub struct AddArgs {
     /// Display name of the account.
     #[arg(long)]
     pub name: Option<String>,
+    /// SMTP submission server for sending.
+    #[arg(long, requires_all = ["smtp_port", "smtp_security"])]
+    pub smtp_host: Option<String>,
+    /// Usually 587 (starttls) or 465 (tls).
+    #[arg(long, requires = "smtp_host")]
+    pub smtp_port: Option<u16>,
+    #[arg(long, value_parser = ["tls", "starttls"], requires = "smtp_host")]
+    pub smtp_security: Option<String>,
+    /// SMTP login, when it differs from the incoming one (the password is the same).
+    #[arg(long, requires = "smtp_host")]
+    pub smtp_username: Option<String>,
+    /// utf-8 (default) or iso-2022-jp (falls back to UTF-8, with a warning, when a
+    /// character does not fit).
+    #[arg(long, value_parser = ["utf-8", "iso-2022-jp"], requires = "smtp_host")]
+    pub send_charset: Option<String>,
 }
 
 pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
@@ -103,7 +118,30 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         password_command: a.password_command,
         ca_file,
     };
+    let smtp = match (&a.smtp_host, a.smtp_port, &a.smtp_security) {
+        (Some(host), Some(port), Some(sec)) => Some((
+            Endpoint {
+                host: host.clone(),
+                port,
+                security: Security::parse(sec).ok_or_else(|| {
+                    CliError::Usage("--smtp-security must be tls or starttls".into())
+                })?,
+            },
+            SendCharset::parse(a.send_charset.as_deref().unwrap_or("utf-8")).ok_or_else(|| {
+                CliError::Usage("--send-charset must be utf-8 or iso-2022-jp".into())
+            })?,
+        )),
+        _ => None,
+    };
     let id = engine.store.add_account(&new)?;
+    if let Some((endpoint, send_charset)) = smtp {
+        engine.store.set_smtp_settings(&SmtpSettings {
+            account_id: id,
+            endpoint,
+            username: a.smtp_username.clone(),
+            send_charset,
+        })?;
+    }
     if let Some(pw) = password {
         let acc = engine.store.account(id)?;
         if let Err(e) = outside_runtime(|| credentials::store_password(&acc, &pw)) {

@@ -35,6 +35,9 @@ pub struct SyncReport {
     pub folders_added: Vec<String>,
     pub folders_removed: Vec<String>,
     pub folders: Vec<FolderReport>,
+    /// Messages the outbox sent (or tried to) during the pass, and Sent copies filed.
+    pub outbox: super::OutboxReport,
+    pub drafts: super::DraftSyncReport,
 }
 
 /// Keep at most this many individual changes per folder report (counts stay exact).
@@ -55,9 +58,18 @@ impl Engine {
     /// One complete pass over an account.
     pub async fn sync_account(&mut self, account: &Account) -> Result<SyncReport> {
         let t0 = std::time::Instant::now();
+        // The outbox goes first: sending does not need IMAP.
+        let mut outbox = self.send_due(account, true).await?;
         let mut conn = Self::connect(account).await?;
         tracing::debug!(elapsed = ?t0.elapsed(), "connected");
-        let report = self.sync_with(&mut conn, account, None).await?;
+        match self.file_sent_copies(&mut conn, account).await {
+            Ok(n) => outbox.filed = n,
+            Err(e) => outbox.filing_error = Some(e.to_string()),
+        }
+        let drafts = self.sync_drafts(&mut conn, account).await?;
+        let mut report = self.sync_with(&mut conn, account, None).await?;
+        report.outbox = outbox;
+        report.drafts = drafts;
         tracing::debug!(elapsed = ?t0.elapsed(), "synced");
         let _ = conn.logout().await;
         Ok(report)
