@@ -275,9 +275,17 @@ pub fn build(c: &Compose, opts: &BuildOptions) -> Result<Built, ComposeError> {
             ));
         }
     }
+    // A single 7/8-bit part gets a final line break from lettre: drop ours so the text
+    // arrives as written. (Encoded or multipart bodies keep theirs.)
+    let normalized = c.body.replace("\r\n", "\n");
+    let single = c.attachments.is_empty();
+    let stripped = match normalized.strip_suffix('\n') {
+        Some(s) if single => s.to_string(),
+        _ => normalized.clone(),
+    };
     let text_part = match charset {
         SendCharset::Iso2022Jp => {
-            let bytes = jis::body(&c.body).unwrap_or_default();
+            let bytes = jis::body(&stripped).unwrap_or_default();
             SinglePart::builder()
                 .header(
                     ContentType::parse("text/plain; charset=ISO-2022-JP")
@@ -289,9 +297,19 @@ pub fn build(c: &Compose, opts: &BuildOptions) -> Result<Built, ComposeError> {
                     ContentTransferEncoding::SevenBit,
                 ))
         }
-        SendCharset::Utf8 => SinglePart::builder()
-            .header(ContentType::TEXT_PLAIN)
-            .body(c.body.replace("\r\n", "\n")),
+        SendCharset::Utf8 => {
+            let mut body = Body::new(normalized.clone());
+            if matches!(
+                body.encoding(),
+                ContentTransferEncoding::SevenBit | ContentTransferEncoding::EightBit
+            ) {
+                body = Body::new_with_encoding(stripped, body.encoding())
+                    .map_err(|_| ComposeError::Build("body encoding".into()))?;
+            }
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(body)
+        }
     };
     let msg = if c.attachments.is_empty() {
         b.singlepart(text_part)

@@ -51,7 +51,8 @@ pub fn header_words(s: &str) -> Option<String> {
     Some(words.join("\r\n "))
 }
 
-/// The body text as ISO-2022-JP with CRLF line ends (each line ends in ASCII mode).
+/// The body text as ISO-2022-JP with CRLF line ends (each line ends in ASCII mode; no
+/// line break is added after the last line).
 pub fn body(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() + 16);
     let normalized = text.replace("\r\n", "\n");
@@ -60,9 +61,6 @@ pub fn body(text: &str) -> Option<Vec<u8>> {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(&encode(line)?);
-    }
-    if !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
     }
     Some(out)
 }
@@ -98,7 +96,7 @@ mod tests {
 
     #[test]
     fn body_lines_end_in_ascii() {
-        let b = body("一行目\n二行目").unwrap();
+        let b = body("一行目\n二行目\n").unwrap();
         assert!(b.is_ascii());
         assert!(b.windows(5).any(|w| w == b"\x1b(B\r\n"));
     }

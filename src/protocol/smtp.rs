@@ -218,7 +218,10 @@ impl SmtpConn {
 
     /// Sends the content and returns the server's acceptance line.
     pub async fn data(&mut self, raw: &[u8]) -> Result<String, SmtpError> {
-        let resp = step(self.conn.message(raw), true).await?;
+        // lettre ends the content with "\r\n.\r\n": a final line break of ours would
+        // become an extra empty line.
+        let content = raw.strip_suffix(b"\r\n").unwrap_or(raw);
+        let resp = step(self.conn.message(content), true).await?;
         let text: Vec<&str> = resp.message().collect();
         Ok(format!("{} {}", resp.code(), text.join(" ")))
     }
