@@ -106,6 +106,8 @@ pub enum Command {
     Send {
         #[command(flatten)]
         msg: send_cmd::MessageArgs,
+        #[command(flatten)]
+        from: send_cmd::SourceArgs,
         #[arg(long)]
         json: bool,
     },
@@ -147,7 +149,7 @@ pub struct FlagArgs {
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
     /// Add an IMAP account; prints its id.
-    Add(account_cmd::AddArgs),
+    Add(Box<account_cmd::AddArgs>),
     /// List accounts.
     List {
         #[arg(long)]
@@ -234,7 +236,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         Command::Delete { id } => write::delete(&mut engine, id).await,
         Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
         Command::Status { json } => read::status(&engine, json),
-        Command::Send { msg, json } => send_cmd::send(&mut engine, &msg, json).await,
+        Command::Send { msg, from, json } => send_cmd::send(&mut engine, &msg, &from, json).await,
         Command::Outbox { json, retry } => send_cmd::outbox(&mut engine, json, retry),
         Command::Draft { msg, id } => send_cmd::save_draft(&mut engine, &msg, id),
         Command::Drafts { json } => send_cmd::drafts(&engine, json),

@@ -44,7 +44,11 @@ fn save(t: &Tayori, acc: &str, id: Option<&str>, subject: &str, body: &str) -> S
     if let Some(id) = id {
         args.extend(["--id", id]);
     }
-    run_with_stdin(t, &args, body).ok().stdout.trim().to_string()
+    run_with_stdin(t, &args, body)
+        .ok()
+        .stdout
+        .trim()
+        .to_string()
 }
 
 fn drafts(t: &Tayori) -> Vec<serde_json::Value> {
@@ -114,7 +118,16 @@ fn ten_edit_and_sync_cycles_leave_exactly_one_server_copy() {
     let mid = d[0]["message_id"].as_str().unwrap().to_string();
     let mut times = Vec::new();
     for i in 1..=10 {
-        assert_eq!(save(&t, &acc, Some(&id), &format!("Plan v{i}"), &format!("version {i}\n")), id);
+        assert_eq!(
+            save(
+                &t,
+                &acc,
+                Some(&id),
+                &format!("Plan v{i}"),
+                &format!("version {i}\n")
+            ),
+            id
+        );
         let t0 = Instant::now();
         let rep = t.run(&["sync", "--json"]).ok().json();
         times.push(t0.elapsed());
@@ -151,7 +164,10 @@ fn a_draft_replaced_by_another_client_shows_the_new_text() {
     let d = drafts(&t);
     assert_eq!(d.len(), 1);
     assert_eq!(d[0]["compose"]["subject"], "Edited elsewhere");
-    assert_eq!(d[0]["compose"]["body"].as_str().unwrap().trim_end(), "rewritten on the phone");
+    assert_eq!(
+        d[0]["compose"]["body"].as_str().unwrap().trim_end(),
+        "rewritten on the phone"
+    );
     assert_eq!(d[0]["synced"], true);
     let copies = server_copies(&bed, &mid);
     assert_eq!(copies.len(), 1);
@@ -180,12 +196,23 @@ fn changed_on_both_sides_keeps_both_and_says_so() {
     assert_eq!(d.len(), 2, "{d:?}");
     let bodies: Vec<String> = d
         .iter()
-        .map(|x| x["compose"]["body"].as_str().unwrap().trim_end().to_string())
+        .map(|x| {
+            x["compose"]["body"]
+                .as_str()
+                .unwrap()
+                .trim_end()
+                .to_string()
+        })
         .collect();
     assert!(bodies.contains(&"edited here".to_string()), "{bodies:?}");
     assert!(bodies.contains(&"edited there".to_string()), "{bodies:?}");
     for x in &d {
-        assert!(x["note"].as_str().unwrap().contains("both versions are kept"));
+        assert!(
+            x["note"]
+                .as_str()
+                .unwrap()
+                .contains("both versions are kept")
+        );
         assert_eq!(x["synced"], true);
         let m = x["message_id"].as_str().unwrap();
         assert_eq!(server_copies(&bed, m).len(), 1, "one copy per Message-ID");

@@ -101,6 +101,7 @@ fn py_messages(bed: &TestBed, user: usize, folder: &str, subject: &str) -> Vec<s
          \x20           for a in m.iter_attachments()]\n\
          \x20   out.append({{'subject': str(m['subject']), 'from': str(m['from']), 'to': str(m['to']),\n\
          \x20       'message_id': str(m['message-id']), 'bcc': m['bcc'] is not None,\n\
+         \x20       'in_reply_to': str(m['in-reply-to']), 'references': str(m['references']),\n\
          \x20       'text': body.get_content().replace('\\r\\n', '\\n') if body is not None else None,\n\
          \x20       'charset': body.get_content_charset() if body is not None else None,\n\
          \x20       'raw_subject': [l for l in raw.decode('ascii', 'replace').split('\\r\\n') if l.lower().startswith('subject:')][0],\n\
@@ -361,4 +362,74 @@ fn iso_2022_jp_is_read_correctly_by_python_and_falls_back_to_utf8_with_a_warning
     assert_eq!(got[0]["charset"], "utf-8");
     assert_eq!(got[0]["subject"], "絵文字 😀 テスト");
     assert_eq!(got[0]["text"], "こんにちは 😀\n");
+}
+
+#[test]
+fn reply_quotes_and_threads_and_forward_carries_the_attachment() {
+    let bed = smtp_bed();
+    let original = message_with_attachment("Quarterly", "Please see the file.", 50_000);
+    bed.load_maildir(
+        0,
+        "INBOX",
+        std::iter::once((1_790_000_000, original, false)),
+    );
+    let t = Tayori::new();
+    let acc = add_sender(&t, &bed, false, "alice-pw", &[]);
+    t.run(&["sync"]).ok();
+    let id = t.list("INBOX")[0]["id"].as_i64().unwrap().to_string();
+
+    run_with_stdin(
+        &t,
+        &["send", "--account", &acc, "--reply", &id],
+        "Thanks, got it.\n",
+    )
+    .ok();
+    let got = py_messages(&bed, 2, "INBOX", "Quarterly");
+    assert_eq!(
+        got.len(),
+        1,
+        "the reply goes to the sender (carol): {got:?}"
+    );
+    let m = &got[0];
+    assert_eq!(m["subject"], "Re: Quarterly");
+    assert_eq!(m["in_reply_to"], "<att-Quarterly@example.test>");
+    assert_eq!(m["references"], "<att-Quarterly@example.test>");
+    let text = m["text"].as_str().unwrap();
+    assert!(text.starts_with("Thanks, got it.\n"), "{text}");
+    assert!(
+        text.contains("Carol <carol@example.test> wrote:\n> Please see the file."),
+        "{text}"
+    );
+    assert!(m["attachments"].as_array().unwrap().is_empty());
+
+    run_with_stdin(
+        &t,
+        &[
+            "send",
+            "--account",
+            &acc,
+            "--forward",
+            &id,
+            "--to",
+            "bob@example.test",
+        ],
+        "FYI\n",
+    )
+    .ok();
+    let got = py_messages(&bed, 1, "INBOX", "Quarterly");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["subject"], "Fwd: Quarterly");
+    assert!(
+        got[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Please see the file.")
+    );
+    let atts = got[0]["attachments"].as_array().unwrap();
+    assert_eq!(atts.len(), 1);
+    assert_eq!(atts[0]["filename"], "data.bin");
+    let files = tempfile::tempdir().unwrap();
+    let expect = files.path().join("expect.bin");
+    std::fs::write(&expect, attachment_bytes(50_000)).unwrap();
+    assert_eq!(atts[0]["sha256"], sha256_hex(&expect));
 }

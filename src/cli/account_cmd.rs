@@ -52,7 +52,7 @@ pub struct AddArgs {
 
 pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
     match cmd {
-        AccountCmd::Add(a) => add(engine, a),
+        AccountCmd::Add(a) => add(engine, *a),
         AccountCmd::List { json } => {
             let accounts = engine.store.accounts()?;
             if json {

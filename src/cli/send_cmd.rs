@@ -2,7 +2,8 @@
 use super::{CliError, Result, print_json, rfc3339};
 use crate::engine::{Engine, SendResult, attachments_from_paths};
 use crate::mime::compose::Compose;
-use crate::model::{AccountId, DraftId, OutboxId};
+use crate::mime::reply::{QuoteLabels, ReplyKind};
+use crate::model::{AccountId, DraftId, MessageId, OutboxId};
 use clap::Args;
 use std::io::Read;
 use std::path::PathBuf;
@@ -26,6 +27,25 @@ pub struct MessageArgs {
     pub attach: Vec<PathBuf>,
 }
 
+/// What a sent message starts from, other than a blank page.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct SourceArgs {
+    /// Reply to cached message ID (quotes it; sets In-Reply-To and References).
+    #[arg(long, value_name = "ID")]
+    pub reply: Option<i64>,
+    /// Reply to the sender and all recipients of message ID (except this account).
+    #[arg(long, value_name = "ID")]
+    pub reply_all: Option<i64>,
+    /// Forward message ID with its attachments.
+    #[arg(long, value_name = "ID")]
+    pub forward: Option<i64>,
+    /// Send draft ID as saved (stdin and the other fields are not read); the draft is
+    /// removed here and from the server's Drafts folder.
+    #[arg(long, value_name = "ID")]
+    pub draft: Option<i64>,
+}
+
 fn read_body() -> Result<String> {
     let mut body = Vec::new();
     std::io::stdin().read_to_end(&mut body)?;
@@ -45,10 +65,39 @@ fn compose(engine: &Engine, m: &MessageArgs) -> Result<Compose> {
 
 /// Queues the message, then tries to send it at once. Not sent -> exit 1 with the reason
 /// (it stays in the outbox).
-pub async fn send(engine: &mut Engine, m: &MessageArgs, json: bool) -> Result<()> {
+pub async fn send(
+    engine: &mut Engine,
+    m: &MessageArgs,
+    src: &SourceArgs,
+    json: bool,
+) -> Result<()> {
     let account = engine.store.account(AccountId(m.account))?;
-    let c = compose(engine, m)?;
-    let queued = engine.queue_send(account.id, &c, None)?;
+    let respond = match (src.reply, src.reply_all, src.forward) {
+        (Some(id), _, _) => Some((id, ReplyKind::Reply)),
+        (_, Some(id), _) => Some((id, ReplyKind::ReplyAll)),
+        (_, _, Some(id)) => Some((id, ReplyKind::Forward)),
+        _ => None,
+    };
+    let c = if let Some(d) = src.draft {
+        engine.draft_compose(DraftId(d))?
+    } else if let Some((id, kind)) = respond {
+        let mut c = engine
+            .respond_to(MessageId(id), kind, &QuoteLabels::english())
+            .await?;
+        let extra = compose(engine, m)?;
+        c.to.extend(extra.to);
+        c.cc.extend(extra.cc);
+        c.bcc.extend(extra.bcc);
+        if !extra.subject.is_empty() {
+            c.subject = extra.subject;
+        }
+        c.body = format!("{}{}", extra.body.trim_end(), c.body);
+        c.attachments.extend(extra.attachments);
+        c
+    } else {
+        compose(engine, m)?
+    };
+    let queued = engine.queue_send(account.id, &c, src.draft.map(DraftId))?;
     for w in &queued.warnings {
         eprintln!("tayori: warning: {w}");
     }
