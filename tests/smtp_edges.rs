@@ -12,6 +12,7 @@ use support::TestBed;
 
 fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);
+    cmd.env("TAYORI_SEND_RETRY_BASE_SECS", "1");
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -221,4 +222,104 @@ fn a_connection_lost_after_the_content_is_uncertain_and_never_resent_automatical
         2,
         "{rest}"
     );
+}
+
+/// Forwards every connection on `listener` to `to` (TLS passes through untouched).
+fn proxy(listener: std::net::TcpListener, to: u16) {
+    std::thread::spawn(move || {
+        for c in listener.incoming() {
+            let Ok(client) = c else { break };
+            let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            for (mut a, mut b) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut a, &mut b);
+                    let _ = b.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+}
+
+#[test]
+fn watch_retries_with_backoff_and_sends_once_the_server_is_reachable() {
+    let bed = TestBed::start_with(support::BedOptions {
+        smtp: true,
+        ..Default::default()
+    });
+    let port = support::free_port();
+    let t = Tayori::new();
+    let acc = add(&t, Some(&bed), port, "tls");
+    t.run(&["sync"]).ok();
+    let r = run_with_stdin(
+        &t,
+        &[
+            "send",
+            "--account",
+            &acc,
+            "--to",
+            "bob@example.test",
+            "--subject",
+            "Retried",
+        ],
+        "hello again\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("cannot reach"), "{}", r.stderr);
+
+    let mut watch = t
+        .cmd(&["watch"])
+        .env("TAYORI_SEND_RETRY_BASE_SECS", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // At least one more failed retry while the server is unreachable.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let line = rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap();
+        if line.starts_with("outbox") {
+            assert!(line.contains("queued"), "{line}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline);
+    }
+    let t0 = std::time::Instant::now();
+    proxy(
+        std::net::TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        bed.submissions_port(),
+    );
+    let sent = loop {
+        let line = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+        if line.contains(" sent ") {
+            break line;
+        }
+    };
+    eprintln!("reachable -> sent by watch in {:?}", t0.elapsed());
+    assert!(sent.ends_with("Retried"), "{sent}");
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let ob = outbox(&t);
+    assert_eq!(ob[0]["state"], "sent");
+    assert_eq!(ob[0]["sent_copy"], "done");
+    let n = py_imap(
+        &bed,
+        1,
+        "M.select('INBOX')\ntyp, d = M.search(None, 'SUBJECT', 'Retried')\nprint(len(d[0].split()))",
+    );
+    assert_eq!(n.trim(), "1", "exactly once");
 }

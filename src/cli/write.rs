@@ -45,6 +45,17 @@ pub async fn watch(engine: &mut Engine, account: Option<i64>) -> Result<()> {
             match ev {
                 WatchEvent::Online => println!("online {}", a.email),
                 WatchEvent::Offline(why) => println!("offline {why}"),
+                WatchEvent::Outbox(r) => {
+                    for o in &r.outcomes {
+                        let state = match &o.result {
+                            crate::engine::SendResult::Sent { .. } => "sent",
+                            crate::engine::SendResult::Queued { .. } => "queued",
+                            crate::engine::SendResult::Failed { .. } => "failed",
+                            crate::engine::SendResult::Uncertain { .. } => "uncertain",
+                        };
+                        println!("outbox {} {state} {}", o.id, o.subject);
+                    }
+                }
                 WatchEvent::Synced(r) => {
                     for f in &r.folders {
                         for c in &f.changes {

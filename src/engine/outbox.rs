@@ -29,9 +29,16 @@ const STALE_SECS: i64 = 5 * 60;
 const BACKOFF_BASE: i64 = 30;
 const BACKOFF_MAX: i64 = 3600;
 
+/// Seconds to wait after the `attempts`-th failed attempt. `TAYORI_SEND_RETRY_BASE_SECS`
+/// overrides the base (tests use 1).
 fn backoff(attempts: i64) -> i64 {
+    let base = std::env::var("TAYORI_SEND_RETRY_BASE_SECS")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(BACKOFF_BASE);
     let exp = attempts.clamp(1, 20) - 1;
-    (BACKOFF_BASE.saturating_mul(1i64 << exp)).min(BACKOFF_MAX)
+    (base.saturating_mul(1i64 << exp)).min(BACKOFF_MAX)
 }
 
 /// What happened to one message in a flush.
@@ -106,6 +113,25 @@ impl Engine {
                     let _ = conn.logout().await;
                 }
                 Err(e) => report.filing_error = Some(e.to_string()),
+            }
+        }
+        Ok(report)
+    }
+
+    /// What `watch` runs between passes: due messages only, then their Sent copies.
+    pub(super) async fn outbox_tick(
+        &mut self,
+        conn: &mut ImapConn,
+        account: &Account,
+    ) -> Result<OutboxReport> {
+        let mut report = self.send_due(account, false).await?;
+        if !self.store.pending_sent_copies(account.id)?.is_empty() {
+            match self.file_sent_copies(conn, account).await {
+                Ok(n) => report.filed = n,
+                Err(EngineError::Imap(e)) if !e.is_transient() => {
+                    report.filing_error = Some(e.to_string())
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(report)

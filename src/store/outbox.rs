@@ -198,6 +198,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// When the account's next queued message is due (unix seconds), if any.
+    pub fn next_outbox_attempt(&self, account: AccountId) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(next_attempt) FROM outbox WHERE account_id = ?1 AND state = 'queued'",
+            [account.0],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Atomically takes a queued row for one attempt. False when someone else has it (or it
     /// is no longer queued): the caller must not send it.
     pub fn claim_outbox(&self, id: OutboxId, attempt: &str) -> Result<bool> {
