@@ -357,6 +357,55 @@ mod tests {
     }
 
     #[test]
+    fn every_fluent_key_the_ui_gets_exists_in_both_languages() {
+        use crate::mime::compose::{ComposeError, ComposeWarning};
+        let mut keys = vec![
+            ComposeWarning::CharsetFallback {
+                wanted: crate::model::SendCharset::Iso2022Jp,
+            }
+            .fluent_key(),
+            ComposeError::NoRecipients.fluent_key(),
+            ComposeError::Address(String::new(), String::new()).fluent_key(),
+            "draft-conflict-kept-both",
+            "compose-reply-attribution",
+            "compose-forwarded-header",
+        ];
+        for s in [
+            OutboxState::Queued,
+            OutboxState::Sending,
+            OutboxState::Sent,
+            OutboxState::Failed,
+            OutboxState::Uncertain,
+        ] {
+            keys.push(s.fluent_key());
+        }
+        for e in [
+            SmtpError::Auth(String::new()),
+            SmtpError::NoStartTls {
+                host: String::new(),
+            },
+            SmtpError::Timeout,
+            SmtpError::Deferred(String::new()),
+            SmtpError::Rejected(String::new()),
+            SmtpError::Ambiguous(String::new()),
+            SmtpError::Tls {
+                host: String::new(),
+                reason: String::new(),
+            },
+        ] {
+            keys.push(e.fluent_key());
+        }
+        for src in [
+            include_str!("../../i18n/en/tayori.ftl"),
+            include_str!("../../i18n/ja/tayori.ftl"),
+        ] {
+            for k in &keys {
+                assert!(src.contains(&format!("\n{k} =")), "missing {k}");
+            }
+        }
+    }
+
+    #[test]
     fn gmail_files_sent_itself() {
         assert!(provider_files_sent("smtp.gmail.com"));
         assert!(provider_files_sent("smtp.googlemail.com."));

@@ -65,6 +65,15 @@ pub enum ComposeWarning {
     CharsetFallback { wanted: SendCharset },
 }
 
+impl ComposeWarning {
+    /// The Fluent message id (argument `$charset`) the UI shows.
+    pub fn fluent_key(&self) -> &'static str {
+        match self {
+            ComposeWarning::CharsetFallback { .. } => "compose-warning-charset-fallback",
+        }
+    }
+}
+
 impl std::fmt::Display for ComposeWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -85,6 +94,17 @@ pub enum ComposeError {
     NoRecipients,
     #[error("cannot build the message: {0}")]
     Build(String),
+}
+
+impl ComposeError {
+    /// The Fluent message id the UI shows (argument `$address` for an invalid address).
+    pub fn fluent_key(&self) -> &'static str {
+        match self {
+            ComposeError::Address(..) => "compose-error-invalid-address",
+            ComposeError::NoRecipients => "compose-error-no-recipients",
+            ComposeError::Build(_) => "compose-error-invalid-address",
+        }
+    }
 }
 
 /// How to build.

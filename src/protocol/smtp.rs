@@ -51,6 +51,21 @@ pub enum SmtpError {
 }
 
 impl SmtpError {
+    /// The Fluent message id of the sentence the UI shows above the server's words.
+    pub fn fluent_key(&self) -> &'static str {
+        match self {
+            SmtpError::Auth(_) => "send-error-auth",
+            SmtpError::NoStartTls { .. } => "send-error-no-starttls",
+            SmtpError::Tls { .. } | SmtpError::CaFile { .. } => "send-error-tls",
+            SmtpError::Rejected(_) => "outbox-state-failed",
+            SmtpError::Deferred(_) => "send-error-deferred",
+            SmtpError::Ambiguous(_) => "outbox-uncertain-explained",
+            SmtpError::Connect { .. } | SmtpError::Network(_) | SmtpError::Timeout => {
+                "send-error-unreachable"
+            }
+        }
+    }
+
     /// True for failures of the message itself (retrying the same message will not help).
     pub fn is_permanent(&self) -> bool {
         matches!(self, SmtpError::Rejected(_))

@@ -22,6 +22,17 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
+    /// The Fluent message id the UI shows for this state.
+    pub fn fluent_key(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "outbox-state-queued",
+            OutboxState::Sending => "outbox-state-sending",
+            OutboxState::Sent => "outbox-state-sent",
+            OutboxState::Failed => "outbox-state-failed",
+            OutboxState::Uncertain => "outbox-state-uncertain",
+        }
+    }
+
     fn parse(s: &str) -> Self {
         match s {
             "sending" => OutboxState::Sending,
