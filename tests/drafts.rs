@@ -219,3 +219,63 @@ fn changed_on_both_sides_keeps_both_and_says_so() {
     }
     assert_eq!(server_count(&bed, "Drafts"), 2);
 }
+
+#[test]
+fn a_sent_draft_leaves_the_drafts_folder() {
+    let bed = TestBed::start_with(support::BedOptions {
+        smtp: true,
+        ..Default::default()
+    });
+    let t = Tayori::new();
+    let imaps = bed.imaps_port().to_string();
+    let smtp = bed.submission_port().to_string();
+    let ca = bed.ca_file().display().to_string();
+    let acc = t
+        .run(&[
+            "account",
+            "add",
+            "--email",
+            "alice@example.test",
+            "--imap-host",
+            "localhost",
+            "--imap-port",
+            &imaps,
+            "--imap-security",
+            "tls",
+            "--username",
+            "alice",
+            "--password-command",
+            "printf %s alice-pw",
+            "--ca-file",
+            &ca,
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &smtp,
+            "--smtp-security",
+            "starttls",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    t.run(&["sync"]).ok();
+    let id = save(&t, &acc, None, "Ready to go", "final text\n");
+    t.run(&["sync"]).ok();
+    let mid = drafts(&t)[0]["message_id"].as_str().unwrap().to_string();
+    assert_eq!(server_copies(&bed, &mid).len(), 1);
+    let r = t.run(&["send", "--account", &acc, "--draft", &id]).ok();
+    assert!(r.stdout.contains("\tsent\t"), "{}", r.stdout);
+    assert!(drafts(&t).is_empty(), "gone here at once");
+    t.run(&["sync"]).ok();
+    assert!(
+        server_copies(&bed, &mid).is_empty(),
+        "and from the server at the next sync"
+    );
+    let n = py_imap(
+        &bed,
+        1,
+        "M.select('INBOX')\ntyp, d = M.search(None, 'SUBJECT', '\"Ready to go\"')\nprint(len(d[0].split()))",
+    );
+    assert_eq!(n.trim(), "1");
+}

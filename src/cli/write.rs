@@ -24,6 +24,34 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
                 r.ops_done,
                 r.ops_failed
             );
+            let o = &r.outbox;
+            let sent = o
+                .outcomes
+                .iter()
+                .filter(|x| matches!(x.result, crate::engine::SendResult::Sent { .. }))
+                .count();
+            if !o.outcomes.is_empty() || o.filed > 0 {
+                println!(
+                    "{}: outbox: {sent} sent, {} not sent, {} filed in Sent",
+                    a.email,
+                    o.outcomes.len() - sent,
+                    o.filed
+                );
+            }
+            if let Some(e) = &o.filing_error {
+                println!("{}: Sent copies wait: {e}", a.email);
+            }
+            let d = &r.drafts;
+            if d.uploaded + d.pulled + d.gone + d.conflicts.len() > 0 {
+                println!(
+                    "{}: drafts: {} uploaded, {} updated from the server, {} gone, {} changed on both sides (both kept)",
+                    a.email,
+                    d.uploaded,
+                    d.pulled,
+                    d.gone,
+                    d.conflicts.len()
+                );
+            }
         }
         reports.push(r);
     }
