@@ -157,6 +157,12 @@ pub enum AccountCmd {
     },
     /// Remove an account and its cache (and its keyring password).
     Remove { id: i64 },
+    /// Set (or replace) the outgoing SMTP server of an account.
+    Smtp {
+        id: i64,
+        #[command(flatten)]
+        smtp: account_cmd::SmtpArgs,
+    },
 }
 
 /// A CLI failure: printed as one line, exit status 1.

@@ -33,6 +33,13 @@ pub struct AddArgs {
     /// Display name of the account.
     #[arg(long)]
     pub name: Option<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+/// The outgoing server of an account.
+#[derive(Debug, Args)]
+pub struct SmtpArgs {
     /// SMTP submission server for sending.
     #[arg(long, requires_all = ["smtp_port", "smtp_security"])]
     pub smtp_host: Option<String>,
@@ -50,17 +57,66 @@ pub struct AddArgs {
     pub send_charset: Option<String>,
 }
 
+impl SmtpArgs {
+    /// The settings, None when no --smtp-host was given.
+    fn settings(&self, account: AccountId) -> Result<Option<SmtpSettings>> {
+        let (Some(host), Some(port), Some(sec)) =
+            (&self.smtp_host, self.smtp_port, &self.smtp_security)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(SmtpSettings {
+            account_id: account,
+            endpoint: Endpoint {
+                host: host.clone(),
+                port,
+                security: Security::parse(sec).ok_or_else(|| {
+                    CliError::Usage("--smtp-security must be tls or starttls".into())
+                })?,
+            },
+            username: self.smtp_username.clone(),
+            send_charset: SendCharset::parse(self.send_charset.as_deref().unwrap_or("utf-8"))
+                .ok_or_else(|| {
+                    CliError::Usage("--send-charset must be utf-8 or iso-2022-jp".into())
+                })?,
+        }))
+    }
+}
+
+/// An account as `account list --json` shows it: its fields plus its SMTP settings.
+#[derive(serde::Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    account: crate::model::Account,
+    smtp: Option<SmtpSettings>,
+}
+
 pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
     match cmd {
         AccountCmd::Add(a) => add(engine, *a),
         AccountCmd::List { json } => {
             let accounts = engine.store.accounts()?;
-            if json {
-                return print_json(&accounts);
+            let mut listed = Vec::new();
+            for account in accounts {
+                let smtp = engine.store.smtp_settings(account.id)?;
+                listed.push(Listed { account, smtp });
             }
-            for a in accounts {
+            if json {
+                return print_json(&listed);
+            }
+            for Listed { account: a, smtp } in listed {
+                let smtp = smtp
+                    .map(|s| {
+                        format!(
+                            "\tsmtp {}:{} ({})",
+                            s.endpoint.host,
+                            s.endpoint.port,
+                            s.endpoint.security.as_str()
+                        )
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{}:{} ({})",
+                    "{}\t{}\t{}\t{}:{} ({}){smtp}",
                     a.id,
                     a.name,
                     a.email,
@@ -69,6 +125,16 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
                     a.imap.security.as_str()
                 );
             }
+            Ok(())
+        }
+        AccountCmd::Smtp { id, smtp } => {
+            let acc = engine.store.account(AccountId(id))?;
+            let Some(settings) = smtp.settings(acc.id)? else {
+                return Err(CliError::Usage(
+                    "give --smtp-host, --smtp-port and --smtp-security".into(),
+                ));
+            };
+            engine.store.set_smtp_settings(&settings)?;
             Ok(())
         }
         AccountCmd::Remove { id } => {
@@ -118,29 +184,12 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         password_command: a.password_command,
         ca_file,
     };
-    let smtp = match (&a.smtp_host, a.smtp_port, &a.smtp_security) {
-        (Some(host), Some(port), Some(sec)) => Some((
-            Endpoint {
-                host: host.clone(),
-                port,
-                security: Security::parse(sec).ok_or_else(|| {
-                    CliError::Usage("--smtp-security must be tls or starttls".into())
-                })?,
-            },
-            SendCharset::parse(a.send_charset.as_deref().unwrap_or("utf-8")).ok_or_else(|| {
-                CliError::Usage("--send-charset must be utf-8 or iso-2022-jp".into())
-            })?,
-        )),
-        _ => None,
-    };
+    // Checked before the account exists, so a bad value leaves nothing behind.
+    let smtp = a.smtp.settings(AccountId(0))?;
     let id = engine.store.add_account(&new)?;
-    if let Some((endpoint, send_charset)) = smtp {
-        engine.store.set_smtp_settings(&SmtpSettings {
-            account_id: id,
-            endpoint,
-            username: a.smtp_username.clone(),
-            send_charset,
-        })?;
+    if let Some(mut settings) = smtp {
+        settings.account_id = id;
+        engine.store.set_smtp_settings(&settings)?;
     }
     if let Some(pw) = password {
         let acc = engine.store.account(id)?;

@@ -98,7 +98,15 @@ async fn step<T>(
     f: impl std::future::Future<Output = Result<T, lettre::transport::smtp::Error>>,
     in_data: bool,
 ) -> Result<T, SmtpError> {
-    match tokio::time::timeout(STEP_TIMEOUT, f).await {
+    step_within(STEP_TIMEOUT, f, in_data).await
+}
+
+async fn step_within<T>(
+    limit: Duration,
+    f: impl std::future::Future<Output = Result<T, lettre::transport::smtp::Error>>,
+    in_data: bool,
+) -> Result<T, SmtpError> {
+    match tokio::time::timeout(limit, f).await {
         Ok(r) => r.map_err(|e| classify(e, in_data)),
         Err(_) if in_data => Err(SmtpError::Ambiguous("timed out".into())),
         Err(_) => Err(SmtpError::Timeout),
@@ -236,7 +244,9 @@ impl SmtpConn {
         // lettre ends the content with "\r\n.\r\n": a final line break of ours would
         // become an extra empty line.
         let content = raw.strip_suffix(b"\r\n").unwrap_or(raw);
-        let resp = step(self.conn.message(content), true).await?;
+        // Big attachments on slow links: allow 60 s plus 20 s per MB.
+        let limit = STEP_TIMEOUT + Duration::from_secs(20 * (content.len() as u64 >> 20));
+        let resp = step_within(limit, self.conn.message(content), true).await?;
         let text: Vec<&str> = resp.message().collect();
         Ok(format!("{} {}", resp.code(), text.join(" ")))
     }
