@@ -63,6 +63,16 @@ fn add(t: &Tayori, bed: Option<&TestBed>, smtp_port: u16, security: &str) -> Str
     t.run(&args).ok().stdout.trim().to_string()
 }
 
+/// Kills the child when the test ends, also on a failed assertion (it holds our pipes).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn outbox(t: &Tayori) -> Vec<serde_json::Value> {
     t.run(&["outbox", "--json"])
         .ok()
@@ -167,15 +177,17 @@ while True:
 #[test]
 fn a_connection_lost_after_the_content_is_uncertain_and_never_resent_automatically() {
     let bed = TestBed::start();
-    let mut py = Command::new("python3")
-        .arg("-c")
-        .arg(DROPPER_PY)
-        .arg(bed.dir.join("server.crt"))
-        .arg(bed.dir.join("server.key"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(py.stdout.take().unwrap());
+    let mut py = KillOnDrop(
+        Command::new("python3")
+            .arg("-c")
+            .arg(DROPPER_PY)
+            .arg(bed.dir.join("server.crt"))
+            .arg(bed.dir.join("server.key"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut out = BufReader::new(py.0.stdout.take().unwrap());
     let mut port = String::new();
     out.read_line(&mut port).unwrap();
     let port: u16 = port.trim().parse().unwrap();
@@ -213,8 +225,8 @@ fn a_connection_lost_after_the_content_is_uncertain_and_never_resent_automatical
     t.run(&["outbox", "--retry", &id]).ok();
     t.run(&["sync"]).ok();
     assert_eq!(outbox(&t)[0]["attempts"], 2);
-    py.kill().unwrap();
-    py.wait().unwrap();
+    py.0.kill().unwrap();
+    py.0.wait().unwrap();
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
     assert_eq!(
@@ -271,15 +283,16 @@ fn watch_retries_with_backoff_and_sends_once_the_server_is_reachable() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("cannot reach"), "{}", r.stderr);
 
-    let mut watch = t
-        .cmd(&["watch"])
-        .env("TAYORI_SEND_RETRY_BASE_SECS", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut watch = KillOnDrop(
+        t.cmd(&["watch"])
+            .env("TAYORI_SEND_RETRY_BASE_SECS", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let (tx, rx) = std::sync::mpsc::channel();
-    let out = watch.stdout.take().unwrap();
+    let out = watch.0.stdout.take().unwrap();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines() {
             let Ok(line) = line else { break };
@@ -311,8 +324,7 @@ fn watch_retries_with_backoff_and_sends_once_the_server_is_reachable() {
     };
     eprintln!("reachable -> sent by watch in {:?}", t0.elapsed());
     assert!(sent.ends_with("Retried"), "{sent}");
-    watch.kill().unwrap();
-    watch.wait().unwrap();
+    drop(watch);
     let ob = outbox(&t);
     assert_eq!(ob[0]["state"], "sent");
     assert_eq!(ob[0]["sent_copy"], "done");
@@ -322,4 +334,153 @@ fn watch_retries_with_backoff_and_sends_once_the_server_is_reachable() {
         "M.select('INBOX')\ntyp, d = M.search(None, 'SUBJECT', 'Retried')\nprint(len(d[0].split()))",
     );
     assert_eq!(n.trim(), "1", "exactly once");
+}
+
+/// A TLS SMTP server whose connection 1 hangs at MAIL FROM, connection 3 hangs after
+/// receiving the content (no reply), and the others accept. Prints its port, then
+/// "got N" per message received.
+const HANGER_PY: &str = r#"
+import socket, ssl, sys, threading, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+srv = socket.socket()
+srv.bind(('127.0.0.1', 0))
+srv.listen(5)
+print(srv.getsockname()[1], flush=True)
+lock = threading.Lock()
+count = [0]
+def serve(c, n):
+    s = ctx.wrap_socket(c, server_side=True)
+    f = s.makefile('rb')
+    s.sendall(b'220 hanger ESMTP\r\n')
+    while True:
+        line = f.readline()
+        if not line:
+            return
+        u = line.upper()
+        if u.startswith(b'EHLO'):
+            s.sendall(b'250-hanger\r\n250 AUTH PLAIN LOGIN\r\n')
+        elif u.startswith(b'AUTH'):
+            s.sendall(b'235 ok\r\n')
+        elif u.startswith(b'MAIL') and n == 1:
+            time.sleep(3600)
+        elif u.startswith(b'DATA'):
+            s.sendall(b'354 go on\r\n')
+            while f.readline() not in (b'.\r\n', b''):
+                pass
+            with lock:
+                count[0] += 1
+                print('got', count[0], flush=True)
+            if n == 3:
+                time.sleep(3600)
+            s.sendall(b'250 2.0.0 queued\r\n')
+        elif u.startswith(b'QUIT'):
+            s.sendall(b'221 bye\r\n')
+            return
+        else:
+            s.sendall(b'250 ok\r\n')
+n = 0
+while True:
+    c, _ = srv.accept()
+    n += 1
+    threading.Thread(target=serve, args=(c, n), daemon=True).start()
+"#;
+
+fn spawn_send(t: &Tayori, acc: &str, subject: &str) -> std::process::Child {
+    let mut child = t
+        .cmd(&[
+            "send",
+            "--account",
+            acc,
+            "--to",
+            "bob@example.test",
+            "--subject",
+            subject,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"body\n").unwrap();
+    child
+}
+
+#[test]
+fn killed_mid_send_is_never_lost_and_never_sent_twice() {
+    let bed = TestBed::start();
+    let mut py = KillOnDrop(
+        Command::new("python3")
+            .arg("-c")
+            .arg(HANGER_PY)
+            .arg(bed.dir.join("server.crt"))
+            .arg(bed.dir.join("server.key"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut out = BufReader::new(py.0.stdout.take().unwrap());
+    let mut port = String::new();
+    out.read_line(&mut port).unwrap();
+    let port: u16 = port.trim().parse().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in out.lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line);
+        }
+    });
+    let t = Tayori::new();
+    let acc = add(&t, Some(&bed), port, "tls");
+    let state = |t: &Tayori, i: usize| outbox(t)[i]["state"].as_str().unwrap().to_string();
+    let sync = |t: &Tayori| {
+        let mut c = t.cmd(&["sync"]);
+        c.env("TAYORI_OUTBOX_STALE_SECS", "1");
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let secs = std::time::Duration::from_secs;
+
+    // 1. Killed before the content went out (the server never answered MAIL FROM).
+    let mut a = spawn_send(&t, &acc, "Killed early");
+    let deadline = std::time::Instant::now() + secs(10);
+    while outbox(&t).first().is_none_or(|o| o["state"] != "sending") {
+        assert!(std::time::Instant::now() < deadline, "never claimed");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    a.kill().unwrap(); // SIGKILL: no cleanup
+    a.wait().unwrap();
+    assert_eq!(state(&t, 0), "sending");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    sync(&t);
+    assert_eq!(
+        state(&t, 0),
+        "sent",
+        "nothing had gone out: sent again, once"
+    );
+    assert_eq!(rx.recv_timeout(secs(5)).unwrap(), "got 1");
+
+    // 2. Killed after the content went out, before the server answered.
+    let mut b = spawn_send(&t, &acc, "Killed late");
+    assert_eq!(rx.recv_timeout(secs(10)).unwrap(), "got 2");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    b.kill().unwrap();
+    b.wait().unwrap();
+    assert_eq!(state(&t, 1), "sending");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    sync(&t);
+    sync(&t);
+    assert_eq!(
+        state(&t, 1),
+        "uncertain",
+        "may have been delivered: not resent"
+    );
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(500))
+            .is_err(),
+        "no third delivery"
+    );
+    py.0.kill().unwrap();
+    py.0.wait().unwrap();
 }

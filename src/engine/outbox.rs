@@ -140,8 +140,12 @@ impl Engine {
     /// The SMTP half of a flush.
     pub async fn send_due(&mut self, account: &Account, force: bool) -> Result<OutboxReport> {
         let mut report = OutboxReport::default();
-        self.store
-            .recover_outbox(crate::store::now() - STALE_SECS)?;
+        // `TAYORI_OUTBOX_STALE_SECS` shortens the wait (crash tests).
+        let stale = std::env::var("TAYORI_OUTBOX_STALE_SECS")
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(STALE_SECS);
+        self.store.recover_outbox(crate::store::now() - stale)?;
         let due = self.store.outbox_due(account.id, force)?;
         if due.is_empty() {
             return Ok(report);
