@@ -62,12 +62,16 @@ fn drafts(t: &Tayori) -> Vec<serde_json::Value> {
 
 /// (uid, body text) of every message in Drafts with this Message-ID, as Python sees them.
 fn server_copies(bed: &TestBed, message_id: &str) -> Vec<(u64, String)> {
+    server_copies_in(bed, "Drafts", message_id)
+}
+
+fn server_copies_in(bed: &TestBed, folder: &str, message_id: &str) -> Vec<(u64, String)> {
     let out = py_imap(
         bed,
         0,
         &format!(
             "import email, email.policy, json\n\
-             M.select('Drafts')\n\
+             M.select('{folder}')\n\
              typ, data = M.uid('SEARCH', 'HEADER', 'Message-ID', '\"{message_id}\"')\n\
              out = []\n\
              for uid in data[0].split():\n\
@@ -278,4 +282,24 @@ fn a_sent_draft_leaves_the_drafts_folder() {
         "M.select('INBOX')\ntyp, d = M.search(None, 'SUBJECT', '\"Ready to go\"')\nprint(len(d[0].split()))",
     );
     assert_eq!(n.trim(), "1");
+}
+
+#[test]
+fn drafts_find_their_folder_without_special_use_and_with_the_inbox_prefix() {
+    let bed = TestBed::start_with(support::BedOptions {
+        fallback: true,
+        ..Default::default()
+    });
+    let t = Tayori::new();
+    let acc = t.add_account(&bed, false);
+    t.run(&["sync"]).ok();
+    let id = save(&t, &acc, None, "Courier-like", "v0\n");
+    let mid = drafts(&t)[0]["message_id"].as_str().unwrap().to_string();
+    for i in 1..=3 {
+        t.run(&["sync"]).ok();
+        let copies = server_copies_in(&bed, "INBOX.Drafts", &mid);
+        assert_eq!(copies.len(), 1, "cycle {i}: {copies:?}");
+        assert_eq!(copies[0].1, format!("v{}\n", i - 1));
+        save(&t, &acc, Some(&id), "Courier-like", &format!("v{i}\n"));
+    }
 }
