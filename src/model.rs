@@ -237,4 +237,6 @@ pub struct SmtpSettings {
     /// account's (keyring or password command).
     pub username: Option<String>,
     pub send_charset: SendCharset,
+    /// Put under "-- " at the end of new messages and replies.
+    pub signature: Option<String>,
 }

@@ -374,7 +374,13 @@ fn reply_quotes_and_threads_and_forward_carries_the_attachment() {
         std::iter::once((1_790_000_000, original, false)),
     );
     let t = Tayori::new();
-    let acc = add_sender(&t, &bed, false, "alice-pw", &[]);
+    let acc = add_sender(
+        &t,
+        &bed,
+        false,
+        "alice-pw",
+        &["--signature", "Alice\nExample Inc."],
+    );
     t.run(&["sync"]).ok();
     let id = t.list("INBOX")[0]["id"].as_i64().unwrap().to_string();
 
@@ -395,7 +401,10 @@ fn reply_quotes_and_threads_and_forward_carries_the_attachment() {
     assert_eq!(m["in_reply_to"], "<att-Quarterly@example.test>");
     assert_eq!(m["references"], "<att-Quarterly@example.test>");
     let text = m["text"].as_str().unwrap();
-    assert!(text.starts_with("Thanks, got it.\n"), "{text}");
+    assert!(
+        text.starts_with("Thanks, got it.\n\n-- \nAlice\nExample Inc.\n\nOn "),
+        "reply text, signature, then the quote: {text}"
+    );
     assert!(
         text.contains("Carol <carol@example.test> wrote:\n> Please see the file."),
         "{text}"

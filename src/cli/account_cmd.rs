@@ -55,6 +55,9 @@ pub struct SmtpArgs {
     /// character does not fit).
     #[arg(long, value_parser = ["utf-8", "iso-2022-jp"], requires = "smtp_host")]
     pub send_charset: Option<String>,
+    /// Signature put under "-- " at the end of messages sent from this account.
+    #[arg(long, requires = "smtp_host")]
+    pub signature: Option<String>,
 }
 
 impl SmtpArgs {
@@ -79,6 +82,7 @@ impl SmtpArgs {
                 .ok_or_else(|| {
                     CliError::Usage("--send-charset must be utf-8 or iso-2022-jp".into())
                 })?,
+            signature: self.signature.clone().filter(|s| !s.trim().is_empty()),
         }))
     }
 }

@@ -95,7 +95,11 @@ pub async fn send(
         c.attachments.extend(extra.attachments);
         c
     } else {
-        compose(engine, m)?
+        let mut c = compose(engine, m)?;
+        if let Some(sig) = engine.signature_block(account.id)? {
+            c.body = format!("{}\n\n{sig}", c.body.trim_end());
+        }
+        c
     };
     let queued = engine.queue_send(account.id, &c, src.draft.map(DraftId))?;
     for w in &queued.warnings {

@@ -29,10 +29,52 @@ impl Engine {
         Ok(Mailbox::new(name, addr).to_string())
     }
 
-    /// An empty message from the account.
+    /// Addresses from the cache for To/Cc/Bcc completion: those whose name or address
+    /// contains `query` (case-insensitive), most frequent first, one per address.
+    pub fn suggest_addresses(&self, query: &str, limit: usize) -> Result<Vec<String>> {
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut counts: std::collections::HashMap<String, (usize, usize, String)> =
+            std::collections::HashMap::new();
+        let fields = self.store.address_fields_matching(&q, 2000)?;
+        for (i, field) in fields.iter().enumerate() {
+            for a in compose::split_addresses(field) {
+                if !a.to_lowercase().contains(&q) {
+                    continue;
+                }
+                let key = crate::mime::reply::bare_address(&a);
+                let e = counts.entry(key).or_insert((0, i, a.clone()));
+                e.0 += 1;
+                // Prefer a form with a display name.
+                if !e.2.contains('<') && a.contains('<') {
+                    e.2 = a;
+                }
+            }
+        }
+        let mut v: Vec<(usize, usize, String)> = counts.into_values().collect();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(v.into_iter().take(limit).map(|(_, _, a)| a).collect())
+    }
+
+    /// The account's signature block ("-- " line and the signature), if it has one.
+    pub fn signature_block(&self, account: AccountId) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .smtp_settings(account)?
+            .and_then(|s| s.signature)
+            .map(|sig| format!("-- \n{}\n", sig.trim_end())))
+    }
+
+    /// An empty message from the account (with its signature, if any).
     pub fn new_compose(&self, account: AccountId) -> Result<Compose> {
         Ok(Compose {
             from: self.identity(account)?,
+            body: self
+                .signature_block(account)?
+                .map(|s| format!("\n\n{s}"))
+                .unwrap_or_default(),
             ..Default::default()
         })
     }
@@ -84,7 +126,12 @@ impl Engine {
             attachments,
         };
         let me = self.identity(row.account_id)?;
-        Ok(respond(&orig, kind, &me, labels))
+        let mut c = respond(&orig, kind, &me, labels);
+        if let Some(sig) = self.signature_block(row.account_id)? {
+            // The signature goes under the new text, above the quote.
+            c.body = format!("\n\n{sig}\n{}", c.body.trim_start_matches('\n'));
+        }
+        Ok(c)
     }
 
     /// Writes the message to the outbox (one transaction; a draft it was written as is
@@ -199,4 +246,112 @@ pub fn attachments_from_paths(paths: &[std::path::PathBuf]) -> Result<Vec<Attach
             Ok(Attachment::new(&name, data))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, Flags, HeaderInfo, Security, SmtpSettings, Uid};
+    use crate::store::{NewAccount, Store};
+
+    fn engine() -> (Engine, AccountId) {
+        let s = Store::open_in_memory().unwrap();
+        let a = s
+            .add_account(&NewAccount {
+                name: "Alice Example".into(),
+                email: "alice@example.test".into(),
+                username: "alice".into(),
+                imap: Endpoint {
+                    host: "h".into(),
+                    port: 993,
+                    security: Security::Tls,
+                },
+                password_command: None,
+                ca_file: None,
+            })
+            .unwrap();
+        (Engine::new(s), a)
+    }
+
+    fn header(uid: u32, from: &str, to: &str, cc: &str) -> HeaderInfo {
+        HeaderInfo {
+            uid: Uid(uid),
+            message_id: None,
+            subject: "s".into(),
+            from: from.into(),
+            to: to.into(),
+            cc: cc.into(),
+            date: i64::from(uid),
+            internal_date: 0,
+            size: 1,
+            flags: Flags::default(),
+            modseq: None,
+            in_reply_to: None,
+            references: None,
+            parts: Vec::new(),
+            has_attachments: false,
+        }
+    }
+
+    #[test]
+    fn suggestions_come_from_the_cache_most_frequent_first() {
+        let (mut e, a) = engine();
+        let f = e.store.upsert_folder(a, "INBOX", Some("/"), None).unwrap();
+        e.store
+            .store_headers(
+                f,
+                &[
+                    header(1, "Bob Smith <bob@example.test>", "alice@example.test", ""),
+                    header(
+                        2,
+                        "bob@example.test",
+                        "alice@example.test",
+                        "Bobby Tables <tables@x.test>",
+                    ),
+                    header(
+                        3,
+                        "Carol <carol@example.test>",
+                        "Bob Smith <bob@example.test>",
+                        "",
+                    ),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            e.suggest_addresses("BOB", 10).unwrap(),
+            [
+                "Bob Smith <bob@example.test>",
+                "Bobby Tables <tables@x.test>"
+            ]
+        );
+        assert_eq!(
+            e.suggest_addresses("carol", 10).unwrap(),
+            ["Carol <carol@example.test>"]
+        );
+        assert!(e.suggest_addresses(" ", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn identity_and_signature() {
+        let (e, a) = engine();
+        assert_eq!(e.identity(a).unwrap(), "Alice Example <alice@example.test>");
+        assert_eq!(e.new_compose(a).unwrap().body, "");
+        e.store
+            .set_smtp_settings(&SmtpSettings {
+                account_id: a,
+                endpoint: Endpoint {
+                    host: "s".into(),
+                    port: 465,
+                    security: Security::Tls,
+                },
+                username: None,
+                send_charset: SendCharset::Utf8,
+                signature: Some("Alice\nExample Inc.".into()),
+            })
+            .unwrap();
+        assert_eq!(
+            e.new_compose(a).unwrap().body,
+            "\n\n-- \nAlice\nExample Inc.\n"
+        );
+    }
 }

@@ -99,7 +99,8 @@ CREATE TABLE account_smtp (
     port INTEGER NOT NULL,
     security TEXT NOT NULL,
     username TEXT,
-    send_charset TEXT NOT NULL DEFAULT 'utf-8'
+    send_charset TEXT NOT NULL DEFAULT 'utf-8',
+    signature TEXT
 ) STRICT;
 -- One row per message to send. state: queued | sending | sent | failed | uncertain.
 -- 'sending' carries the attempt id of the process that claimed it; data_started is set

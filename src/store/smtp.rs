@@ -7,17 +7,19 @@ impl Store {
     /// Sets (or replaces) how the account sends mail.
     pub fn set_smtp_settings(&self, s: &SmtpSettings) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO account_smtp (account_id, host, port, security, username, send_charset)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO account_smtp (account_id, host, port, security, username, send_charset,
+                                       signature)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (account_id) DO UPDATE SET host = ?2, port = ?3, security = ?4,
-                 username = ?5, send_charset = ?6",
+                 username = ?5, send_charset = ?6, signature = ?7",
             params![
                 s.account_id.0,
                 s.endpoint.host,
                 s.endpoint.port,
                 s.endpoint.security.as_str(),
                 s.username,
-                s.send_charset.as_str()
+                s.send_charset.as_str(),
+                s.signature
             ],
         )?;
         Ok(())
@@ -28,7 +30,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT host, port, security, username, send_charset FROM account_smtp
+                "SELECT host, port, security, username, send_charset, signature FROM account_smtp
                  WHERE account_id = ?1",
                 [account.0],
                 |r| {
@@ -43,6 +45,7 @@ impl Store {
                         },
                         username: r.get(3)?,
                         send_charset: SendCharset::parse(&cs).unwrap_or_default(),
+                        signature: r.get(5)?,
                     })
                 },
             )
