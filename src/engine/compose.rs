@@ -119,7 +119,9 @@ impl Engine {
             from: row.from.clone(),
             to: row.to.clone(),
             cc: row.cc.clone(),
-            date: crate::cli::rfc3339(row.date),
+            date: chrono::DateTime::from_timestamp(row.date, 0)
+                .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
             message_id: row.message_id.clone(),
             references: row.references.clone(),
             text: shown.text,

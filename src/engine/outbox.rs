@@ -151,7 +151,12 @@ impl Engine {
             return Ok(report);
         }
         let Some(settings) = self.store.smtp_settings(account.id)? else {
-            return Err(EngineError::NoSmtp(account.id));
+            // Kept queued with the reason; the IMAP side of a sync goes on.
+            let why = EngineError::NoSmtp(account.id).to_string();
+            for id in due {
+                self.end_unsent(id, &why, &mut report)?;
+            }
+            return Ok(report);
         };
         let copy = if provider_files_sent(&settings.endpoint.host) {
             SentCopy::Skipped
