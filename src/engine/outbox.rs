@@ -118,7 +118,8 @@ impl Engine {
         Ok(report)
     }
 
-    /// What `watch` runs between passes: due messages only, then their Sent copies.
+    /// What `watch` runs between passes: due messages only, their Sent copies, and drafts
+    /// changed here.
     pub(super) async fn outbox_tick(
         &mut self,
         conn: &mut ImapConn,
@@ -133,6 +134,16 @@ impl Engine {
                 }
                 Err(e) => return Err(e),
             }
+        }
+        // Drafts saved or discarded here since the last pass go up too.
+        let local_changes = self
+            .store
+            .drafts_to_sync(account.id)?
+            .iter()
+            .any(|d| d.dirty() || d.deleted);
+        if local_changes {
+            let r = self.sync_drafts(conn, account).await?;
+            tracing::debug!(?r, "drafts synced");
         }
         Ok(report)
     }
