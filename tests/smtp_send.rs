@@ -305,7 +305,7 @@ fn iso_2022_jp_is_read_correctly_by_python_and_falls_back_to_utf8_with_a_warning
         &["--send-charset", "iso-2022-jp"],
     );
     let subject = "来週の会議について（ご相談）";
-    let body = "山田様\n\nお世話になっております。\n来週の会議は十時からです。\n";
+    let body = "山田様\n\nお世話になっております。\n来週の会議は10時〜11時です。\n";
     let r = run_with_stdin(
         &t,
         &[

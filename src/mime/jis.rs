@@ -4,14 +4,64 @@ use base64::engine::general_purpose::STANDARD;
 use encoding_rs::ISO_2022_JP;
 
 /// ISO-2022-JP bytes of `s`, or None when some character does not survive the round trip
-/// (no JIS X 0208 code point, or one the encoder would silently change, e.g. half-width kana).
+/// (no JIS X 0208 code point, or one the encoder would silently change, e.g. half-width
+/// kana) or lies outside standard JIS X 0208 (the NEC/IBM extensions such as ① and ㈱ that
+/// encoding_rs writes, but strict readers such as Python's codec reject).
 pub fn encode(s: &str) -> Option<Vec<u8>> {
+    let s = &jis_forms(s);
     let (bytes, _, unmappable) = ISO_2022_JP.encode(s);
-    if unmappable {
+    if unmappable || !standard_jis_x0208(&bytes) {
         return None;
     }
     let (back, had_errors) = ISO_2022_JP.decode_without_bom_handling(&bytes);
-    (!had_errors && back == s).then(|| bytes.into_owned())
+    (!had_errors && back == *s).then(|| bytes.into_owned())
+}
+
+/// encoding_rs follows the WHATWG (Windows) table, where JIS 0x2141 is U+FF5E and so on.
+/// Text typed with the JIS-standard code points (WAVE DASH 〜 and friends, as Macs and
+/// Linux produce) is turned into the forms the table knows: the same JIS bytes, which
+/// readers decode back to the standard code points.
+fn jis_forms(s: &str) -> std::borrow::Cow<'_, str> {
+    const MAP: [(char, char); 5] = [
+        ('\u{301C}', '\u{FF5E}'), // 〜 WAVE DASH -> FULLWIDTH TILDE (0x2141)
+        ('\u{2016}', '\u{2225}'), // ‖ DOUBLE VERTICAL LINE -> PARALLEL TO (0x2142)
+        ('\u{00A2}', '\u{FFE0}'), // ¢ (0x2171)
+        ('\u{00A3}', '\u{FFE1}'), // £ (0x2172)
+        ('\u{00AC}', '\u{FFE2}'), // ¬ (0x224C)
+    ];
+    if !s.chars().any(|c| MAP.iter().any(|(from, _)| *from == c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| {
+            MAP.iter()
+                .find(|(from, _)| *from == c)
+                .map_or(c, |(_, to)| *to)
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// True when every two-byte character is in a row JIS X 0208 assigns (1-8, 16-84).
+fn standard_jis_x0208(bytes: &[u8]) -> bool {
+    let mut two_byte = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b {
+            two_byte = bytes.get(i + 1) == Some(&b'$');
+            i += 3;
+            continue;
+        }
+        if two_byte {
+            if !matches!(bytes[i], 0x21..=0x28 | 0x30..=0x74) {
+                return false;
+            }
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// True when every character of `s` can be written in ISO-2022-JP.
@@ -77,6 +127,11 @@ mod tests {
             !fits("半角ｶﾅ"),
             "half-width kana would be changed by the encoder"
         );
+        assert!(!fits("①"), "NEC row 13 is not JIS X 0208");
+        assert!(!fits("㈱"), "NEC row 13 is not JIS X 0208");
+        assert!(!fits("髙"), "IBM extension");
+        assert!(fits("「ー」〜・漢字　全角スペース～"));
+        assert_eq!(encode("〜"), encode("～"), "both are JIS 0x2141");
     }
 
     #[test]
