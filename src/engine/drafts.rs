@@ -119,6 +119,14 @@ impl Engine {
         Ok(self.store.delete_draft(id)?)
     }
 
+    /// Connects and syncs drafts only (after an autosave, when no `watch` is running).
+    pub async fn sync_drafts_now(&mut self, account: &Account) -> Result<DraftSyncReport> {
+        let mut conn = Self::connect(account).await?;
+        let r = self.sync_drafts(&mut conn, account).await;
+        let _ = conn.logout().await;
+        r
+    }
+
     /// Brings the account's drafts and its Drafts folder in line (see the module notes).
     pub async fn sync_drafts(
         &mut self,
