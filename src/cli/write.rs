@@ -42,6 +42,9 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
                 println!("{}: Sent copies wait: {e}", a.email);
             }
             let d = &r.drafts;
+            if let Some(e) = &d.error {
+                println!("{}: drafts not synced: {e}", a.email);
+            }
             if d.uploaded + d.pulled + d.gone + d.conflicts.len() > 0 {
                 println!(
                     "{}: drafts: {} uploaded, {} updated from the server, {} gone, {} changed on both sides (both kept)",

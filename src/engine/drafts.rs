@@ -30,6 +30,8 @@ pub struct DraftSyncReport {
     pub gone: usize,
     /// Message-IDs of drafts changed on both sides (both versions kept).
     pub conflicts: Vec<String>,
+    /// The server's words when it refused a draft operation (the drafts stay here).
+    pub error: Option<String>,
 }
 
 /// A saved draft.

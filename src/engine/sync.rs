@@ -66,7 +66,15 @@ impl Engine {
             Ok(n) => outbox.filed = n,
             Err(e) => outbox.filing_error = Some(e.to_string()),
         }
-        let drafts = self.sync_drafts(&mut conn, account).await?;
+        // A draft the server refuses (quota, ...) must not stop the mail sync.
+        let drafts = match self.sync_drafts(&mut conn, account).await {
+            Ok(d) => d,
+            Err(super::EngineError::Imap(e)) if !e.is_transient() => super::DraftSyncReport {
+                error: Some(e.to_string()),
+                ..Default::default()
+            },
+            Err(e) => return Err(e),
+        };
         let mut report = self.sync_with(&mut conn, account, None).await?;
         report.outbox = outbox;
         report.drafts = drafts;
