@@ -2,6 +2,7 @@
 mod account_cmd;
 mod discover_cmd;
 mod read;
+mod send_cmd;
 mod write;
 
 use crate::engine::{Engine, EngineError};
@@ -109,6 +110,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a message (body on stdin) to the outbox and try to send it at once.
+    Send {
+        #[command(flatten)]
+        msg: send_cmd::MessageArgs,
+        #[command(flatten)]
+        from: send_cmd::SourceArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Messages in the outbox: queued, sent, failed (with the server's words), uncertain.
+    Outbox {
+        #[arg(long)]
+        json: bool,
+        /// Queue a failed or uncertain message again (it goes out at the next sync).
+        #[arg(long)]
+        retry: Option<i64>,
+    },
+    /// Save a draft (body on stdin): a new one, or a new version of --id. Prints its id.
+    Draft {
+        #[command(flatten)]
+        msg: send_cmd::MessageArgs,
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// Drafts kept here (synced to the server's Drafts folder by `sync`).
+    Drafts {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +165,12 @@ pub enum AccountCmd {
     },
     /// Remove an account and its cache (and its keyring password).
     Remove { id: i64 },
+    /// Set (or replace) the outgoing SMTP server of an account.
+    Smtp {
+        id: i64,
+        #[command(flatten)]
+        smtp: account_cmd::SmtpArgs,
+    },
 }
 
 /// A CLI failure: printed as one line, exit status 1.
@@ -215,6 +251,10 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
         Command::Status { json } => read::status(&engine, json),
         Command::Discover { email, json } => discover_cmd::run(&email, json).await,
+        Command::Send { msg, from, json } => send_cmd::send(&mut engine, &msg, &from, json).await,
+        Command::Outbox { json, retry } => send_cmd::outbox(&mut engine, json, retry),
+        Command::Draft { msg, id } => send_cmd::save_draft(&mut engine, &msg, id),
+        Command::Drafts { json } => send_cmd::drafts(&engine, json),
     }
 }
 

@@ -1,6 +1,9 @@
 //! The sync engine: mirrors IMAP folders into the store, replays the offline queue,
 //! fetches bodies on demand and watches for pushes. Never imports the UI.
 mod body;
+mod compose;
+mod drafts;
+mod outbox;
 pub mod plan;
 mod pop3;
 mod replay;
@@ -8,6 +11,9 @@ mod sync;
 mod watch;
 
 pub use body::{ShownAttachment, ShownMessage};
+pub use compose::{Queued, attachments_from_paths};
+pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
+pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
@@ -30,6 +36,19 @@ pub enum EngineError {
     Pop3(crate::protocol::pop3::Pop3Error),
     #[error("{0}")]
     NotCached(String),
+    #[error(transparent)]
+    Compose(#[from] crate::mime::compose::ComposeError),
+    #[error(transparent)]
+    Smtp(#[from] crate::protocol::smtp::SmtpError),
+    #[error(
+        "account {0} has no SMTP server to send with (set one with `tayori account add --smtp-host ...`)"
+    )]
+    NoSmtp(AccountId),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

@@ -7,9 +7,12 @@
 //! - [`html`]: HTML -> readable text.
 //! - [`parse`]: a whole message -> [`ParsedMessage`].
 mod charset;
+pub mod compose;
 mod header;
 mod html;
+mod jis;
 mod parse;
+pub mod reply;
 mod transfer;
 
 pub use charset::sniff_text;

@@ -249,3 +249,47 @@ pub struct Folder {
     pub server_unread: Option<u32>,
     pub last_sync: Option<i64>,
 }
+
+id_type!(OutboxId, i64);
+id_type!(DraftId, i64);
+
+/// The charset outgoing text is written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendCharset {
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// RFC 1468 (7-bit JIS, B-encoded headers) when every character fits, else UTF-8.
+    #[serde(rename = "iso-2022-jp")]
+    Iso2022Jp,
+}
+
+impl SendCharset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendCharset::Utf8 => "utf-8",
+            SendCharset::Iso2022Jp => "iso-2022-jp",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(SendCharset::Utf8),
+            "iso-2022-jp" => Some(SendCharset::Iso2022Jp),
+            _ => None,
+        }
+    }
+}
+
+/// How an account sends mail (SMTP submission). Kept apart from `Account` so incoming
+/// protocols (IMAP, POP3) and sending evolve independently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    pub account_id: AccountId,
+    pub endpoint: Endpoint,
+    /// Login for AUTH; None means the account's incoming username. The password is the
+    /// account's (keyring or password command).
+    pub username: Option<String>,
+    pub send_charset: SendCharset,
+    /// Put under "-- " at the end of new messages and replies.
+    pub signature: Option<String>,
+}

@@ -2,3 +2,4 @@
 pub mod imap;
 pub mod net;
 pub mod pop3;
+pub mod smtp;

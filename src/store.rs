@@ -5,20 +5,25 @@
 mod accounts;
 mod actions;
 mod activity;
+mod drafts;
 pub mod folders;
 mod listing;
 mod messages;
 mod migrations;
 mod ops;
+mod outbox;
 mod parts;
 mod pop3;
 mod search;
+mod smtp;
 
 pub use accounts::NewAccount;
 pub use activity::{Activity, ActivityKind};
+pub use drafts::{DraftRow, ServerDraft};
 pub use listing::{Listing, SortKey};
 pub use messages::{MessageRow, SortOrder};
 pub use ops::{Op, OpKind, OpState};
+pub use outbox::{NewOutbox, OutboxItem, OutboxState, SentCopy};
 pub use pop3::{KnownUidl, Pop3Message};
 
 use rusqlite::Connection;
@@ -106,7 +111,7 @@ impl Store {
     }
 }
 
-pub(crate) fn now() -> i64 {
+pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 

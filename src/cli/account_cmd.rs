@@ -2,7 +2,9 @@
 use super::{AccountCmd, CliError, Result, print_json};
 use crate::account::credentials;
 use crate::engine::Engine;
-use crate::model::{AccountId, Endpoint, Pop3Options, Protocol, Security};
+use crate::model::{
+    AccountId, Endpoint, Pop3Options, Protocol, Security, SendCharset, SmtpSettings,
+};
 use crate::store::NewAccount;
 use clap::Args;
 use std::io::Read;
@@ -58,6 +60,66 @@ pub struct AddArgs {
     /// Display name of the account.
     #[arg(long)]
     pub name: Option<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+/// The outgoing server of an account.
+#[derive(Debug, Args)]
+pub struct SmtpArgs {
+    /// SMTP submission server for sending.
+    #[arg(long, requires_all = ["smtp_port", "smtp_security"])]
+    pub smtp_host: Option<String>,
+    /// Usually 587 (starttls) or 465 (tls).
+    #[arg(long, requires = "smtp_host")]
+    pub smtp_port: Option<u16>,
+    #[arg(long, value_parser = ["tls", "starttls"], requires = "smtp_host")]
+    pub smtp_security: Option<String>,
+    /// SMTP login, when it differs from the incoming one (the password is the same).
+    #[arg(long, requires = "smtp_host")]
+    pub smtp_username: Option<String>,
+    /// utf-8 (default) or iso-2022-jp (falls back to UTF-8, with a warning, when a
+    /// character does not fit).
+    #[arg(long, value_parser = ["utf-8", "iso-2022-jp"], requires = "smtp_host")]
+    pub send_charset: Option<String>,
+    /// Signature put under "-- " at the end of messages sent from this account.
+    #[arg(long, requires = "smtp_host")]
+    pub signature: Option<String>,
+}
+
+impl SmtpArgs {
+    /// The settings, None when no --smtp-host was given.
+    fn settings(&self, account: AccountId) -> Result<Option<SmtpSettings>> {
+        let (Some(host), Some(port), Some(sec)) =
+            (&self.smtp_host, self.smtp_port, &self.smtp_security)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(SmtpSettings {
+            account_id: account,
+            endpoint: Endpoint {
+                host: host.clone(),
+                port,
+                security: Security::parse(sec).ok_or_else(|| {
+                    CliError::Usage("--smtp-security must be tls or starttls".into())
+                })?,
+            },
+            username: self.smtp_username.clone(),
+            send_charset: SendCharset::parse(self.send_charset.as_deref().unwrap_or("utf-8"))
+                .ok_or_else(|| {
+                    CliError::Usage("--send-charset must be utf-8 or iso-2022-jp".into())
+                })?,
+            signature: self.signature.clone().filter(|s| !s.trim().is_empty()),
+        }))
+    }
+}
+
+/// An account as `account list --json` shows it: its fields plus its SMTP settings.
+#[derive(serde::Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    account: crate::model::Account,
+    smtp: Option<SmtpSettings>,
 }
 
 pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
@@ -65,12 +127,27 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
         AccountCmd::Add(a) => add(engine, *a),
         AccountCmd::List { json } => {
             let accounts = engine.store.accounts()?;
-            if json {
-                return print_json(&accounts);
+            let mut listed = Vec::new();
+            for account in accounts {
+                let smtp = engine.store.smtp_settings(account.id)?;
+                listed.push(Listed { account, smtp });
             }
-            for a in accounts {
+            if json {
+                return print_json(&listed);
+            }
+            for Listed { account: a, smtp } in listed {
+                let smtp = smtp
+                    .map(|s| {
+                        format!(
+                            "\tsmtp {}:{} ({})",
+                            s.endpoint.host,
+                            s.endpoint.port,
+                            s.endpoint.security.as_str()
+                        )
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{} {}:{} ({})",
+                    "{}\t{}\t{}\t{} {}:{} ({}){smtp}",
                     a.id,
                     a.name,
                     a.email,
@@ -80,6 +157,16 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
                     a.imap.security.as_str()
                 );
             }
+            Ok(())
+        }
+        AccountCmd::Smtp { id, smtp } => {
+            let acc = engine.store.account(AccountId(id))?;
+            let Some(settings) = smtp.settings(acc.id)? else {
+                return Err(CliError::Usage(
+                    "give --smtp-host, --smtp-port and --smtp-security".into(),
+                ));
+            };
+            engine.store.set_smtp_settings(&settings)?;
             Ok(())
         }
         AccountCmd::Remove { id } => {
@@ -165,7 +252,13 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         password_command: a.password_command,
         ca_file,
     };
+    // Checked before the account exists, so a bad value leaves nothing behind.
+    let smtp = a.smtp.settings(AccountId(0))?;
     let id = engine.store.add_account(&new)?;
+    if let Some(mut settings) = smtp {
+        settings.account_id = id;
+        engine.store.set_smtp_settings(&settings)?;
+    }
     if let Some(pw) = password {
         let acc = engine.store.account(id)?;
         if let Err(e) = outside_runtime(|| credentials::store_password(&acc, &pw)) {

@@ -29,6 +29,37 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
                 r.ops_done,
                 r.ops_failed
             );
+            let o = &r.outbox;
+            let sent = o
+                .outcomes
+                .iter()
+                .filter(|x| matches!(x.result, crate::engine::SendResult::Sent { .. }))
+                .count();
+            if !o.outcomes.is_empty() || o.filed > 0 {
+                println!(
+                    "{}: outbox: {sent} sent, {} not sent, {} filed in Sent",
+                    a.email,
+                    o.outcomes.len() - sent,
+                    o.filed
+                );
+            }
+            if let Some(e) = &o.filing_error {
+                println!("{}: Sent copies wait: {e}", a.email);
+            }
+            let d = &r.drafts;
+            if let Some(e) = &d.error {
+                println!("{}: drafts not synced: {e}", a.email);
+            }
+            if d.uploaded + d.pulled + d.gone + d.conflicts.len() > 0 {
+                println!(
+                    "{}: drafts: {} uploaded, {} updated from the server, {} gone, {} changed on both sides (both kept)",
+                    a.email,
+                    d.uploaded,
+                    d.pulled,
+                    d.gone,
+                    d.conflicts.len()
+                );
+            }
         }
         reports.push(r);
     }
@@ -56,6 +87,17 @@ pub async fn watch(engine: &mut Engine, account: Option<i64>) -> Result<()> {
             match ev {
                 WatchEvent::Online => println!("online {}", a.email),
                 WatchEvent::Offline(why) => println!("offline {why}"),
+                WatchEvent::Outbox(r) => {
+                    for o in &r.outcomes {
+                        let state = match &o.result {
+                            crate::engine::SendResult::Sent { .. } => "sent",
+                            crate::engine::SendResult::Queued { .. } => "queued",
+                            crate::engine::SendResult::Failed { .. } => "failed",
+                            crate::engine::SendResult::Uncertain { .. } => "uncertain",
+                        };
+                        println!("outbox {} {state} {}", o.id, o.subject);
+                    }
+                }
                 WatchEvent::Synced(r) => {
                     for f in &r.folders {
                         for c in &f.changes {

@@ -38,6 +38,9 @@ pub struct SyncReport {
     /// POP3 accounts only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pop3: Option<super::Pop3Report>,
+    /// Messages the outbox sent (or tried to) during the pass, and Sent copies filed.
+    pub outbox: super::OutboxReport,
+    pub drafts: super::DraftSyncReport,
 }
 
 /// Keep at most this many individual changes per folder report (counts stay exact).
@@ -57,13 +60,32 @@ fn note_arrivals(rep: &mut FolderReport, headers: &[HeaderInfo]) {
 impl Engine {
     /// One complete pass over an account.
     pub async fn sync_account(&mut self, account: &Account) -> Result<SyncReport> {
-        if account.protocol == crate::model::Protocol::Pop3 {
-            return self.sync_pop3(account, &super::SystemClock).await;
-        }
         let t0 = std::time::Instant::now();
+        // The outbox goes first: sending does not need IMAP (nor POP3).
+        let mut outbox = self.send_due(account, true).await?;
+        if account.protocol == crate::model::Protocol::Pop3 {
+            let mut report = self.sync_pop3(account, &super::SystemClock).await?;
+            report.outbox = outbox;
+            return Ok(report);
+        }
         let mut conn = Self::connect(account).await?;
         tracing::debug!(elapsed = ?t0.elapsed(), "connected");
-        let report = self.sync_with(&mut conn, account, None).await?;
+        match self.file_sent_copies(&mut conn, account).await {
+            Ok(n) => outbox.filed = n,
+            Err(e) => outbox.filing_error = Some(e.to_string()),
+        }
+        // A draft the server refuses (quota, ...) must not stop the mail sync.
+        let drafts = match self.sync_drafts(&mut conn, account).await {
+            Ok(d) => d,
+            Err(super::EngineError::Imap(e)) if !e.is_transient() => super::DraftSyncReport {
+                error: Some(e.to_string()),
+                ..Default::default()
+            },
+            Err(e) => return Err(e),
+        };
+        let mut report = self.sync_with(&mut conn, account, None).await?;
+        report.outbox = outbox;
+        report.drafts = drafts;
         tracing::debug!(elapsed = ?t0.elapsed(), "synced");
         let _ = conn.logout().await;
         Ok(report)

@@ -12,6 +12,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub enum WatchEvent<'a> {
     Synced(&'a SyncReport),
+    /// The outbox sent (or retried) messages, or filed Sent copies.
+    Outbox(&'a super::OutboxReport),
     Offline(String),
     Online,
 }
@@ -65,6 +67,11 @@ impl Engine {
             return Ok(());
         };
         loop {
+            // Due outbox retries go out between passes (backoff decides when).
+            let ob = self.outbox_tick(&mut conn, account).await?;
+            if (!ob.outcomes.is_empty() || ob.filed > 0) && !on_event(WatchEvent::Outbox(&ob)) {
+                return Ok(());
+            }
             // Changes made between our last pass and IDLE are already in this SELECT's
             // snapshot and will not be pushed: compare it with the cache and sync again
             // rather than idle when it differs.
@@ -77,7 +84,13 @@ impl Engine {
             let outcome = if stale {
                 IdleOutcome::Changed
             } else {
-                let (c, outcome) = conn.idle(IDLE_REARM).await?;
+                // Wake up in time for the next outbox retry.
+                let wait = self
+                    .store
+                    .next_outbox_attempt(account.id)?
+                    .map(|t| Duration::from_secs((t - crate::store::now()).max(1) as u64))
+                    .map_or(IDLE_REARM, |d| d.min(IDLE_REARM));
+                let (c, outcome) = conn.idle(wait).await?;
                 conn = c;
                 outcome
             };

@@ -109,7 +109,7 @@ CREATE TABLE pop3_uidls (
 ) STRICT;
 CREATE INDEX pop3_uidls_message ON pop3_uidls (message_id);
 "#,
-    // The window's list sorts by sender or subject too (an index each, so a 100k folder
+    // 3: the window's list sorts by sender or subject too (an index each, so a 100k folder
     // needs no sort per scroll), and the sync view shows what other devices changed.
     r#"
 CREATE INDEX messages_folder_sender ON messages (folder_id, sender COLLATE NOCASE, date DESC);
@@ -123,6 +123,61 @@ CREATE TABLE activity (
     detail TEXT NOT NULL
 ) STRICT;
 CREATE INDEX activity_at ON activity (at DESC, id DESC);
+"#,
+    // 4: sending (SMTP settings per account, the durable outbox) and drafts.
+    r#"
+CREATE TABLE account_smtp (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    security TEXT NOT NULL,
+    username TEXT,
+    send_charset TEXT NOT NULL DEFAULT 'utf-8',
+    signature TEXT
+) STRICT;
+-- One row per message to send. state: queued | sending | sent | failed | uncertain.
+-- 'sending' carries the attempt id of the process that claimed it; data_started is set
+-- just before the message content goes out (after that, an outcome can be ambiguous).
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    envelope_from TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    compose TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    state TEXT NOT NULL,
+    attempt_id TEXT,
+    data_started INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL,
+    error TEXT,
+    sent_at INTEGER,
+    sent_copy TEXT NOT NULL DEFAULT 'pending',
+    draft_message_id TEXT,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_state ON outbox (account_id, state, next_attempt);
+-- One row per draft (one Message-ID). local_rev bumps on each local save; synced_rev is the
+-- revision whose copy is on the server as server_uid (in server_uidvalidity).
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    compose TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    local_rev INTEGER NOT NULL DEFAULT 1,
+    synced_rev INTEGER NOT NULL DEFAULT 0,
+    server_uid INTEGER,
+    server_uidvalidity INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    UNIQUE (account_id, message_id)
+) STRICT;
 "#,
 ];
 

@@ -34,6 +34,35 @@ impl Store {
         Ok(rows)
     }
 
+    /// Raw address headers (From, To, Cc display strings) of the newest `scan` messages
+    /// that mention `query` (case-insensitive for ASCII), for address completion.
+    pub fn address_fields_matching(&self, query: &str, scan: u32) -> Result<Vec<String>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.sender, m.recipients, m.cc FROM messages m
+             WHERE m.sender LIKE ?1 ESCAPE '\\' OR m.recipients LIKE ?1 ESCAPE '\\'
+                OR m.cc LIKE ?1 ESCAPE '\\'
+             ORDER BY m.date DESC LIMIT ?2",
+        )?;
+        let mut out = Vec::new();
+        let rows = st.query_map(params![like, scan], |r| {
+            Ok([r.get::<_, String>(0)?, r.get(1)?, r.get(2)?])
+        })?;
+        for r in rows {
+            out.extend(r?.into_iter().filter(|s| !s.is_empty()));
+        }
+        Ok(out)
+    }
+
     /// Adds a message's body text to the index (after its text part was fetched) and
     /// stores its snippet.
     pub fn index_body(&mut self, msg: MessageId, text: &str, snippet: &str) -> Result<()> {

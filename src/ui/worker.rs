@@ -216,6 +216,7 @@ fn account_loop(
                         WatchEvent::Offline(why) => {
                             sender(Event::State(id, ConnState::Offline(why)))
                         }
+                        WatchEvent::Outbox(_) => sender(Event::Synced(id)),
                     });
                     tokio::select! {
                         r = watch => match r {

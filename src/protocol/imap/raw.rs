@@ -35,11 +35,23 @@ pub(crate) fn note_code(c: &mut Completion, code: &Option<ResponseCode<'_>>) {
 impl ImapConn {
     /// Sends `cmd` and feeds every untagged response to `f` until the tagged completion.
     /// NO/BAD become errors carrying the server's words.
-    pub(crate) async fn raw<F>(&mut self, cmd: &str, mut f: F) -> Result<Completion>
+    pub(crate) async fn raw<F>(&mut self, cmd: &str, f: F) -> Result<Completion>
     where
         F: FnMut(&Response<'_>),
     {
         let id = self.session.run_command(cmd).await?;
+        self.finish(&id, f).await
+    }
+
+    /// Reads the responses of the running command `id` until its tagged completion.
+    pub(crate) async fn finish<F>(
+        &mut self,
+        id: &async_imap::imap_proto::RequestId,
+        mut f: F,
+    ) -> Result<Completion>
+    where
+        F: FnMut(&Response<'_>),
+    {
         let mut done = Completion::default();
         loop {
             let Some(resp) = self.session.read_response().await? else {
@@ -50,7 +62,7 @@ impl ImapConn {
                     tag,
                     status,
                     outcome,
-                } if *tag == id => {
+                } if tag == id => {
                     let text = outcome.information.as_deref().unwrap_or("").to_string();
                     return match status {
                         Status::Ok => {

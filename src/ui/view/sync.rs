@@ -105,18 +105,20 @@ pub fn view(app: &App) -> Element<'_, Message> {
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);
+        // A failed change was already undone in the cache: retry it, or drop it for good.
+        // A pending one is on its way and cannot be taken back here.
         if op.state == OpState::Failed {
             line = line.push(
                 button(text(app.tr.tr("sync-retry", None)).size(12))
                     .on_press(Message::RetryOp(op.id))
                     .style(button::secondary),
             );
+            line = line.push(
+                button(text(app.tr.tr("sync-discard", None)).size(12))
+                    .on_press(Message::DiscardOp(op.id))
+                    .style(button::danger),
+            );
         }
-        line = line.push(
-            button(text(app.tr.tr("sync-discard", None)).size(12))
-                .on_press(Message::DiscardOp(op.id))
-                .style(button::danger),
-        );
         col = col.push(line);
     }
     col = col.push(rule::horizontal(1));

@@ -1,0 +1,269 @@
+//! The window's screens through iced_test: each test builds the real `App` over a real store
+//! (filled through the store API, no network), drives it with simulated clicks and keys, and
+//! checks what the view shows and what the store recorded.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use iced_test::simulator;
+use tayori::engine::Engine;
+use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
+use tayori::store::{NewAccount, Store};
+use tayori::ui::app::{App, Message, Reading, Screen};
+use tayori::ui::worker::Event;
+
+const JA_SUBJECT: &str = "会議の資料について";
+
+fn part(section: &str, mime: &str) -> PartInfo {
+    PartInfo {
+        section: section.into(),
+        mime: mime.into(),
+        size: 100,
+        charset: Some("utf-8".into()),
+        encoding: "8bit".into(),
+        filename: None,
+        is_attachment: false,
+    }
+}
+
+fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
+    HeaderInfo {
+        uid: Uid(uid),
+        message_id: Some(format!("<m{uid}@example.test>")),
+        subject: subject.into(),
+        from: from.into(),
+        to: "alice@example.test".into(),
+        cc: String::new(),
+        date,
+        internal_date: date,
+        size: 1000,
+        flags: Flags::default(),
+        modseq: None,
+        in_reply_to: None,
+        references: None,
+        parts: vec![part("1", "text/html")],
+        has_attachments: false,
+    }
+}
+
+/// A data dir with one IMAP account: INBOX (30 messages, the newest Japanese with an HTML
+/// body cached on this device) and Archive.
+fn data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_dir(dir.path()).unwrap();
+    let a = s
+        .add_account(&NewAccount::imap(
+            "alice@example.test",
+            "127.0.0.1",
+            993,
+            Security::Tls,
+        ))
+        .unwrap();
+    let inbox = s
+        .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
+        .unwrap();
+    s.upsert_folder(a, "Archive", Some("/"), Some(FolderRole::Archive))
+        .unwrap();
+    let mut batch: Vec<HeaderInfo> = (1..30)
+        .map(|i| {
+            header(
+                i,
+                &format!("Message {i}"),
+                "Bob <bob@example.test>",
+                1_790_000_000 + i64::from(i),
+            )
+        })
+        .collect();
+    batch.push(header(
+        30,
+        JA_SUBJECT,
+        "山田 太郎 <taro@example.jp>",
+        1_790_100_000,
+    ));
+    s.store_headers(inbox, &batch).unwrap();
+    let newest = s.message_by_uid(inbox, Uid(30)).unwrap().unwrap();
+    s.cache_part(
+        newest.id,
+        "1",
+        "<html><body><p>資料は<a href=\"https://example.jp/doc\">こちら</a>です。</p></body></html>"
+            .as_bytes(),
+    )
+    .unwrap();
+    dir
+}
+
+fn app(dir: &tempfile::TempDir) -> App {
+    App::new(Some(dir.path().to_path_buf()))
+}
+
+/// Runs the view through the simulator, clicks the widget showing `label`, and feeds the
+/// messages it produced back into the app.
+fn click(app: &mut App, label: &str) {
+    let messages = {
+        let mut ui = simulator(app.view());
+        ui.click(label)
+            .unwrap_or_else(|e| panic!("no {label:?} to click: {e:?}"));
+        ui.into_messages().collect::<Vec<_>>()
+    };
+    assert!(!messages.is_empty(), "clicking {label:?} did nothing");
+    for m in messages {
+        let _ = app.update(m);
+    }
+}
+
+fn shows(app: &App, label: &str) -> bool {
+    let mut ui = simulator(app.view());
+    ui.find(label).is_ok()
+}
+
+/// Emulates the reader worker: opens the message with the engine from the cache.
+fn deliver_shown(app: &mut App, dir: &tempfile::TempDir) {
+    let Reading::Loading(id) = app.reading else {
+        panic!("nothing is being opened")
+    };
+    let mut engine = Engine::new(Store::open_dir(dir.path()).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let shown = rt.block_on(engine.show(id)).map_err(|e| e.to_string());
+    let _ = app.update(Message::Worker(Event::Shown(id, shown)));
+}
+
+#[test]
+fn opens_on_the_inbox_newest_first() {
+    let dir = data_dir();
+    let app = app(&dir);
+    assert_eq!(app.screen, Screen::Mail);
+    assert_eq!(app.count, 30);
+    assert_eq!(app.rows[0].subject, JA_SUBJECT);
+    assert!(shows(&app, JA_SUBJECT));
+    assert!(shows(&app, "Inbox"));
+    // 30 unread in the title.
+    assert!(shows(&app, "30"));
+}
+
+#[test]
+fn choose_a_folder() {
+    let dir = data_dir();
+    let mut app = app(&dir);
+    click(&mut app, "Archive");
+    assert_eq!(app.count, 0);
+    assert!(shows(&app, "No messages here."));
+    click(&mut app, "Inbox");
+    assert_eq!(app.count, 30);
+}
+
+#[test]
+fn open_a_message_marks_it_read_and_queues_it() {
+    let dir = data_dir();
+    let mut app = app(&dir);
+    click(&mut app, JA_SUBJECT);
+    assert!(matches!(app.reading, Reading::Loading(_)));
+    deliver_shown(&mut app, &dir);
+    let Reading::Shown(m) = &app.reading else {
+        panic!("not shown: {:?}", app.reading)
+    };
+    assert!(m.text.contains("資料は"), "{}", m.text);
+    // The link survives HTML-to-text, and the reader makes it a clickable span.
+    assert!(m.text.contains("https://example.jp/doc"), "{}", m.text);
+    assert!(shows(&app, "Mark unread"));
+    // Opening marked it read, in the cache and as a queued change for the server.
+    let store = Store::open_dir(dir.path()).unwrap();
+    let row = store.message(m.id).unwrap();
+    assert!(row.flags.seen);
+    assert_eq!(store.open_ops().unwrap().len(), 1);
+}
+
+#[test]
+fn mark_unread_and_flag_from_the_reader() {
+    let dir = data_dir();
+    let mut app = app(&dir);
+    click(&mut app, JA_SUBJECT);
+    deliver_shown(&mut app, &dir);
+    click(&mut app, "Mark unread");
+    click(&mut app, "Flag");
+    let store = Store::open_dir(dir.path()).unwrap();
+    let row = store.message(app.selected.unwrap()).unwrap();
+    assert!(!row.flags.seen);
+    assert!(row.flags.flagged);
+    assert!(shows(&app, "Mark read"));
+    assert!(shows(&app, "Unflag"));
+}
+
+#[test]
+fn search_as_you_type() {
+    let dir = data_dir();
+    let mut app = app(&dir);
+    let _ = app.update(Message::SearchChanged("会議".into()));
+    assert!(shows(&app, "1 found on this device"));
+    assert!(shows(&app, JA_SUBJECT));
+    let _ = app.update(Message::SearchChanged("Message 1".into()));
+    let n = app.results.as_ref().unwrap().len();
+    assert_eq!(n, 11, "Message 1, 10..19");
+    let _ = app.update(Message::SearchChanged(String::new()));
+    assert!(app.results.is_none());
+}
+
+#[test]
+fn sync_view_shows_counts_and_pending_changes() {
+    let dir = data_dir();
+    let mut app = app(&dir);
+    click(&mut app, JA_SUBJECT);
+    click(&mut app, "Sync");
+    assert_eq!(app.screen, Screen::Sync);
+    assert!(shows(&app, "Changes waiting for the server"));
+    assert!(shows(&app, "Flag change"));
+    assert!(shows(&app, "30"), "cached count of INBOX");
+    assert!(shows(&app, "waiting"));
+    // A pending change cannot be discarded (only a failed one, which was already undone).
+    let mut ui = simulator(app.view());
+    assert!(ui.find("Discard").is_err());
+}
+
+#[test]
+fn switch_language_to_japanese() {
+    let dir = data_dir();
+    let mut app = app(&dir);
+    click(&mut app, "Settings");
+    click(&mut app, "日本語");
+    assert!(shows(&app, "設定"));
+    click(&mut app, "メール");
+    assert!(shows(&app, "受信トレイ"));
+    assert!(shows(&app, "30 通"));
+    // Remembered for the next start.
+    let again = App::new(Some(dir.path().to_path_buf()));
+    assert!(shows(&again, "受信トレイ"));
+}
+
+#[test]
+fn keyboard_moves_through_the_list() {
+    use iced::keyboard::{Event as K, Key, Location, Modifiers, key};
+    let dir = data_dir();
+    let mut app = app(&dir);
+    let press = |c: &str| K::KeyPressed {
+        key: Key::Character(c.into()),
+        modified_key: Key::Character(c.into()),
+        physical_key: key::Physical::Unidentified(key::NativeCode::Unidentified),
+        location: Location::Standard,
+        modifiers: Modifiers::default(),
+        text: None,
+        repeat: false,
+    };
+    let _ = app.update(Message::Key(press("j")));
+    assert_eq!(app.cursor, Some(0));
+    let _ = app.update(Message::Key(press("j")));
+    assert_eq!(app.cursor, Some(1));
+    let second = app.selected.unwrap();
+    let _ = app.update(Message::Key(press("k")));
+    assert_eq!(app.cursor, Some(0));
+    assert_ne!(app.selected, Some(second));
+}
+
+#[test]
+fn empty_state_offers_the_add_account_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    assert_eq!(app.screen, Screen::AddAccount);
+    assert!(shows(&app, "Add a mail account"));
+    click(&mut app, "Test and add");
+    assert!(shows(&app, "Enter your e-mail address."));
+}
