@@ -42,7 +42,10 @@ nav-sync = Sync
 nav-settings = Settings
 nav-add-account = Add account
 search-placeholder = Search mail (/)
-search-results = { $n } found on this device
+search-results = { $n ->
+    [one] 1 found on this device
+   *[other] { $n } found on this device
+}
 unified-inbox = All Inboxes
 folder-inbox = Inbox
 folder-drafts = Drafts
@@ -76,7 +79,10 @@ action-archive = Archive
 action-move = Move to…
 action-no-folder = This account has no such folder.
 action-clear-selection = Clear selection
-selected-count = { $n } messages selected
+selected-count = { $n ->
+    [one] 1 message selected
+   *[other] { $n } messages selected
+}
 composer-not-yet = Writing mail is not available in the window yet; use `tayori send`.
 state-connecting = connecting…
 state-syncing = syncing…
@@ -86,7 +92,10 @@ state-offline = offline, will retry
 state-failing = needs attention
 state-disabled = sync off
 status-offline-cache = Offline: showing mail saved on this device
-status-pending = { $n } changes waiting for the server
+status-pending = { $n ->
+    [one] 1 change waiting for the server
+   *[other] { $n } changes waiting for the server
+}
 sync-heading = Sync
 sync-note-imap = IMAP: read state, flags, folders and deletions are shared with your other devices (phone, tablet, other computers).
 sync-note-pop3 = POP3: mail is downloaded to this device. What you read or delete here stays here; other devices do not see it.

@@ -48,7 +48,12 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32) -> Element<'a, Message> {
     let b = button(column![top, bottom].spacing(2))
         .width(Length::Fill)
         .height(Length::Fixed(ROW_HEIGHT))
-        .padding([4, 8])
+        .padding(iced::Padding {
+            top: 4.0,
+            right: 18.0,
+            bottom: 4.0,
+            left: 8.0,
+        })
         .on_press(Message::Select(r.id, index));
     if picked {
         b.style(button::primary).into()

@@ -1,0 +1,284 @@
+//! The real window under Xvfb against the test bed, driven with xdotool: open INBOX, open a
+//! Japanese HTML message (its read state reaches the server), go offline (the mark-as-read
+//! waits in the queue and the sync view shows it), come back (it goes through), and start
+//! again with the server down (the window opens from the cache). Screenshots are taken at
+//! each step; with TAYORI_SCREENSHOTS=DIR they are kept there (the README's come from here).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod support;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{TestBed, make_message};
+
+const BASE_TS: i64 = 1_790_000_000;
+
+/// An ISO-2022-JP message with an HTML body (as Japanese mail often still is).
+fn japanese_html() -> Vec<u8> {
+    let enc = |s: &str| encoding_rs::ISO_2022_JP.encode(s).0.into_owned();
+    let b64 = |b: &[u8]| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(b)
+    };
+    let subject = format!(
+        "=?ISO-2022-JP?B?{}?=",
+        b64(&enc("来週の打ち合わせについて"))
+    );
+    let from = format!(
+        "=?ISO-2022-JP?B?{}?= <taro@example.jp>",
+        b64(&enc("山田 太郎"))
+    );
+    let html = "<html><body><p>お疲れさまです。山田です。</p>\
+                <p>来週の打ち合わせの<b>資料</b>をお送りします。</p>\
+                <p>詳細は <a href=\"https://example.jp/meeting\">こちら</a> をご覧ください。</p>\
+                </body></html>";
+    let mut m = format!(
+        "From: {from}\r\nTo: alice@example.test\r\nSubject: {subject}\r\n\
+         Date: Tue, 3 Nov 2026 10:00:00 +0900\r\nMessage-ID: <ja-html@example.jp>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/html; charset=ISO-2022-JP\r\n\
+         Content-Transfer-Encoding: 7bit\r\n\r\n"
+    )
+    .into_bytes();
+    m.extend(enc(html));
+    m.extend(b"\r\n");
+    m
+}
+
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        // SIGTERM, so Xvfb removes its lock file and socket.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn xvfb() -> Xvfb {
+    assert!(
+        Command::new("sh")
+            .args([
+                "-c",
+                "command -v Xvfb && command -v xdotool && command -v import"
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success(),
+        "Xvfb, xdotool and ImageMagick are needed: run tests/setup-deps.sh"
+    );
+    for n in 90..140 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        {
+            continue;
+        }
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(10) {
+            // Ready when a client can connect (the socket appears a little earlier).
+            if xdo(&display, &["getdisplaygeometry"]).contains(' ') {
+                return Xvfb { child, display };
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("Xvfb did not start");
+}
+
+struct Window {
+    child: Child,
+    id: String,
+    display: String,
+}
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn xdo(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn open_window(t: &Tayori, x: &Xvfb) -> Window {
+    let log = std::fs::File::create(t.data_dir().join("gui.log")).unwrap();
+    let child = Command::new(bin())
+        .arg("--data-dir")
+        .arg(t.data_dir())
+        .env("DISPLAY", &x.display)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("TAYORI_LOG", "tayori=info")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    loop {
+        let id = xdo(&x.display, &["search", "--name", "Tayori"]);
+        if let Some(id) = id.lines().next().filter(|l| !l.is_empty()) {
+            let w = Window {
+                child,
+                id: id.to_string(),
+                display: x.display.clone(),
+            };
+            // Give it a moment to draw its first frame.
+            std::thread::sleep(Duration::from_millis(1500));
+            xdo(&w.display, &["windowfocus", "--sync", &w.id]);
+            return w;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the window did not appear; log: {}",
+            std::fs::read_to_string(t.data_dir().join("gui.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+impl Window {
+    fn key(&self, k: &str) {
+        xdo(&self.display, &["key", "--clearmodifiers", k]);
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    fn click(&self, x: u32, y: u32) {
+        xdo(
+            &self.display,
+            &["mousemove", &x.to_string(), &y.to_string(), "click", "1"],
+        );
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    /// Takes a screenshot; checks it shows more than a blank window.
+    fn shot(&self, dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(format!("{name}.png"));
+        let ok = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "screenshot failed");
+        let colors = Command::new("identify")
+            .args(["-format", "%k"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let n: u32 = String::from_utf8_lossy(&colors.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        assert!(
+            n > 20,
+            "{name}: the screenshot is nearly blank ({n} colours)"
+        );
+        path
+    }
+}
+
+fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
+    let t0 = Instant::now();
+    while !f() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(secs),
+            "timed out: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[test]
+fn window_reads_japanese_html_marks_read_offline_and_back() {
+    let mut bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..40).map(|i| {
+            (
+                BASE_TS + i as i64 * 60,
+                make_message(i, &format!("Weekly report {i}"), "Numbers attached."),
+                false,
+            )
+        }),
+    );
+    bed.load_maildir(
+        0,
+        "INBOX",
+        std::iter::once((BASE_TS + 100_000, japanese_html(), false)),
+    );
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    t.run(&["sync"]).ok();
+    let rows = t.list("INBOX");
+    assert_eq!(rows[0]["subject"], "来週の打ち合わせについて");
+    let ja_uid = rows[0]["uid"].as_u64().unwrap();
+    let next_uid = rows[1]["uid"].as_u64().unwrap();
+
+    let shots = std::env::var_os("TAYORI_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| bed.dir.join("screenshots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let x = xvfb();
+
+    // Online: the list, then the Japanese HTML message (j opens the newest).
+    let w = open_window(&t, &x);
+    w.shot(&shots, "inbox");
+    w.key("j");
+    std::thread::sleep(Duration::from_millis(1500));
+    w.shot(&shots, "reader-japanese");
+    wait_for("\\Seen on the server after opening", 20, || {
+        server_flags(&bed, "INBOX", ja_uid).contains("\\\\Seen")
+    });
+
+    // Offline: the next message is marked read here and waits in the queue.
+    bed.stop();
+    w.key("j");
+    wait_for("the mark-as-read queued", 10, || {
+        t.status()["pending"].as_u64().unwrap_or(0) > 0
+    });
+    w.click(95, 24); // "Sync" in the top bar
+    w.shot(&shots, "sync-offline");
+
+    // Back online: it goes through without anyone touching anything.
+    bed.restart();
+    wait_for("the queued \\Seen reaching the server", 90, || {
+        server_flags(&bed, "INBOX", next_uid).contains("\\\\Seen")
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    w.shot(&shots, "sync-online");
+    drop(w);
+
+    // The server is down and the window still opens, from the cache.
+    bed.stop();
+    let w = open_window(&t, &x);
+    w.shot(&shots, "offline-start");
+    drop(w);
+}
