@@ -90,11 +90,14 @@ pub enum Command {
     },
     /// Delete a message (to Trash; from Trash, permanently).
     Delete { id: i64 },
-    /// Local full-text search over the cache.
+    /// Local full-text search over the cache (`--server`: also search the servers).
     Search {
         query: String,
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Also ask each IMAP server (finds mail whose body is not on this device).
+        #[arg(long)]
+        server: bool,
         #[arg(long)]
         json: bool,
     },
@@ -248,7 +251,12 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         Command::Flag { id, which } => write::flag(&mut engine, id, &which).await,
         Command::Move { id, to } => write::move_to(&mut engine, id, &to).await,
         Command::Delete { id } => write::delete(&mut engine, id).await,
-        Command::Search { query, limit, json } => read::search(&engine, &query, limit, json),
+        Command::Search {
+            query,
+            limit,
+            server,
+            json,
+        } => read::search(&mut engine, &query, limit, server, json).await,
         Command::Status { json } => read::status(&engine, json),
         Command::Discover { email, json } => discover_cmd::run(&email, json).await,
         Command::Send { msg, from, json } => send_cmd::send(&mut engine, &msg, &from, json).await,

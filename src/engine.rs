@@ -7,6 +7,7 @@ mod outbox;
 pub mod plan;
 mod pop3;
 mod replay;
+mod server_search;
 mod sync;
 mod watch;
 

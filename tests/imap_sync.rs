@@ -495,3 +495,49 @@ fn watch_reports_another_clients_flag_change() {
     assert!(found, "watch printed {seen:?}");
     assert_eq!(ids_by_subject(&t, "INBOX")["Message 1"]["seen"], true);
 }
+
+#[test]
+fn server_search_finds_mail_whose_body_is_not_cached() {
+    let bed = TestBed::start();
+    load(&bed, 5);
+    let secret = |i: usize, word: &str| {
+        make_message(
+            100 + i,
+            &format!("Note {i}"),
+            &format!("the word is {word}"),
+        )
+    };
+    bed.load_maildir(
+        0,
+        "INBOX",
+        [
+            (BASE_TS + 10_000, secret(0, "marmalade"), false),
+            (BASE_TS + 10_060, secret(1, "まーまれーど"), false),
+        ]
+        .into_iter(),
+    );
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    t.run(&["sync"]).ok();
+    // Headers only: the local search cannot see the words.
+    let local = t.run(&["search", "marmalade", "--json"]).ok().json();
+    assert_eq!(local.as_array().unwrap().len(), 0);
+    let found = t
+        .run(&["search", "marmalade", "--server", "--json"])
+        .ok()
+        .json();
+    let subjects: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["Note 0"]);
+    // Non-ASCII goes as a UTF-8 literal.
+    let found = t
+        .run(&["search", "まーまれーど", "--server", "--json"])
+        .ok()
+        .json();
+    assert_eq!(found[0]["subject"], "Note 1");
+    assert_eq!(found.as_array().unwrap().len(), 1);
+}

@@ -149,8 +149,28 @@ pub async fn save_attachment(
     Ok(())
 }
 
-pub fn search(engine: &Engine, query: &str, limit: u32, json_out: bool) -> Result<()> {
-    let rows = engine.store.search(query, limit)?;
+/// Local search; with `server`, also IMAP SEARCH on every account's server for mail whose
+/// body is not cached here (matches merged, newest first).
+pub async fn search(
+    engine: &mut Engine,
+    query: &str,
+    limit: u32,
+    server: bool,
+    json_out: bool,
+) -> Result<()> {
+    let mut rows = engine.store.search(query, limit)?;
+    if server {
+        let known: std::collections::HashSet<MessageId> = rows.iter().map(|r| r.id).collect();
+        let mut found = Vec::new();
+        for a in engine.store.accounts()? {
+            found.extend(engine.search_server(&a, query).await?);
+        }
+        for id in found.into_iter().filter(|i| !known.contains(i)) {
+            rows.push(engine.store.message(id)?);
+        }
+        rows.sort_by(|a, b| b.date.cmp(&a.date));
+        rows.truncate(limit as usize);
+    }
     print_rows(&rows, json_out)
 }
 

@@ -7,6 +7,7 @@ mod folders;
 mod idle;
 mod mutate;
 mod raw;
+mod search;
 mod select;
 mod session;
 

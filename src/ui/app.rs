@@ -73,7 +73,9 @@ pub enum Message {
     Worker(Event),
     Key(keyboard::Event),
     OpenLink(String),
-    SaveAttachment(usize),
+    /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
+    SaveAttachment(usize, bool),
+    SearchServer,
     RetryOp(OpId),
     DiscardOp(OpId),
     SetLanguage(Option<String>),
@@ -117,6 +119,9 @@ pub struct App {
     pub reading: Reading,
     pub search: String,
     pub results: Option<Vec<MessageRow>>,
+    /// A server search for `search` is running / has answered.
+    pub searching_server: bool,
+    pub searched_server: bool,
     pub states: HashMap<AccountId, ConnState>,
     pub ops: Vec<Op>,
     pub activity: Vec<Activity>,
@@ -158,6 +163,8 @@ impl App {
             reading: Reading::Nothing,
             search: String::new(),
             results: None,
+            searching_server: false,
+            searched_server: false,
             states: HashMap::new(),
             ops: Vec::new(),
             activity: Vec::new(),
@@ -528,6 +535,8 @@ impl App {
             Message::ClearSelection => self.multi.clear(),
             Message::SearchChanged(q) => {
                 self.search = q;
+                self.searching_server = false;
+                self.searched_server = false;
                 self.results = if self.search.trim().is_empty() {
                     None
                 } else {
@@ -544,18 +553,36 @@ impl App {
                     self.error = Some(e.to_string());
                 }
             }
-            Message::SaveAttachment(index) => {
+            Message::SaveAttachment(index, open) => {
                 if let Some(id) = self.selected
                     && let Reading::Shown(m) = &self.reading
                     && let Some(a) = m.attachments.iter().find(|a| a.index == index)
                 {
-                    let dir = directories::UserDirs::new()
-                        .and_then(|u| u.download_dir().map(|d| d.to_path_buf()))
-                        .or_else(|| self.dir.clone())
-                        .unwrap_or_else(std::env::temp_dir);
+                    // Opened attachments go to a folder of their own beside the cache.
+                    let dir = if open {
+                        self.dir
+                            .as_ref()
+                            .map(|d| d.join("opened"))
+                            .unwrap_or_else(std::env::temp_dir)
+                    } else {
+                        directories::UserDirs::new()
+                            .and_then(|u| u.download_dir().map(|d| d.to_path_buf()))
+                            .or_else(|| self.dir.clone())
+                            .unwrap_or_else(std::env::temp_dir)
+                    };
+                    if let Err(e) = std::fs::create_dir_all(&dir) {
+                        self.error = Some(e.to_string());
+                        return Task::none();
+                    }
                     let name = super::view::safe_file_name(&a.filename);
                     self.notice = Some(self.tr.tr("attachment-downloading", None));
-                    self.worker.save_attachment(id, index, dir.join(name));
+                    self.worker.save_attachment(id, index, dir.join(name), open);
+                }
+            }
+            Message::SearchServer => {
+                if !self.search.trim().is_empty() {
+                    self.searching_server = true;
+                    self.worker.search_server(self.search.clone());
                 }
             }
             Message::RetryOp(op) => {
@@ -627,8 +654,12 @@ impl App {
                 }
                 self.reload();
             }
-            Event::Saved(r) => {
+            Event::Saved(r, open) => {
                 self.notice = Some(match r {
+                    Ok((path, _)) if open => match open::that_detached(&path) {
+                        Ok(()) => String::new(),
+                        Err(e) => e.to_string(),
+                    },
                     Ok((path, _)) => {
                         let mut args = fluent_bundle::FluentArgs::new();
                         args.set("path", path.display().to_string());
@@ -636,6 +667,28 @@ impl App {
                     }
                     Err(e) => e,
                 });
+            }
+            Event::ServerSearched(text, r) => {
+                if text != self.search {
+                    return Task::none();
+                }
+                self.searching_server = false;
+                match r {
+                    Ok(ids) => {
+                        let results = self.results.get_or_insert_with(Vec::new);
+                        let known: BTreeSet<MessageId> = results.iter().map(|r| r.id).collect();
+                        if let Some(store) = &self.store {
+                            for id in ids.into_iter().filter(|i| !known.contains(i)) {
+                                if let Ok(row) = store.message(id) {
+                                    results.push(row);
+                                }
+                            }
+                        }
+                        results.sort_by(|a, b| b.date.cmp(&a.date));
+                        self.searched_server = true;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
             }
         }
         Task::none()

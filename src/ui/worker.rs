@@ -34,12 +34,16 @@ pub enum Event {
     /// The cache changed (a sync pass or replay finished).
     Synced(AccountId),
     Shown(MessageId, Result<ShownMessage, String>),
-    Saved(Result<(PathBuf, u64), String>),
+    /// An attachment was saved; `open` asks for it to be opened with the system's app.
+    Saved(Result<(PathBuf, u64), String>, bool),
+    /// The server's matches for a search (cached message ids).
+    ServerSearched(String, Result<Vec<MessageId>, String>),
 }
 
 enum ReadJob {
     Show(MessageId),
-    Save(MessageId, usize, PathBuf),
+    Save(MessageId, usize, PathBuf, bool),
+    Search(String),
 }
 
 /// Handle the window keeps: send work, wake accounts.
@@ -107,8 +111,13 @@ impl Worker {
         let _ = self.read.send(ReadJob::Show(id));
     }
 
-    pub fn save_attachment(&self, id: MessageId, index: usize, path: PathBuf) {
-        let _ = self.read.send(ReadJob::Save(id, index, path));
+    pub fn save_attachment(&self, id: MessageId, index: usize, path: PathBuf, open: bool) {
+        let _ = self.read.send(ReadJob::Save(id, index, path, open));
+    }
+
+    /// Searches every IMAP account's server for `text`.
+    pub fn search_server(&self, text: String) {
+        let _ = self.read.send(ReadJob::Search(text));
     }
 
     /// A local change was queued for `account`: replay it now.
@@ -145,19 +154,38 @@ fn reader(
                 ReadJob::Show(id) => {
                     Event::Shown(id, engine.show(id).await.map_err(|e| e.to_string()))
                 }
-                ReadJob::Save(id, index, path) => Event::Saved(
+                ReadJob::Save(id, index, path, open) => Event::Saved(
                     engine
                         .save_attachment(id, index, &path)
                         .await
                         .map(|n| (path, n))
                         .map_err(|e| e.to_string()),
+                    open,
                 ),
+                ReadJob::Search(text) => {
+                    let r = search_everywhere(&mut engine, &text).await;
+                    Event::ServerSearched(text, r)
+                }
             };
             if events.send(ev).await.is_err() {
                 return;
             }
         }
     });
+}
+
+async fn search_everywhere(engine: &mut Engine, text: &str) -> Result<Vec<MessageId>, String> {
+    let accounts = engine.store.accounts().map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for a in accounts.iter().filter(|a| a.sync_enabled) {
+        out.extend(
+            engine
+                .search_server(a, text)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(out)
 }
 
 fn account_loop(

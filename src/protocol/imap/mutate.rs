@@ -1,5 +1,5 @@
 //! Changing server state: flags, MOVE (or COPY + \Deleted + UID EXPUNGE), expunge, append.
-use super::{ImapConn, ImapError, Result, quote};
+use super::{ImapConn, Result, quote};
 use crate::model::{Flags, Uid};
 use async_imap::imap_proto::{MailboxDatum, Response};
 
@@ -89,38 +89,13 @@ impl ImapConn {
 
     /// Appends a raw message; returns its UID when the server says (APPENDUID, UIDPLUS).
     pub async fn append(&mut self, folder: &str, flags: i64, raw: &[u8]) -> Result<Option<Uid>> {
-        use tokio::io::AsyncWriteExt;
         let cmd = format!(
             "APPEND {} {} {{{}}}",
             quote(folder),
             flag_list(flags),
             raw.len()
         );
-        let id = self.session.run_command(&cmd).await?;
-        loop {
-            let Some(resp) = self.session.read_response().await? else {
-                return Err(ImapError::ConnectionLost);
-            };
-            match resp.parsed() {
-                Response::Continue { .. } => break,
-                Response::Done {
-                    tag,
-                    status,
-                    outcome,
-                } if *tag == id => {
-                    let text = outcome.information.as_deref().unwrap_or("").to_string();
-                    return Err(match status {
-                        async_imap::imap_proto::Status::No => ImapError::No(text),
-                        _ => ImapError::Bad(text),
-                    });
-                }
-                _ => {}
-            }
-        }
-        let io = self.session.get_mut();
-        io.write_all(raw).await?;
-        io.write_all(b"\r\n").await?;
-        io.flush().await?;
+        let id = self.send_literal(&cmd, raw).await?;
         let done = self.finish(&id, |_| {}).await?;
         Ok(done.append_uid.map(Uid))
     }

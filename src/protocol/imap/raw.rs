@@ -35,6 +35,42 @@ pub(crate) fn note_code(c: &mut Completion, code: &Option<ResponseCode<'_>>) {
 impl ImapConn {
     /// Sends `cmd` and feeds every untagged response to `f` until the tagged completion.
     /// NO/BAD become errors carrying the server's words.
+    /// Sends `cmd`, which ends in a synchronizing literal `{n}`, waits for the server's
+    /// continuation, then sends the literal's bytes. Returns the tag to `finish` with.
+    pub(crate) async fn send_literal(
+        &mut self,
+        cmd: &str,
+        data: &[u8],
+    ) -> Result<async_imap::imap_proto::RequestId> {
+        use tokio::io::AsyncWriteExt;
+        let id = self.session.run_command(cmd).await?;
+        loop {
+            let Some(resp) = self.session.read_response().await? else {
+                return Err(ImapError::ConnectionLost);
+            };
+            match resp.parsed() {
+                Response::Continue { .. } => break,
+                Response::Done {
+                    tag,
+                    status,
+                    outcome,
+                } if *tag == id => {
+                    let why = outcome.information.as_deref().unwrap_or("").to_string();
+                    return Err(match status {
+                        Status::No => ImapError::No(why),
+                        _ => ImapError::Bad(why),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let io = self.session.get_mut();
+        io.write_all(data).await?;
+        io.write_all(b"\r\n").await?;
+        io.flush().await?;
+        Ok(id)
+    }
+
     pub(crate) async fn raw<F>(&mut self, cmd: &str, f: F) -> Result<Completion>
     where
         F: FnMut(&Response<'_>),

@@ -108,7 +108,21 @@ pub fn view(app: &App) -> Element<'_, Message> {
     if let Some(results) = &app.results {
         let mut args = fluent_bundle::FluentArgs::new();
         args.set("n", results.len());
-        let header = text(app.tr.tr("search-results", Some(&args))).size(13);
+        let server = if app.searching_server {
+            button(text(app.tr.tr("search-server-running", None)).size(12)).style(button::secondary)
+        } else if app.searched_server {
+            button(text(app.tr.tr("search-server-done", None)).size(12)).style(button::text)
+        } else {
+            button(text(app.tr.tr("search-server", None)).size(12))
+                .on_press(Message::SearchServer)
+                .style(button::secondary)
+        };
+        let header = row![
+            text(app.tr.tr("search-results", Some(&args))).size(13),
+            space::horizontal(),
+            server
+        ]
+        .align_y(iced::Alignment::Center);
         let rows = results
             .iter()
             .enumerate()

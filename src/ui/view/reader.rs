@@ -192,8 +192,11 @@ pub fn view(app: &App) -> Element<'_, Message> {
                         format::size(&app.tr, a.size)
                     ))
                     .size(13),
+                    button(text(app.tr.tr("attachment-open", None)).size(12))
+                        .on_press(Message::SaveAttachment(a.index, true))
+                        .style(button::secondary),
                     button(text(app.tr.tr("attachment-save", None)).size(12))
-                        .on_press(Message::SaveAttachment(a.index))
+                        .on_press(Message::SaveAttachment(a.index, false))
                         .style(button::secondary),
                 ]
                 .spacing(8)
