@@ -168,7 +168,7 @@ pub async fn search(
         for id in found.into_iter().filter(|i| !known.contains(i)) {
             rows.push(engine.store.message(id)?);
         }
-        rows.sort_by(|a, b| b.date.cmp(&a.date));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.date));
         rows.truncate(limit as usize);
     }
     print_rows(&rows, json_out)

@@ -307,10 +307,10 @@ impl App {
         }
         self.reload();
         self.refresh_window();
-        if let Some(r) = &mut self.results {
-            if let Some(store) = &self.store {
-                *r = store.search(&self.search, SEARCH_LIMIT).unwrap_or_default();
-            }
+        if let Some(r) = &mut self.results
+            && let Some(store) = &self.store
+        {
+            *r = store.search(&self.search, SEARCH_LIMIT).unwrap_or_default();
         }
     }
 
@@ -684,7 +684,7 @@ impl App {
                                 }
                             }
                         }
-                        results.sort_by(|a, b| b.date.cmp(&a.date));
+                        results.sort_by_key(|r| std::cmp::Reverse(r.date));
                         self.searched_server = true;
                     }
                     Err(e) => self.error = Some(e),
