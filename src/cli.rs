@@ -13,7 +13,6 @@ use std::path::PathBuf;
 #[command(
     name = "tayori",
     version,
-    args_conflicts_with_subcommands = true,
     about = "Tayori mail client (no subcommand opens the window)"
 )]
 pub struct Cli {

@@ -15,6 +15,10 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let mut cli = tayori::cli::Cli::parse();
+    if cli.command.is_some() && cli.mailto.is_some() {
+        eprintln!("tayori: a mailto: URL cannot be given with a subcommand");
+        std::process::exit(2);
+    }
     let code = match cli.command.take() {
         Some(cmd) => tayori::cli::run(cli, cmd),
         None => open_window(cli.data_dir, cli.mailto),

@@ -35,3 +35,14 @@ protocol-imap-recommended = Recommended
 pop3-leave-on-server = Leave a copy of messages on the server
 pop3-delete-after-days = Delete them from the server after { $days } days
 pop3-delete-when-deleted = Delete from the server when I delete them here
+
+## Desktop integration (notifications, mail handler)
+notify-new-mail-title = { $count ->
+    [one] New mail in { $account }
+   *[other] { $count } new messages in { $account }
+}
+notify-new-mail-body = { $from }: { $subject }
+settings-notifications = Show a notification when new mail arrives in the Inbox
+settings-default-mail-app = Open mailto: links with Tayori
+instance-busy = Tayori is already running for this mail folder but does not answer.
+mailto-invalid = This mail link cannot be opened: { $reason }

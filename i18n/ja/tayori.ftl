@@ -35,3 +35,14 @@ protocol-imap-recommended = おすすめ
 pop3-leave-on-server = メッセージのコピーをサーバーに残す
 pop3-delete-after-days = { $days } 日後にサーバーから削除する
 pop3-delete-when-deleted = ここで削除したらサーバーからも削除する
+
+## デスクトップ連携（通知、メールリンク）
+notify-new-mail-title = { $count ->
+    [one] { $account } に新着メール
+   *[other] { $account } に新着メール { $count } 通
+}
+notify-new-mail-body = { $from }：{ $subject }
+settings-notifications = 受信箱に新着メールが届いたら通知する
+settings-default-mail-app = mailto: リンクを便りで開く
+instance-busy = このメールフォルダーの便りはすでに起動していますが、応答がありません。
+mailto-invalid = このメールリンクは開けません：{ $reason }
