@@ -1,6 +1,7 @@
 //! The installed `tayori` as the desktop starts it: a second process with a `mailto:` URL
 //! (or none) hands it to the running instance of the same data directory and exits 0
 //! without printing; a bad URL is refused before anything is handed over.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::process::Command;
 use std::time::{Duration, Instant};
 use tayori::instance::{self, Request, Role};

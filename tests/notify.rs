@@ -1,6 +1,7 @@
 //! New-mail notifications over a real D-Bus session bus (a private dbus-daemon) to a
 //! notification service that records what it receives. One test: it sets the process's
 //! DBUS_SESSION_BUS_ADDRESS.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
