@@ -4,6 +4,9 @@
 //! The caller passes text already localized (the UI formats `notify-new-mail-*` keys), so
 //! this module holds no user-visible strings. A failure to notify (no notification service,
 //! no session bus) is logged and never ends anything.
+use crate::engine::{Change, SyncReport};
+use crate::i18n::Localizer;
+use fluent_bundle::FluentArgs;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use thiserror::Error;
@@ -23,6 +26,53 @@ pub struct NewMail {
 pub enum NotifyError {
     #[error("cannot show a desktop notification: {0}")]
     Show(#[from] notify_rust::error::Error),
+}
+
+/// New mail in an Inbox, as one sync pass found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrivals {
+    /// Exact count (the report's `fetched`).
+    pub count: usize,
+    /// The newest arrival's subject, if the report kept it.
+    pub subject: Option<String>,
+}
+
+/// The Inbox arrivals of a sync pass worth a notification. A pass that loads a folder from
+/// scratch (plan `Full`, also after an interruption, or `Reset` after a UIDVALIDITY change)
+/// is not news and yields `None`; so does a pass with nothing new. A POP3 account's first
+/// download reports plan `Pop3` like every later one: the caller skips that first pass.
+pub fn inbox_arrivals(report: &SyncReport) -> Option<Arrivals> {
+    let inbox = report.folders.iter().find(|f| {
+        f.folder.eq_ignore_ascii_case("INBOX")
+            && !f.plan.starts_with("Full")
+            && !f.plan.starts_with("Reset")
+            && f.fetched > 0
+    })?;
+    let subject = inbox.changes.iter().rev().find_map(|c| match c {
+        Change::Arrived { subject, .. } => Some(subject.clone()),
+        _ => None,
+    });
+    Some(Arrivals {
+        count: inbox.fetched,
+        subject,
+    })
+}
+
+impl NewMail {
+    /// The notification text for `arrivals` in `account` (its name or address), in the
+    /// language of `tr` (keys `notify-new-mail-title`, `notify-new-mail-body`).
+    pub fn localized(tr: &Localizer, account: &str, arrivals: &Arrivals) -> NewMail {
+        let mut args = FluentArgs::new();
+        args.set("count", arrivals.count);
+        args.set("account", account.to_string());
+        let title = tr.tr("notify-new-mail-title", Some(&args));
+        let body = match (&arrivals.subject, arrivals.count) {
+            (Some(s), 1) => s.clone(),
+            (Some(s), _) => format!("{s} …"),
+            (None, _) => String::new(),
+        };
+        NewMail { title, body }
+    }
 }
 
 /// What [`Notifier::show`] did.
@@ -102,6 +152,76 @@ impl Default for Notifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::FolderReport;
+
+    fn report(folder: &str, plan: &str, subjects: &[&str]) -> SyncReport {
+        SyncReport {
+            folders: vec![FolderReport {
+                folder: folder.into(),
+                plan: plan.into(),
+                fetched: subjects.len(),
+                changes: subjects
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| Change::Arrived {
+                        uid: i as u32 + 1,
+                        subject: s.to_string(),
+                    })
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_new_inbox_mail_is_news() {
+        let r = report("INBOX", "Incremental { from: 10 }", &["a", "b"]);
+        assert_eq!(
+            inbox_arrivals(&r),
+            Some(Arrivals {
+                count: 2,
+                subject: Some("b".into())
+            })
+        );
+        assert_eq!(
+            inbox_arrivals(&report("Inbox", "Pop3", &["x"]))
+                .unwrap()
+                .count,
+            1
+        );
+        assert_eq!(inbox_arrivals(&report("INBOX", "Full", &["a"])), None);
+        assert_eq!(inbox_arrivals(&report("INBOX", "Reset", &["a"])), None);
+        assert_eq!(
+            inbox_arrivals(&report("Archive", "Incremental", &["a"])),
+            None
+        );
+        assert_eq!(inbox_arrivals(&report("INBOX", "UpToDate", &[])), None);
+    }
+
+    #[test]
+    fn text_in_both_languages() {
+        let one = Arrivals {
+            count: 1,
+            subject: Some("会議".into()),
+        };
+        let three = Arrivals {
+            count: 3,
+            subject: Some("Lunch".into()),
+        };
+        let en = Localizer::new("en");
+        let n = NewMail::localized(&en, "Work", &one);
+        assert_eq!(n.title, "New mail in Work");
+        assert_eq!(n.body, "会議");
+        let n = NewMail::localized(&en, "Work", &three);
+        assert_eq!(n.title, "3 new messages in Work");
+        assert_eq!(n.body, "Lunch …");
+        let ja = Localizer::new("ja");
+        assert_eq!(
+            NewMail::localized(&ja, "仕事", &three).title,
+            "仕事に新着メール 3 通"
+        );
+    }
 
     #[test]
     fn disabled_shows_nothing_and_clones_share_the_flag() {

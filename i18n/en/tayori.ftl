@@ -41,7 +41,6 @@ notify-new-mail-title = { $count ->
     [one] New mail in { $account }
    *[other] { $count } new messages in { $account }
 }
-notify-new-mail-body = { $from }: { $subject }
 settings-notifications = Show a notification when new mail arrives in the Inbox
 settings-default-mail-app = Open mailto: links with Tayori
 instance-busy = Tayori is already running for this mail folder but does not answer.

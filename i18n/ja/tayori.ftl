@@ -38,10 +38,9 @@ pop3-delete-when-deleted = ここで削除したらサーバーからも削除�
 
 ## デスクトップ連携（通知、メールリンク）
 notify-new-mail-title = { $count ->
-    [one] { $account } に新着メール
-   *[other] { $account } に新着メール { $count } 通
+    [one] { $account }に新着メール
+   *[other] { $account }に新着メール { $count } 通
 }
-notify-new-mail-body = { $from }：{ $subject }
 settings-notifications = 受信箱に新着メールが届いたら通知する
 settings-default-mail-app = mailto: リンクを便りで開く
 instance-busy = このメールフォルダーの便りはすでに起動していますが、応答がありません。
