@@ -10,6 +10,7 @@ mod ops;
 mod parts;
 mod pop3;
 mod search;
+mod settings;
 
 pub use accounts::NewAccount;
 pub use messages::{MessageRow, SortOrder};

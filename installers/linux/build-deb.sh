@@ -16,4 +16,6 @@ if ! command -v dpkg-shlibdeps >/dev/null; then
         exit 1
     fi
 fi
-cargo deb --locked "$@" | tail -n1
+# Our own release build, then package it: the same binary `cargo build --release` makes.
+cargo build --release --locked
+cargo deb --no-build "$@" | tail -n1
