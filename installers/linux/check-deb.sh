@@ -73,7 +73,8 @@ trap cleanup EXIT
 export DISPLAY=":$n"
 for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 log="$data/tayori.log"
-TAYORI_DATA_DIR="$data" TAYORI_LOG=tayori=info /usr/bin/tayori 2>"$log" &
+# The C locale, so the window title is "Tayori" (it is "便り" under a Japanese locale).
+LC_ALL=C.UTF-8 TAYORI_DATA_DIR="$data" TAYORI_LOG=tayori=info /usr/bin/tayori 2>"$log" &
 app=$!
 t0=$(date +%s.%N)
 win=""
