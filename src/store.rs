@@ -11,6 +11,7 @@ mod parts;
 mod pop3;
 mod search;
 mod settings;
+mod unread;
 
 pub use accounts::NewAccount;
 pub use messages::{MessageRow, SortOrder};
