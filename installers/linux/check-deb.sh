@@ -73,6 +73,10 @@ trap cleanup EXIT
 export DISPLAY=":$n"
 for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 log="$data/tayori.log"
+# An offline POP3 account (its local folders need no server), so the window has folders to show.
+TAYORI_DATA_DIR="$data" /usr/bin/tayori account add --email hanako@example.com --name Hanako \
+    --pop3-host pop.example.invalid --pop3-port 995 --pop3-security tls \
+    --password-command 'echo unused' >/dev/null || fail "installed tayori account add"
 # The C locale, so the window title is "Tayori" (it is "便り" under a Japanese locale).
 LC_ALL=C.UTF-8 TAYORI_DATA_DIR="$data" TAYORI_LOG=tayori=info /usr/bin/tayori 2>"$log" &
 app=$!
