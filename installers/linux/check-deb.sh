@@ -50,6 +50,12 @@ fi
 if command -v appstreamcli >/dev/null; then
     appstreamcli validate --no-net /usr/share/metainfo/io.github.tayori.Tayori.metainfo.xml >/dev/null
 fi
+# dpkg's trigger for desktop-file-utils lists Tayori as a mailto: handler.
+if command -v update-desktop-database >/dev/null; then
+    grep -q '^x-scheme-handler/mailto=.*io\.github\.tayori\.Tayori\.desktop' \
+        /usr/share/applications/mimeinfo.cache || fail "not in mimeinfo.cache as a mailto: handler"
+    step "listed as x-scheme-handler/mailto handler in mimeinfo.cache"
+fi
 step "installed ${#files[@]} files; depends: $(dpkg-query -W -f='${Depends}' tayori)"
 
 # 2. --version
@@ -117,5 +123,9 @@ left=0
 for f in "${files[@]}"; do [[ -e "$f" ]] && { echo "left behind: $f" >&2; left=1; }; done
 ((left == 0)) || fail "apt remove left files"
 command -v tayori >/dev/null && fail "tayori still on PATH"
+if [[ -f /usr/share/applications/mimeinfo.cache ]] \
+    && grep -q 'io\.github\.tayori\.Tayori' /usr/share/applications/mimeinfo.cache; then
+    fail "still listed in mimeinfo.cache"
+fi
 step "apt remove: all ${#files[@]} files gone, package status '${status:-none}'"
 echo "check-deb: all checks passed"
