@@ -109,13 +109,6 @@ CREATE TABLE pop3_uidls (
 ) STRICT;
 CREATE INDEX pop3_uidls_message ON pop3_uidls (message_id);
 "#,
-    // app_settings: app-wide preferences (not per account), e.g. "notifications" = "on".
-    r#"
-CREATE TABLE app_settings (
-    key TEXT PRIMARY KEY NOT NULL,
-    value TEXT NOT NULL
-) STRICT;
-"#,
 ];
 
 /// The schema version this build writes.
