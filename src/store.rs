@@ -10,7 +10,6 @@ mod ops;
 mod parts;
 mod pop3;
 mod search;
-mod unread;
 
 pub use accounts::NewAccount;
 pub use messages::{MessageRow, SortOrder};

@@ -45,4 +45,3 @@ settings-notifications = Show a notification when new mail arrives in the Inbox
 settings-default-mail-app = Open mailto: links with Tayori
 instance-busy = Tayori is already running for this mail folder but does not answer.
 mailto-invalid = This mail link cannot be opened: { $reason }
-window-title-unread = Tayori ({ $unread })

@@ -45,4 +45,3 @@ settings-notifications = 受信箱に新着メールが届いたら通知する
 settings-default-mail-app = mailto: リンクを便りで開く
 instance-busy = このメールフォルダーの便りはすでに起動していますが、応答がありません。
 mailto-invalid = このメールリンクは開けません：{ $reason }
-window-title-unread = 便り（{ $unread }）

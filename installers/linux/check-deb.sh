@@ -89,7 +89,7 @@ app=$!
 t0=$(date +%s.%N)
 win=""
 for _ in $(seq 300); do
-    win="$(xdotool search --name '^Tayori$' 2>/dev/null | head -n1 || true)"
+    win="$(xdotool search --name '^Tayori( \(.*\))?$' 2>/dev/null | head -n1 || true)"
     [[ -n "$win" ]] && break
     kill -0 "$app" 2>/dev/null || { cat "$log" >&2; fail "tayori exited before showing a window"; }
     sleep 0.1
@@ -109,7 +109,7 @@ out="$(TAYORI_DATA_DIR="$data" timeout 10 /usr/bin/tayori 'mailto:someone@exampl
 step "second tayori handed over and exited 0 in $(echo "$(date +%s.%N) - $t0" | bc) s"
 for _ in $(seq 20); do grep -q 'someone@example.com' "$log" && break; sleep 0.1; done
 grep -q 'mailto:someone@example.com?subject=Hello%20there' "$log" || { cat "$log" >&2; fail "running tayori did not get the URL"; }
-[[ "$(xdotool search --name '^Tayori$' | wc -l)" == 1 ]] || fail "a second window appeared"
+[[ "$(xdotool search --name '^Tayori( \(.*\))?$' | wc -l)" == 1 ]] || fail "a second window appeared"
 kill -0 "$app" || fail "the first tayori died"
 kill "$app"
 wait "$app" 2>/dev/null || true
