@@ -20,6 +20,10 @@ pub struct Cli {
     /// Where the cache and settings live (default: the OS data directory).
     #[arg(long, global = true, env = "TAYORI_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// A mailto: URL (RFC 6068) to open in the composer: what the desktop passes to the
+    /// mail handler. Handed to the running Tayori of the same data directory if there is one.
+    #[arg(value_name = "MAILTO_URL", value_parser = mailto_arg)]
+    pub mailto: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -192,6 +196,18 @@ pub enum CliError {
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;
+
+/// Accepts only a well-formed mailto: URL, so a mistyped subcommand gets a clear error.
+fn mailto_arg(s: &str) -> std::result::Result<String, String> {
+    if !crate::mailto::is_mailto(s) {
+        return Err(format!(
+            "not a subcommand or a mailto: URL: {s:?} (see --help)"
+        ));
+    }
+    crate::mailto::Mailto::parse(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
 
 /// The data directory: --data-dir, $TAYORI_DATA_DIR, or the OS default.
 pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {

@@ -1,4 +1,6 @@
 use clap::Parser;
+use std::path::PathBuf;
+use tayori::instance::{self, Request, Role};
 
 fn main() {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("TAYORI_LOG")
@@ -13,9 +15,13 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let mut cli = tayori::cli::Cli::parse();
+    if cli.command.is_some() && cli.mailto.is_some() {
+        eprintln!("tayori: a mailto: URL cannot be given with a subcommand");
+        std::process::exit(2);
+    }
     let code = match cli.command.take() {
         Some(cmd) => tayori::cli::run(cli, cmd),
-        None => tayori::ui::run(tayori::cli::data_dir(cli.data_dir)),
+        None => open_window(cli.data_dir, cli.mailto),
     };
     if std::env::var_os("TAYORI_REPORT_RSS").is_some() {
         // For the benchmark: peak resident set size of this process.
@@ -26,4 +32,29 @@ fn main() {
         }
     }
     std::process::exit(code);
+}
+
+/// One window per data directory: a second `tayori` (or `tayori mailto:...`) hands its
+/// request to the running one and exits 0 without printing anything.
+fn open_window(dir: Option<PathBuf>, mailto: Option<String>) -> i32 {
+    let dir = tayori::cli::data_dir(dir);
+    let request = match mailto {
+        Some(url) => Request::Mailto { url },
+        None => Request::Activate,
+    };
+    match instance::acquire(&dir, &request) {
+        Ok(Role::HandedOver) => 0,
+        Ok(Role::Primary(mut primary)) => {
+            // Until the window subscribes to these, they are only logged (TAYORI_LOG=info).
+            let requests = primary.incoming();
+            std::thread::spawn(move || while requests.recv_blocking().is_ok() {});
+            let code = tayori::ui::run(dir);
+            drop(primary);
+            code
+        }
+        Err(e) => {
+            eprintln!("tayori: {e}");
+            1
+        }
+    }
 }

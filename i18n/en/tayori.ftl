@@ -133,6 +133,7 @@ settings-download = Offline reading
 download-on-demand = Download a message's text when I open it
 download-recent = Keep the last 30 days readable offline
 download-all = Keep all mail readable offline
+settings-notifications = Notify me of new mail in the Inbox
 settings-accounts = Accounts
 settings-account-sync = sync this account
 settings-panes = Pane widths
@@ -210,3 +211,12 @@ draft-saved = Draft saved
 draft-local-only = Saved on this computer only
 draft-synced = Saved on the server
 draft-conflict-kept-both = This draft was changed here and on another device; both versions are kept.
+## Desktop integration (notifications, mail handler)
+notify-new-mail-title = { $count ->
+    [one] New mail in { $account }
+   *[other] { $count } new messages in { $account }
+}
+settings-notifications = Show a notification when new mail arrives in the Inbox
+settings-default-mail-app = Open mailto: links with Tayori
+instance-busy = Tayori is already running for this mail folder but does not answer.
+mailto-invalid = This mail link cannot be opened: { $reason }

@@ -124,6 +124,7 @@ settings-download = オフラインで読む
 download-on-demand = 開いたときに本文をダウンロード
 download-recent = 直近 30 日分をオフラインで読めるようにする
 download-all = すべてのメールをオフラインで読めるようにする
+settings-notifications = 受信トレイに新着メールが届いたら通知する
 settings-accounts = アカウント
 settings-account-sync = このアカウントを同期する
 settings-panes = ペインの幅
@@ -198,3 +199,12 @@ draft-saved = 下書きを保存しました
 draft-local-only = このコンピューターにのみ保存
 draft-synced = サーバーに保存済み
 draft-conflict-kept-both = この下書きはこの端末と別の端末の両方で変更されたため、両方の版を残しました。
+## デスクトップ連携（通知、メールリンク）
+notify-new-mail-title = { $count ->
+    [one] { $account }に新着メール
+   *[other] { $account }に新着メール { $count } 通
+}
+settings-notifications = 受信箱に新着メールが届いたら通知する
+settings-default-mail-app = mailto: リンクを便りで開く
+instance-busy = このメールフォルダーの便りはすでに起動していますが、応答がありません。
+mailto-invalid = このメールリンクは開けません：{ $reason }

@@ -82,6 +82,7 @@ pub enum Message {
     SetTheme(ThemeChoice),
     SetDownload(DownloadPolicy),
     SetAccountSync(AccountId, bool),
+    SetNotifications(bool),
     SetPane(Pane, f32),
     Form(super::form::FormMsg),
     Resized(iced::Size),
@@ -130,6 +131,8 @@ pub struct App {
     pub ctrl: bool,
     pub form: AddForm,
     pub now: i64,
+    /// Shared with the workers: switching notifications off applies at once.
+    pub notifier: crate::notify::Notifier,
 }
 
 pub const LIST_ID: &str = "message-list";
@@ -139,6 +142,7 @@ impl App {
     /// The window over the cache in `dir` (None: no data dir, an empty window for tests).
     pub fn new(dir: Option<PathBuf>) -> App {
         let settings = dir.as_deref().map(Settings::load).unwrap_or_default();
+        let notifications = settings.notifications;
         let tr = Localizer::new(&settings.language());
         let mut app = App {
             dir: dir.clone(),
@@ -173,6 +177,7 @@ impl App {
             ctrl: false,
             form: AddForm::default(),
             now: chrono::Utc::now().timestamp(),
+            notifier: crate::notify::Notifier::new(notifications),
         };
         if let Some(dir) = dir {
             match Store::open_dir(&dir) {
@@ -196,7 +201,12 @@ impl App {
             return Task::none();
         };
         let accounts = store.accounts().unwrap_or_default();
-        let (worker, events) = Worker::start(dir.clone(), accounts, self.settings.download);
+        let (worker, events) = Worker::start(
+            dir.clone(),
+            accounts,
+            self.settings.download,
+            self.notifier.clone(),
+        );
         self.worker = worker;
         Task::run(events, Message::Worker).chain(Task::done(Message::WorkerClosed))
     }
@@ -618,6 +628,11 @@ impl App {
                 }
                 self.reload();
                 self.notice = Some(self.tr.tr("settings-applies-next-start", None));
+            }
+            Message::SetNotifications(on) => {
+                self.settings.notifications = on;
+                self.notifier.set_enabled(on);
+                self.save_settings();
             }
             Message::SetPane(p, w) => {
                 match p {

@@ -30,6 +30,8 @@ pub struct Settings {
     pub language: Option<String>,
     pub theme: ThemeChoice,
     pub download: DownloadPolicy,
+    /// Desktop notifications for new Inbox mail.
+    pub notifications: bool,
     pub window_width: f32,
     pub window_height: f32,
     pub folder_pane: f32,
@@ -42,6 +44,7 @@ impl Default for Settings {
             language: None,
             theme: ThemeChoice::System,
             download: DownloadPolicy::OnDemand,
+            notifications: true,
             window_width: 1200.0,
             window_height: 760.0,
             folder_pane: 220.0,

@@ -5,7 +5,9 @@
 //! channel of [`Event`]s. No protocol here: only engine calls.
 use super::settings::DownloadPolicy;
 use crate::engine::{Engine, ShownMessage, WatchEvent};
+use crate::i18n::Localizer;
 use crate::model::{Account, AccountId, MessageId, Protocol};
+use crate::notify::{NewMail, Notifier};
 use crate::store::Store;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -69,6 +71,7 @@ impl Worker {
         dir: PathBuf,
         accounts: Vec<Account>,
         policy: DownloadPolicy,
+        notifier: Notifier,
     ) -> (Worker, async_channel::Receiver<Event>) {
         let (events, rx) = async_channel::unbounded();
         let (read_tx, read_rx) = mpsc::unbounded_channel();
@@ -87,7 +90,8 @@ impl Worker {
             kicks.insert(a.id, kick_tx);
             let dir = dir.clone();
             let events = events.clone();
-            std::thread::spawn(move || account_loop(dir, a, kick_rx, events, policy));
+            let notifier = notifier.clone();
+            std::thread::spawn(move || account_loop(dir, a, kick_rx, events, policy, notifier));
         }
         (
             Worker {
@@ -194,8 +198,17 @@ fn account_loop(
     mut kicks: mpsc::UnboundedReceiver<()>,
     events: async_channel::Sender<Event>,
     policy: DownloadPolicy,
+    notifier: Notifier,
 ) {
     let Some(rt) = runtime() else { return };
+    let tr = std::rc::Rc::new(Localizer::new(crate::i18n::system_language()));
+    let email = account.email.clone();
+    // New Inbox mail from a pass (not a first fill of the cache) makes a desktop notification.
+    let notify = move |report: &crate::engine::SyncReport| {
+        if let Some(arrivals) = crate::notify::inbox_arrivals(report) {
+            notifier.show_in_background(NewMail::localized(&tr, &email, &arrivals));
+        }
+    };
     let id = account.id;
     let send = move |ev: Event| events.try_send(ev).is_ok();
     rt.block_on(async move {
@@ -211,7 +224,8 @@ fn account_loop(
                 return;
             }
             let wait = match engine.sync_account(&account).await {
-                Ok(_) => {
+                Ok(report) => {
+                    notify(&report);
                     send(Event::Synced(id));
                     prefetch(&mut engine, id, policy).await;
                     send(Event::Synced(id));
@@ -235,8 +249,10 @@ fn account_loop(
                 (None, Protocol::Imap) => {
                     // Push until a local change needs replaying (the watch is dropped then).
                     let sender = send.clone();
+                    let notify = notify.clone();
                     let watch = engine.watch(&account, move |ev| match ev {
-                        WatchEvent::Synced(_) => {
+                        WatchEvent::Synced(report) => {
+                            notify(report);
                             sender(Event::Synced(id));
                             sender(Event::State(id, ConnState::Pushing))
                         }

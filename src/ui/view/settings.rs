@@ -110,6 +110,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .spacing(8),
     ]
     .spacing(6);
+    let notifications = toggler(s.notifications)
+        .label(tr("settings-notifications"))
+        .on_toggle(Message::SetNotifications);
     let section = |k: &str| text(app.tr.tr(k, None)).size(17);
     let col = column![
         text(tr("settings-heading")).size(22),
@@ -119,6 +122,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         theme,
         section("settings-download"),
         download,
+        notifications,
         section("settings-accounts"),
         accounts,
         section("settings-panes"),
