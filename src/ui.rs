@@ -43,10 +43,19 @@ impl App {
     }
 
     fn subscription(&self) -> iced::Subscription<Message> {
-        iced::Subscription::batch([
+        let syncing = self
+            .states
+            .values()
+            .any(|s| matches!(s, worker::ConnState::Syncing));
+        let mut subs = vec![
             iced::keyboard::listen().map(Message::Key),
             iced::window::resize_events().map(|(_, size)| Message::Resized(size)),
-        ])
+        ];
+        if syncing {
+            // Progress of a long sync ("1,200 / 100,000"): re-read the counts every second.
+            subs.push(iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::Tick));
+        }
+        iced::Subscription::batch(subs)
     }
 
     pub fn view(&self) -> iced::Element<'_, Message> {

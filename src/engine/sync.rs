@@ -285,7 +285,10 @@ impl Engine {
                 self.store.forget_uids(f.id, sel.uidvalidity)?;
                 self.full_pass(conn, f, &mut rep).await?;
             }
-            FolderPlan::Full => self.full_pass(conn, f, &mut rep).await?,
+            FolderPlan::Full => {
+                self.store.set_server_total(f.id, sel.exists)?;
+                self.full_pass(conn, f, &mut rep).await?
+            }
             &FolderPlan::Incremental {
                 new_from,
                 changed_since,

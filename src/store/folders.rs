@@ -171,6 +171,17 @@ impl Store {
         Ok(())
     }
 
+    /// Records the server's message count before a full pass completes, so a first sync can
+    /// show progress ("1,200 / 100,000"). Harmless to planning: without UIDNEXT (set only by a
+    /// complete pass) the next pass is a full one anyway.
+    pub fn set_server_total(&self, id: FolderId, total: u32) -> Result<()> {
+        self.conn.execute(
+            "UPDATE folders SET server_total = ?2 WHERE id = ?1 AND uidnext IS NULL",
+            params![id.0, total],
+        )?;
+        Ok(())
+    }
+
     pub fn set_folder_error(&self, id: FolderId, err: Option<&str>) -> Result<()> {
         self.conn.execute(
             "UPDATE folders SET last_error = ?2 WHERE id = ?1",

@@ -87,6 +87,8 @@ pub enum Message {
     Form(super::form::FormMsg),
     Resized(iced::Size),
     WorkerClosed,
+    /// Once a second while an account syncs: refresh counts and progress.
+    Tick,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -557,6 +559,10 @@ impl App {
             }
             Message::Worker(ev) => return self.on_event(ev),
             Message::WorkerClosed => {}
+            Message::Tick => {
+                self.reload();
+                self.refresh_window();
+            }
             Message::Key(ev) => return self.on_key(ev),
             Message::OpenLink(url) => {
                 if let Err(e) = open::that_detached(&url) {
