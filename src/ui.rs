@@ -2,6 +2,7 @@
 //! store queries, acts through the store's offline queue, and leaves the network to the
 //! engine on worker threads: it never speaks a protocol.
 pub mod app;
+pub mod compose;
 pub mod form;
 pub mod format;
 pub mod settings;
@@ -51,6 +52,18 @@ impl App {
             iced::keyboard::listen().map(Message::Key),
             iced::window::resize_events().map(|(_, size)| Message::Resized(size)),
         ];
+        // Files dropped on the window become attachments of the open message.
+        subs.push(iced::event::listen_with(|event, _, _| match event {
+            iced::Event::Window(iced::window::Event::FileDropped(path)) => {
+                Some(Message::Compose(compose::ComposeMsg::FileDropped(path)))
+            }
+            _ => None,
+        }));
+        if self.screen == app::Screen::Compose {
+            subs.push(
+                iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),
+            );
+        }
         if syncing {
             // Progress of a long sync ("1,200 / 100,000"): re-read the counts every second.
             subs.push(iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::Tick));

@@ -267,3 +267,108 @@ fn empty_state_offers_the_add_account_form() {
     click(&mut app, "Test and add");
     assert!(shows(&app, "Enter your e-mail address."));
 }
+
+/// Gives the test account an SMTP server and a signature (nothing is sent in these tests:
+/// sending goes to the outbox; the worker, idle here, would deliver it).
+fn with_smtp(dir: &tempfile::TempDir) {
+    let s = Store::open_dir(dir.path()).unwrap();
+    let a = s.accounts().unwrap()[0].id;
+    s.set_smtp_settings(&tayori::model::SmtpSettings {
+        account_id: a,
+        endpoint: tayori::model::Endpoint {
+            host: "127.0.0.1".into(),
+            port: 465,
+            security: Security::Tls,
+        },
+        username: None,
+        send_charset: Default::default(),
+        signature: Some("Alice".into()),
+    })
+    .unwrap();
+}
+
+#[test]
+fn composer_refuses_an_empty_to_and_queues_a_valid_message() {
+    let dir = data_dir();
+    with_smtp(&dir);
+    let mut app = app(&dir);
+    click(&mut app, "Write");
+    assert_eq!(app.screen, Screen::Compose);
+    assert!(app.compose.body.text().contains("-- \nAlice"), "signature");
+    click(&mut app, "Send");
+    assert!(shows(&app, "Add at least one recipient (To, Cc or Bcc)."));
+    assert_eq!(app.screen, Screen::Compose);
+    // Completion from addresses in the cache.
+    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+        tayori::ui::compose::Field::To,
+        "taro".into(),
+    )));
+    click(&mut app, "山田 太郎 <taro@example.jp>");
+    assert_eq!(app.compose.to, "山田 太郎 <taro@example.jp>");
+    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+        tayori::ui::compose::Field::Subject,
+        "資料ありがとうございます".into(),
+    )));
+    click(&mut app, "Send");
+    assert_eq!(app.screen, Screen::Mail);
+    let store = Store::open_dir(dir.path()).unwrap();
+    let out = store.outbox(None).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].subject, "資料ありがとうございます");
+}
+
+#[test]
+fn composer_lists_attachments_with_sizes_and_removes_them() {
+    let dir = data_dir();
+    with_smtp(&dir);
+    let file = dir.path().join("見積書.pdf");
+    std::fs::write(&file, vec![7u8; 3 * 1024]).unwrap();
+    let mut app = app(&dir);
+    click(&mut app, "Write");
+    let _ = app.update(Message::Compose(
+        tayori::ui::compose::ComposeMsg::FileDropped(file.clone()),
+    ));
+    assert!(shows(&app, "見積書.pdf  (application/pdf, 3 KB)"));
+    click(&mut app, "Remove");
+    assert!(app.compose.attachments.is_empty());
+    // A draft is kept while writing.
+    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+        tayori::ui::compose::Field::Subject,
+        "draft".into(),
+    )));
+    let _ = app.update(Message::Autosave);
+    assert!(app.compose.draft.is_some());
+}
+
+#[test]
+fn reply_quotes_the_original_in_the_composer() {
+    let dir = data_dir();
+    with_smtp(&dir);
+    let mut app = app(&dir);
+    click(&mut app, JA_SUBJECT);
+    deliver_shown(&mut app, &dir);
+    let id = app.selected.unwrap();
+    // What the reader worker does for "Reply": the engine prepares it from the cache.
+    let mut engine = Engine::new(Store::open_dir(dir.path()).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let labels = app.quote_labels();
+    let c = rt
+        .block_on(engine.respond_to(id, tayori::mime::reply::ReplyKind::Reply, &labels))
+        .unwrap();
+    let account = app.message_row(id).unwrap().account_id;
+    let _ = app.update(Message::Worker(Event::Composed(account, Ok(Box::new(c)))));
+    assert_eq!(app.screen, Screen::Compose);
+    assert_eq!(app.compose.subject, format!("Re: {JA_SUBJECT}"));
+    assert!(app.compose.to.contains("taro@example.jp"));
+    let body = app.compose.body.text();
+    assert!(body.contains("wrote:"), "{body}");
+    assert!(body.contains("> 資料は"), "{body}");
+    assert_eq!(
+        app.compose.in_reply_to.as_deref(),
+        Some("<m30@example.test>")
+    );
+    assert!(shows(&app, &format!("Re: {JA_SUBJECT}")));
+}

@@ -83,7 +83,6 @@ selected-count = { $n ->
     [one] 1 message selected
    *[other] { $n } messages selected
 }
-composer-not-yet = Writing mail is not available in the window yet; use `tayori send`.
 state-connecting = connecting…
 state-syncing = syncing…
 state-pushing = up to date, new mail arrives at once
@@ -161,6 +160,17 @@ attachment-open = Open
 search-server = Search the server too
 search-server-running = Searching the server…
 search-server-done = Server searched
+nav-write = Write
+compose-discard = Discard
+compose-attachments = Attachments
+compose-remove = Remove
+compose-attach-path = Path of a file to attach
+compose-drop-hint = Or drop files on this window.
+compose-large = large
+compose-large-warning = The attachments total { $size }. Many mail servers refuse messages this big. Press Send again to send anyway.
+compose-queued = The message is in the outbox and goes out as soon as the server can be reached.
+compose-draft-saved = Draft saved.
+compose-preparing = Preparing the reply…
 size-bytes = { $n } B
 size-kb = { $n } KB
 size-mb = { $n } MB

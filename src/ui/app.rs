@@ -6,6 +6,7 @@ use super::settings::{DownloadPolicy, Settings, ThemeChoice};
 use super::worker::{ConnState, Event, Worker};
 use crate::engine::ShownMessage;
 use crate::i18n::Localizer;
+use crate::mime::reply::ReplyKind;
 use crate::model::{Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OpId};
 use crate::store::{Activity, Listing, MessageRow, Op, SortKey, Store};
 use iced::widget::scrollable::Viewport;
@@ -26,6 +27,7 @@ pub enum Screen {
     Sync,
     Settings,
     AddAccount,
+    Compose,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +87,13 @@ pub enum Message {
     SetNotifications(bool),
     SetPane(Pane, f32),
     Form(super::form::FormMsg),
+    Compose(super::compose::ComposeMsg),
+    /// Write a new message (from the current account).
+    ComposeNew,
+    /// Reply, reply all or forward the open message.
+    Respond(crate::mime::reply::ReplyKind),
+    /// Every few seconds while composing: save the draft if it changed.
+    Autosave,
     Resized(iced::Size),
     WorkerClosed,
     /// Once a second while an account syncs: refresh counts and progress.
@@ -132,6 +141,7 @@ pub struct App {
     pub error: Option<String>,
     pub ctrl: bool,
     pub form: AddForm,
+    pub compose: super::compose::ComposeState,
     pub now: i64,
     /// Shared with the workers: switching notifications off applies at once.
     pub notifier: crate::notify::Notifier,
@@ -178,6 +188,7 @@ impl App {
             error: None,
             ctrl: false,
             form: AddForm::default(),
+            compose: super::compose::ComposeState::default(),
             now: chrono::Utc::now().timestamp(),
             notifier: crate::notify::Notifier::new(notifications),
         };
@@ -446,6 +457,9 @@ impl App {
     pub fn update(&mut self, msg: Message) -> Task<Message> {
         match msg {
             Message::Nav(s) => {
+                if self.screen == Screen::Compose && s != Screen::Compose {
+                    self.compose_autosave();
+                }
                 self.screen = s;
                 self.reload();
             }
@@ -648,6 +662,21 @@ impl App {
                 self.save_settings();
             }
             Message::Form(m) => return self.on_form(m),
+            Message::Compose(m) => return self.on_compose(m),
+            Message::ComposeNew => {
+                let account = self
+                    .selected
+                    .and_then(|id| self.message_row(id))
+                    .map(|r| r.account_id);
+                return self.compose_new(account);
+            }
+            Message::Respond(kind) => {
+                if let Some(id) = self.selected {
+                    self.notice = Some(self.tr.tr("compose-preparing", None));
+                    self.worker.respond(id, kind, self.quote_labels());
+                }
+            }
+            Message::Autosave => self.compose_autosave(),
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;
@@ -689,6 +718,13 @@ impl App {
                     Err(e) => e,
                 });
             }
+            Event::Composed(account, r) => match r {
+                Ok(c) => {
+                    self.notice = None;
+                    self.compose_open(account, *c, None);
+                }
+                Err(e) => self.error = Some(e),
+            },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
                     return Task::none();
@@ -744,8 +780,14 @@ impl App {
                     Key::Character("/") => {
                         return iced::widget::operation::focus(SEARCH_ID);
                     }
-                    Key::Character("r" | "a" | "f") => {
-                        self.notice = Some(self.tr.tr("composer-not-yet", None));
+                    Key::Character("r") => {
+                        return self.update(Message::Respond(ReplyKind::Reply));
+                    }
+                    Key::Character("a") => {
+                        return self.update(Message::Respond(ReplyKind::ReplyAll));
+                    }
+                    Key::Character("f") => {
+                        return self.update(Message::Respond(ReplyKind::Forward));
                     }
                     _ => {}
                 }
@@ -753,6 +795,23 @@ impl App {
             _ => {}
         }
         Task::none()
+    }
+}
+
+impl App {
+    /// Quote labels in the UI language (the engine fills {date} and {from}).
+    pub fn quote_labels(&self) -> crate::mime::reply::QuoteLabels {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("date", "{date}");
+        args.set("from", "{from}");
+        crate::mime::reply::QuoteLabels {
+            attribution: self.tr.tr("compose-reply-attribution", Some(&args)),
+            forwarded: self.tr.tr("compose-forwarded-header", None),
+            from: self.tr.tr("compose-from", None),
+            date: self.tr.tr("reader-date", None),
+            subject: self.tr.tr("compose-subject", None),
+            to: self.tr.tr("compose-to", None),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the window draws: a top bar, the current screen, and a status bar.
 mod add_account;
+mod compose;
 mod folders;
 mod list;
 mod reader;
@@ -48,6 +49,13 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .width(Length::Fixed(320.0));
     let top = row![
         nav(app, "nav-mail", Screen::Mail),
+        button(text(app.tr.tr("nav-write", None)))
+            .on_press(Message::ComposeNew)
+            .style(if app.screen == Screen::Compose {
+                button::primary
+            } else {
+                button::text
+            }),
         nav(app, "nav-sync", Screen::Sync),
         nav(app, "nav-settings", Screen::Settings),
         nav(app, "nav-add-account", Screen::AddAccount),
@@ -71,6 +79,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         Screen::Sync => sync::view(app),
         Screen::Settings => settings::view(app),
         Screen::AddAccount => add_account::view(app),
+        Screen::Compose => compose::view(app),
     };
     column![
         top,

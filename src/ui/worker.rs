@@ -38,6 +38,11 @@ pub enum Event {
     Shown(MessageId, Result<ShownMessage, String>),
     /// An attachment was saved; `open` asks for it to be opened with the system's app.
     Saved(Result<(PathBuf, u64), String>, bool),
+    /// A reply / forward prepared by the engine, for the composer.
+    Composed(
+        AccountId,
+        Result<Box<crate::mime::compose::Compose>, String>,
+    ),
     /// The server's matches for a search (cached message ids).
     ServerSearched(String, Result<Vec<MessageId>, String>),
 }
@@ -46,6 +51,11 @@ enum ReadJob {
     Show(MessageId),
     Save(MessageId, usize, PathBuf, bool),
     Search(String),
+    Respond(
+        MessageId,
+        crate::mime::reply::ReplyKind,
+        crate::mime::reply::QuoteLabels,
+    ),
 }
 
 /// Handle the window keeps: send work, wake accounts.
@@ -119,6 +129,16 @@ impl Worker {
         let _ = self.read.send(ReadJob::Save(id, index, path, open));
     }
 
+    /// Prepares a reply, reply-all or forward of `id` (its text may need downloading).
+    pub fn respond(
+        &self,
+        id: MessageId,
+        kind: crate::mime::reply::ReplyKind,
+        labels: crate::mime::reply::QuoteLabels,
+    ) {
+        let _ = self.read.send(ReadJob::Respond(id, kind, labels));
+    }
+
     /// Searches every IMAP account's server for `text`.
     pub fn search_server(&self, text: String) {
         let _ = self.read.send(ReadJob::Search(text));
@@ -166,6 +186,20 @@ fn reader(
                         .map_err(|e| e.to_string()),
                     open,
                 ),
+                ReadJob::Respond(id, kind, labels) => {
+                    let account = engine.store.message(id).map(|m| m.account_id);
+                    match account {
+                        Ok(account) => Event::Composed(
+                            account,
+                            engine
+                                .respond_to(id, kind, &labels)
+                                .await
+                                .map(Box::new)
+                                .map_err(|e| e.to_string()),
+                        ),
+                        Err(e) => Event::Shown(id, Err(e.to_string())),
+                    }
+                }
                 ReadJob::Search(text) => {
                     let r = search_everywhere(&mut engine, &text).await;
                     Event::ServerSearched(text, r)

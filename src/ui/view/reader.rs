@@ -1,6 +1,7 @@
 //! The reader: headers, the body as text (HTML arrives already turned into readable text by
 //! the MIME layer; links become clickable spans; nothing remote is ever fetched), and the
 //! attachments with sizes, downloaded only when saved.
+use crate::mime::reply::ReplyKind;
 use crate::model::{FolderRole, MessageId};
 use crate::ui::app::{App, Message, Reading};
 use crate::ui::format;
@@ -63,6 +64,9 @@ fn actions(app: &App, id: MessageId) -> Element<'_, Message> {
             .style(button::secondary)
     };
     let mut r = row![
+        small("compose-reply", Message::Respond(ReplyKind::Reply)),
+        small("compose-reply-all", Message::Respond(ReplyKind::ReplyAll)),
+        small("compose-forward", Message::Respond(ReplyKind::Forward)),
         if seen {
             small("action-unread", Message::MarkRead(false))
         } else {
