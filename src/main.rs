@@ -45,10 +45,10 @@ fn open_window(dir: Option<PathBuf>, mailto: Option<String>) -> i32 {
     match instance::acquire(&dir, &request) {
         Ok(Role::HandedOver) => 0,
         Ok(Role::Primary(mut primary)) => {
-            // Until the window subscribes to these, they are only logged (TAYORI_LOG=info).
+            // The window takes the first request (a mailto: URL opens the composer) and those
+            // later `tayori` starts hand over.
             let requests = primary.incoming();
-            std::thread::spawn(move || while requests.recv_blocking().is_ok() {});
-            let code = tayori::ui::run(dir);
+            let code = tayori::ui::run(dir, request, requests);
             drop(primary);
             code
         }

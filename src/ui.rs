@@ -10,6 +10,7 @@ pub mod view;
 pub mod worker;
 
 use app::{App, Message};
+use iced::Task;
 use settings::ThemeChoice;
 use std::path::PathBuf;
 
@@ -76,13 +77,23 @@ impl App {
     }
 }
 
-/// Opens the window over the cache in `dir`; returns the process exit code.
-pub fn run(dir: PathBuf) -> i32 {
+/// Opens the window over the cache in `dir`; returns the process exit code. `first` is what
+/// this start was asked to do (a `mailto:` URL opens the composer); `later` brings the
+/// requests of later `tayori` starts (one window per data dir).
+pub fn run(
+    dir: PathBuf,
+    first: crate::instance::Request,
+    later: async_channel::Receiver<crate::instance::Request>,
+) -> i32 {
     let size = settings::Settings::load(&dir);
     let boot = move || {
         let mut app = App::new(Some(dir.clone()));
         let task = app.start_worker();
-        (app, task)
+        let requests = Task::run(later.clone(), Message::Instance);
+        (
+            app,
+            Task::batch([task, Task::done(Message::Instance(first.clone())), requests]),
+        )
     };
     let result = iced::application(boot, App::update, App::view)
         .title(App::title)

@@ -261,13 +261,28 @@ fn window_reads_japanese_html_marks_read_offline_and_back() {
         server_flags(&bed, "INBOX", ja_uid).contains("\\\\Seen")
     });
 
+    // A second start with a mailto: URL hands it over: the running window opens the composer.
+    let handed = Command::new(bin())
+        .arg("--data-dir")
+        .arg(t.data_dir())
+        .arg("mailto:bob@example.test?subject=%E8%A6%8B%E7%A9%8D%E3%82%82%E3%82%8A&body=Hello")
+        .env("DISPLAY", &x.display)
+        .output()
+        .unwrap();
+    assert!(handed.status.success(), "{handed:?}");
+    assert!(handed.stdout.is_empty());
+    std::thread::sleep(Duration::from_millis(1500));
+    w.shot(&shots, "compose-mailto");
+    w.click(40, 24); // "Mail" in the top bar
+    w.key("Escape");
+
     // Offline: the next message is marked read here and waits in the queue.
     bed.stop();
     w.key("j");
     wait_for("the mark-as-read queued", 10, || {
         t.status()["pending"].as_u64().unwrap_or(0) > 0
     });
-    w.click(95, 24); // "Sync" in the top bar
+    w.click(158, 24); // "Sync" in the top bar
     w.shot(&shots, "sync-offline");
 
     // Back online: it goes through without anyone touching anything.

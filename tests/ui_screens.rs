@@ -372,3 +372,17 @@ fn reply_quotes_the_original_in_the_composer() {
     );
     assert!(shows(&app, &format!("Re: {JA_SUBJECT}")));
 }
+
+#[test]
+fn a_mailto_request_opens_the_composer() {
+    let dir = data_dir();
+    with_smtp(&dir);
+    let mut app = app(&dir);
+    let _ = app.update(Message::Instance(tayori::instance::Request::Mailto {
+        url: "mailto:bob@example.com?subject=%E4%BC%9A%E8%AD%B0&body=Hello".into(),
+    }));
+    assert_eq!(app.screen, Screen::Compose);
+    assert_eq!(app.compose.to, "bob@example.com");
+    assert_eq!(app.compose.subject, "会議");
+    assert!(app.compose.body.text().starts_with("Hello"));
+}

@@ -94,6 +94,9 @@ pub enum Message {
     Respond(crate::mime::reply::ReplyKind),
     /// Every few seconds while composing: save the draft if it changed.
     Autosave,
+    /// From this start or a later `tayori` start: bring the window up, or compose to a
+    /// `mailto:` URL.
+    Instance(crate::instance::Request),
     Resized(iced::Size),
     WorkerClosed,
     /// Once a second while an account syncs: refresh counts and progress.
@@ -677,6 +680,12 @@ impl App {
                 }
             }
             Message::Autosave => self.compose_autosave(),
+            Message::Instance(crate::instance::Request::Mailto { url }) => {
+                return self.compose_mailto(&url);
+            }
+            Message::Instance(_) => {
+                return iced::window::latest().and_then(iced::window::gain_focus);
+            }
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;

@@ -123,6 +123,39 @@ impl App {
         Task::none()
     }
 
+    /// Opens the composer filled from a `mailto:` URL (RFC 6068).
+    pub fn compose_mailto(&mut self, url: &str) -> Task<Message> {
+        let m = match crate::mailto::Mailto::parse(url) {
+            Ok(m) => m,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return Task::none();
+            }
+        };
+        let Some(account) = self.accounts.first().map(|a| a.account.id) else {
+            self.notice = Some(self.tr.tr("no-accounts", None));
+            return Task::none();
+        };
+        let Some(eng) = engine(&self.dir) else {
+            return Task::none();
+        };
+        match eng.new_compose(account) {
+            Ok(mut c) => {
+                c.to = m.to;
+                c.cc = m.cc;
+                c.bcc = m.bcc;
+                c.subject = m.subject.unwrap_or_default();
+                if let Some(body) = m.body {
+                    c.body = format!("{body}{}", c.body);
+                }
+                c.in_reply_to = m.in_reply_to;
+                self.compose_open(account, c, None);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        Task::none()
+    }
+
     pub fn compose_open(&mut self, account: AccountId, c: Compose, draft: Option<DraftId>) {
         self.compose = ComposeState::from_compose(account, c, draft);
         self.screen = Screen::Compose;
