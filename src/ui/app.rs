@@ -26,6 +26,7 @@ pub enum Screen {
     Sync,
     Settings,
     AddAccount,
+    Wizard,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +83,7 @@ pub enum Message {
     SetAccountSync(AccountId, bool),
     SetPane(Pane, f32),
     Form(super::form::FormMsg),
+    Wizard(super::wizard::WizardMsg),
     Resized(iced::Size),
     WorkerClosed,
 }
@@ -124,6 +126,7 @@ pub struct App {
     pub error: Option<String>,
     pub ctrl: bool,
     pub form: AddForm,
+    pub wizard: super::wizard::Wizard,
     pub now: i64,
 }
 
@@ -165,6 +168,7 @@ impl App {
             error: None,
             ctrl: false,
             form: AddForm::default(),
+            wizard: super::wizard::Wizard::new(super::wizard::WizardEnv::system()),
             now: chrono::Utc::now().timestamp(),
         };
         if let Some(dir) = dir {
@@ -175,7 +179,7 @@ impl App {
         }
         app.reload();
         if app.accounts.is_empty() {
-            app.screen = Screen::AddAccount;
+            app.screen = Screen::Wizard;
         } else {
             let inbox = app.first_inbox();
             app.open_listing(inbox);
@@ -300,10 +304,10 @@ impl App {
         }
         self.reload();
         self.refresh_window();
-        if let Some(r) = &mut self.results {
-            if let Some(store) = &self.store {
-                *r = store.search(&self.search, SEARCH_LIMIT).unwrap_or_default();
-            }
+        if let Some(r) = &mut self.results
+            && let Some(store) = &self.store
+        {
+            *r = store.search(&self.search, SEARCH_LIMIT).unwrap_or_default();
         }
     }
 
@@ -427,6 +431,9 @@ impl App {
     pub fn update(&mut self, msg: Message) -> Task<Message> {
         match msg {
             Message::Nav(s) => {
+                if s == Screen::Wizard && self.wizard.step == super::wizard::Step::Done {
+                    self.wizard.reset();
+                }
                 self.screen = s;
                 self.reload();
             }
@@ -600,6 +607,7 @@ impl App {
                 self.save_settings();
             }
             Message::Form(m) => return self.on_form(m),
+            Message::Wizard(m) => return self.on_wizard(m),
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;
