@@ -7,7 +7,7 @@ use crate::ui::form::conntest_message;
 use crate::ui::wizard::{Step, WField, Wizard, WizardMsg};
 use fluent_bundle::FluentArgs;
 use iced::widget::{
-    Column, button, column, container, radio, row, scrollable, text, text_input, toggler,
+    Column, button, column, container, radio, row, rule, scrollable, text, text_input, toggler,
 };
 use iced::{Element, Length};
 
@@ -82,12 +82,16 @@ pub fn view(app: &App) -> Element<'_, Message> {
     if let Some(e) = &w.error {
         col = col.push(text(e.clone()).size(14).style(text::danger));
     }
-    scrollable(
-        container(col.max_width(720))
-            .padding(24)
-            .center_x(Length::Fill),
-    )
-    .height(Length::Fill)
+    column![
+        scrollable(
+            container(col.max_width(720))
+                .padding(24)
+                .center_x(Length::Fill),
+        )
+        .height(Length::Fill),
+        rule::horizontal(1),
+        actions(app, w),
+    ]
     .into()
 }
 
@@ -128,13 +132,6 @@ fn identity<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column
             true,
             WizardMsg::Next,
         ))
-        .push(
-            row![
-                primary(tr(app, "wizard-next"), WizardMsg::Next),
-                secondary(tr(app, "wizard-manual"), WizardMsg::Manual),
-            ]
-            .spacing(10),
-        )
         .push(text(tr(app, "add-privacy")).size(12).style(text::secondary))
 }
 
@@ -147,13 +144,6 @@ fn discovering<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Col
             text(tr(app, "wizard-looking-up-hint"))
                 .size(14)
                 .style(text::secondary),
-        )
-        .push(
-            row![
-                secondary(tr(app, "wizard-skip"), WizardMsg::Manual),
-                secondary(tr(app, "wizard-back"), WizardMsg::Back),
-            ]
-            .spacing(10),
         )
 }
 
@@ -172,13 +162,19 @@ fn way<'a>(
     };
     let mut card = column![].spacing(8);
     let selected = offered.is_some().then_some(w.protocol);
-    let r = radio(tr(app, title), p, selected, |p| {
-        Message::Wizard(WizardMsg::Choose(p))
-    })
-    .size(18)
-    .text_size(17);
     card = card.push(if offered.is_some() {
-        Element::from(r)
+        // The title is a button too, so the whole line chooses (and tests can click it).
+        let dot = radio("", p, selected, |p| Message::Wizard(WizardMsg::Choose(p))).size(18);
+        Element::from(
+            button(
+                row![dot, text(tr(app, title)).size(17)]
+                    .spacing(4)
+                    .align_y(iced::Alignment::Center),
+            )
+            .padding(0)
+            .style(button::text)
+            .on_press(Message::Wizard(WizardMsg::Choose(p))),
+        )
     } else {
         text(tr(app, title)).size(17).style(text::secondary).into()
     });
@@ -192,10 +188,18 @@ fn way<'a>(
             .style(text::warning),
     });
     if p == Protocol::Pop3 && w.protocol == Protocol::Pop3 && offered.is_some() {
+        let on = w.leave_on_server;
+        let flip = Message::Wizard(WizardMsg::LeaveOnServer(!on));
         card = card.push(
-            toggler(w.leave_on_server)
-                .label(tr(app, "wizard-leave-copy"))
-                .on_toggle(|on| Message::Wizard(WizardMsg::LeaveOnServer(on))),
+            row![
+                toggler(on).on_toggle(|on| Message::Wizard(WizardMsg::LeaveOnServer(on))),
+                button(text(tr(app, "wizard-leave-copy")).size(15))
+                    .padding(0)
+                    .style(button::text)
+                    .on_press(flip),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
         );
         if w.leave_on_server {
             card = card.push(input(
@@ -250,22 +254,14 @@ fn choice<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Colu
     if ask {
         col = col.push(text(tr(app, "wizard-username-ask")).size(14));
     }
-    col = col.push(input(
+    col.push(input(
         app,
         "wizard-username",
         &w.username,
         WField::Username,
         false,
         WizardMsg::Continue,
-    ));
-    col.push(
-        row![
-            primary(tr(app, "wizard-continue"), WizardMsg::Continue),
-            secondary(tr(app, "wizard-back"), WizardMsg::Back),
-            secondary(tr(app, "wizard-manual"), WizardMsg::Manual),
-        ]
-        .spacing(10),
-    )
+    ))
 }
 
 fn confirm<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Column<'a, Message> {
@@ -275,14 +271,7 @@ fn confirm<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Col
     for s in w.guessed() {
         col = col.push(text(format!("• {}:{}", s.host, s.port)).size(15));
     }
-    col.push(
-        row![
-            primary(tr(app, "wizard-guess-confirm"), WizardMsg::ConfirmGuessed),
-            secondary(tr(app, "wizard-back"), WizardMsg::Back),
-            secondary(tr(app, "wizard-manual"), WizardMsg::Manual),
-        ]
-        .spacing(10),
-    )
+    col
 }
 
 /// The result of one server's test: OK, waiting, or what went wrong (with the certificate).
@@ -358,25 +347,14 @@ fn testing<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Col
         ));
     }
     if failed {
-        col = col
-            .push(input(
-                app,
-                "wizard-password",
-                &w.password,
-                WField::Password,
-                true,
-                WizardMsg::ConfirmGuessed,
-            ))
-            .push(
-                row![
-                    primary(tr(app, "wizard-retry"), WizardMsg::ConfirmGuessed),
-                    secondary(tr(app, "wizard-back"), WizardMsg::Back),
-                    secondary(tr(app, "wizard-manual"), WizardMsg::Manual),
-                ]
-                .spacing(10),
-            );
-    } else {
-        col = col.push(secondary(tr(app, "wizard-back"), WizardMsg::Back));
+        col = col.push(input(
+            app,
+            "wizard-password",
+            &w.password,
+            WField::Password,
+            true,
+            WizardMsg::ConfirmGuessed,
+        ));
     }
     col
 }
@@ -400,5 +378,42 @@ fn done<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column<'a,
                 .style(text::warning),
         );
     }
-    col.push(primary(tr(app, "wizard-go-mail"), WizardMsg::Finish))
+    col
+}
+
+/// The step's buttons, in a bar under the scrolling content so they are always in view.
+fn actions<'a>(app: &App, w: &Wizard) -> Element<'a, Message> {
+    let (back, manual) = (
+        secondary(tr(app, "wizard-back"), WizardMsg::Back),
+        secondary(tr(app, "wizard-manual"), WizardMsg::Manual),
+    );
+    let buttons = match w.step {
+        Step::Identity => row![primary(tr(app, "wizard-next"), WizardMsg::Next), manual],
+        Step::Discovering => row![secondary(tr(app, "wizard-skip"), WizardMsg::Manual), back],
+        Step::Choice => row![
+            primary(tr(app, "wizard-continue"), WizardMsg::Continue),
+            back,
+            manual
+        ],
+        Step::ConfirmGuessed => row![
+            primary(tr(app, "wizard-guess-confirm"), WizardMsg::ConfirmGuessed),
+            back,
+            manual
+        ],
+        Step::Testing => row![back],
+        Step::Failed => row![
+            primary(tr(app, "wizard-retry"), WizardMsg::ConfirmGuessed),
+            back,
+            manual
+        ],
+        Step::Done => row![primary(tr(app, "wizard-go-mail"), WizardMsg::Finish)],
+    };
+    container(
+        container(buttons.spacing(10))
+            .max_width(720)
+            .width(Length::Fill),
+    )
+    .padding([12, 24])
+    .center_x(Length::Fill)
+    .into()
 }
