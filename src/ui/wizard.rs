@@ -22,6 +22,9 @@ pub const AUTOCONFIG_URL_VAR: &str = "TAYORI_DISCOVERY_AUTOCONFIG_URL";
 /// Testing knob: an extra CA certificate (PEM) the wizard trusts, and gives the account.
 pub const CA_FILE_VAR: &str = "TAYORI_DISCOVERY_CA_FILE";
 
+/// The password field shown after a failed test (focused then).
+pub const RETRY_PASSWORD_ID: &str = "wizard-retry-password";
+
 /// Saves a password once the servers accepted it (the OS keyring by default).
 pub type KeepPassword =
     Arc<dyn Fn(&Account, &str) -> Result<(), CredentialError> + Send + Sync + 'static>;
@@ -434,6 +437,7 @@ impl App {
                     return self.save_wizard_account();
                 }
                 w.step = Step::Failed;
+                return iced::widget::operation::focus(RETRY_PASSWORD_ID);
             }
             WizardMsg::Back => {
                 w.generation += 1;

@@ -4,7 +4,7 @@ use crate::discovery::conntest::ConnTestError;
 use crate::model::{Protocol, Security};
 use crate::ui::app::{App, Message};
 use crate::ui::form::conntest_message;
-use crate::ui::wizard::{Step, WField, Wizard, WizardMsg};
+use crate::ui::wizard::{RETRY_PASSWORD_ID, Step, WField, Wizard, WizardMsg};
 use fluent_bundle::FluentArgs;
 use iced::widget::{
     Column, button, column, container, radio, row, rule, scrollable, text, text_input, toggler,
@@ -84,7 +84,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     }
     column![
         scrollable(
-            container(col.max_width(720))
+            container(col.width(Length::Fill).max_width(720))
                 .padding(24)
                 .center_x(Length::Fill),
         )
@@ -347,14 +347,19 @@ fn testing<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Col
         ));
     }
     if failed {
-        col = col.push(input(
-            app,
-            "wizard-password",
-            &w.password,
-            WField::Password,
-            true,
-            WizardMsg::ConfirmGuessed,
-        ));
+        // Focused after a failed test, ready for the corrected password.
+        col = col.push(
+            column![
+                text(tr(app, "wizard-password")).size(14),
+                text_input("", &w.password)
+                    .id(RETRY_PASSWORD_ID)
+                    .secure(true)
+                    .on_input(|v| Message::Wizard(WizardMsg::Edit(WField::Password, v)))
+                    .on_submit(Message::Wizard(WizardMsg::ConfirmGuessed))
+                    .width(Length::Fixed(420.0)),
+            ]
+            .spacing(4),
+        );
     }
     col
 }
