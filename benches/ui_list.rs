@@ -27,7 +27,7 @@ fn header(uid: u32) -> HeaderInfo {
         internal_date: 1_700_000_000 + i64::from(uid) * 60,
         size: 4000,
         flags: Flags {
-            seen: uid % 3 != 0,
+            seen: !uid.is_multiple_of(3),
             ..Default::default()
         },
         modseq: None,
@@ -42,7 +42,7 @@ fn header(uid: u32) -> HeaderInfo {
             filename: None,
             is_attachment: false,
         }],
-        has_attachments: uid % 7 == 0,
+        has_attachments: uid.is_multiple_of(7),
     }
 }
 

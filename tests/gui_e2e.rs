@@ -95,11 +95,12 @@ fn xvfb() -> Xvfb {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let x = Xvfb { child, display };
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(10) {
             // Ready when a client can connect (the socket appears a little earlier).
-            if xdo(&display, &["getdisplaygeometry"]).contains(' ') {
-                return Xvfb { child, display };
+            if xdo(&x.display, &["getdisplaygeometry"]).contains(' ') {
+                return x;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -143,14 +144,16 @@ fn open_window(t: &Tayori, x: &Xvfb) -> Window {
         .spawn()
         .unwrap();
     let t0 = Instant::now();
+    // Owned by the guard at once, so the process is reaped on every path.
+    let mut w = Window {
+        child,
+        id: String::new(),
+        display: x.display.clone(),
+    };
     loop {
         let id = xdo(&x.display, &["search", "--name", "Tayori"]);
         if let Some(id) = id.lines().next().filter(|l| !l.is_empty()) {
-            let w = Window {
-                child,
-                id: id.to_string(),
-                display: x.display.clone(),
-            };
+            w.id = id.to_string();
             // Give it a moment to draw its first frame.
             std::thread::sleep(Duration::from_millis(1500));
             xdo(&w.display, &["windowfocus", "--sync", &w.id]);

@@ -62,10 +62,11 @@ fn xvfb() -> Xvfb {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let x = Xvfb { child, display };
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(10) {
-            if xdo(&display, &["getdisplaygeometry"]).contains(' ') {
-                return Xvfb { child, display };
+            if xdo(&x.display, &["getdisplaygeometry"]).contains(' ') {
+                return x;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -174,7 +175,11 @@ struct Window {
 impl Drop for Window {
     fn drop(&mut self) {
         // The window's own process (inside the D-Bus session), then the session.
-        let pid = xdo(&self.display, &["getwindowpid", &self.id]);
+        let pid = if self.id.is_empty() {
+            String::new()
+        } else {
+            xdo(&self.display, &["getwindowpid", &self.id])
+        };
         if !pid.is_empty() {
             let _ = Command::new("kill").arg(&pid).status();
         }
@@ -217,16 +222,17 @@ fn open_window(t: &Tayori, x: &Xvfb, lang: &str, url: &str, ca: &Path) -> Window
         .spawn()
         .unwrap();
     let t0 = Instant::now();
+    let mut w = Window {
+        child,
+        id: String::new(),
+        display: x.display.clone(),
+    };
     loop {
         // The only named window on this private display (the title is "便り" in Japanese,
         // which xdotool's name match does not see).
         let id = xdo(&x.display, &["search", "--name", "."]);
         if let Some(id) = id.lines().next().filter(|l| !l.is_empty()) {
-            let w = Window {
-                child,
-                id: id.to_string(),
-                display: x.display.clone(),
-            };
+            w.id = id.to_string();
             std::thread::sleep(Duration::from_millis(1500));
             xdo(&w.display, &["windowfocus", "--sync", &w.id]);
             return w;
