@@ -492,3 +492,43 @@ fn japanese_pop3_with_leave_on_server_for_30_days() {
     assert_eq!(a.pop3.delete_after_days, Some(30));
     assert!(store.smtp_settings(a.id).unwrap().is_some());
 }
+
+/// The manual form, reached from the wizard: POP3 with its options and an SMTP server.
+#[test]
+fn manual_form_saves_pop3_options_and_smtp() {
+    use tayori::ui::form::{Field, FormMsg};
+    let dir = tempfile::tempdir().unwrap();
+    let (env, kept) = env(None, None);
+    let mut app = new_app(&dir, "en", env);
+    identity(&mut app, "Taro", "taro@isp.test", "pw");
+    click(&mut app, "Enter the settings by hand");
+    assert_eq!(app.form.email, "taro@isp.test");
+    assert_eq!(app.form.password, "pw");
+    // (A toggler's label is not a separate text for the simulator: send its message.)
+    let _ = app.update(Message::Form(FormMsg::Pop3(true)));
+    assert_shows(&app, "POP3 server");
+    assert_shows(&app, "Delete from the server after days (optional)");
+    let set = |app: &mut App, f: Field, v: &str| {
+        let _ = app.update(Message::Form(FormMsg::Edit(f, v.into())));
+    };
+    set(&mut app, Field::Host, "pop.isp.test");
+    set(&mut app, Field::DeleteDays, "x");
+    click(&mut app, "Test and add");
+    assert_shows(&app, "The number of days must be a whole number, or empty.");
+    set(&mut app, Field::DeleteDays, "14");
+    set(&mut app, Field::SmtpHost, "smtp.isp.test");
+    click(&mut app, "Test and add");
+    assert!(app.form.busy);
+    // The servers accepted the login (the test itself is covered against the bed above).
+    let _ = app.update(Message::Form(FormMsg::Tested(Ok(()))));
+    let store = Store::open_dir(dir.path()).unwrap();
+    let a = store.accounts().unwrap().remove(0);
+    assert_eq!(a.protocol, Protocol::Pop3);
+    assert_eq!((a.imap.host.as_str(), a.imap.port), ("pop.isp.test", 995));
+    assert_eq!(a.pop3.delete_after_days, Some(14));
+    let smtp = store.smtp_settings(a.id).unwrap().unwrap();
+    assert_eq!(smtp.endpoint.host, "smtp.isp.test");
+    assert_eq!(smtp.endpoint.port, 587);
+    assert_eq!(smtp.endpoint.security, Security::Starttls);
+    assert_eq!(kept.lock().unwrap().len(), 1);
+}

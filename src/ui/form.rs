@@ -289,7 +289,7 @@ impl App {
                 return Task::none();
             }
         };
-        if let Err(e) = crate::account::credentials::store_password(&account, &f.password) {
+        if let Err(e) = (self.wizard.env.keep_password)(&account, &f.password) {
             // Without a keyring the account cannot sync: take it back out, say why.
             let _ = store.remove_account(account.id);
             self.form.error = Some(e.to_string());

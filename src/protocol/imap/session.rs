@@ -280,3 +280,23 @@ fn want_compression(host: &str) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::server_text;
+
+    #[test]
+    fn refusals_keep_the_servers_words() {
+        assert_eq!(
+            server_text(
+                r#"code: None, info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#.into()
+            ),
+            "[AUTHENTICATIONFAILED] Authentication failed."
+        );
+        assert_eq!(
+            server_text(r#"code: None, info: Some("say \"hi\"")"#.into()),
+            "say \"hi\""
+        );
+        assert_eq!(server_text("plain words".into()), "plain words");
+    }
+}
