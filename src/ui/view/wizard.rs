@@ -405,7 +405,7 @@ fn actions<'a>(app: &App, w: &Wizard) -> Element<'a, Message> {
             back,
             manual
         ],
-        Step::Testing => row![back],
+        Step::Testing => row![back, manual],
         Step::Failed => row![
             primary(tr(app, "wizard-retry"), WizardMsg::ConfirmGuessed),
             back,
