@@ -7,6 +7,7 @@ pub mod form;
 pub mod format;
 pub mod settings;
 pub mod view;
+pub mod wizard;
 pub mod worker;
 
 use app::{App, Message};

@@ -259,9 +259,12 @@ fn keyboard_moves_through_the_list() {
 }
 
 #[test]
-fn empty_state_offers_the_add_account_form() {
+fn empty_state_offers_the_wizard_and_the_manual_form() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = App::new(Some(dir.path().to_path_buf()));
+    assert_eq!(app.screen, Screen::Wizard);
+    assert!(shows(&app, "Set up your mail"));
+    click(&mut app, "Enter the settings by hand");
     assert_eq!(app.screen, Screen::AddAccount);
     assert!(shows(&app, "Add a mail account"));
     click(&mut app, "Test and add");

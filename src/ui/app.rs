@@ -28,6 +28,7 @@ pub enum Screen {
     Settings,
     AddAccount,
     Compose,
+    Wizard,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +98,7 @@ pub enum Message {
     /// From this start or a later `tayori` start: bring the window up, or compose to a
     /// `mailto:` URL.
     Instance(crate::instance::Request),
+    Wizard(super::wizard::WizardMsg),
     Resized(iced::Size),
     WorkerClosed,
     /// Once a second while an account syncs: refresh counts and progress.
@@ -145,6 +147,7 @@ pub struct App {
     pub ctrl: bool,
     pub form: AddForm,
     pub compose: super::compose::ComposeState,
+    pub wizard: super::wizard::Wizard,
     pub now: i64,
     /// Shared with the workers: switching notifications off applies at once.
     pub notifier: crate::notify::Notifier,
@@ -192,6 +195,7 @@ impl App {
             ctrl: false,
             form: AddForm::default(),
             compose: super::compose::ComposeState::default(),
+            wizard: super::wizard::Wizard::new(super::wizard::WizardEnv::system()),
             now: chrono::Utc::now().timestamp(),
             notifier: crate::notify::Notifier::new(notifications),
         };
@@ -203,7 +207,7 @@ impl App {
         }
         app.reload();
         if app.accounts.is_empty() {
-            app.screen = Screen::AddAccount;
+            app.screen = Screen::Wizard;
         } else {
             let inbox = app.first_inbox();
             app.open_listing(inbox);
@@ -463,6 +467,9 @@ impl App {
                 if self.screen == Screen::Compose && s != Screen::Compose {
                     self.compose_autosave();
                 }
+                if s == Screen::Wizard && self.wizard.step == super::wizard::Step::Done {
+                    self.wizard.reset();
+                }
                 self.screen = s;
                 self.reload();
             }
@@ -686,6 +693,7 @@ impl App {
             Message::Instance(_) => {
                 return iced::window::latest().and_then(iced::window::gain_focus);
             }
+            Message::Wizard(m) => return self.on_wizard(m),
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;

@@ -8,18 +8,50 @@ use crate::store::NewAccount;
 use fluent_bundle::FluentArgs;
 use iced::Task;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AddForm {
     pub name: String,
     pub email: String,
     pub username: String,
+    /// The incoming server speaks POP3 (else IMAP).
+    pub pop3: bool,
     pub host: String,
     pub port: String,
     pub starttls: bool,
+    /// POP3: leave a copy on the server (default on), optionally deleting it after N days.
+    pub leave_on_server: bool,
+    pub delete_days: String,
+    /// Outgoing server (optional: without it the account can read but not send).
+    pub smtp_host: String,
+    pub smtp_port: String,
+    pub smtp_starttls: bool,
     pub password: String,
     pub ca_file: String,
     pub busy: bool,
     pub error: Option<String>,
+}
+
+impl Default for AddForm {
+    fn default() -> Self {
+        AddForm {
+            name: String::new(),
+            email: String::new(),
+            username: String::new(),
+            pop3: false,
+            host: String::new(),
+            port: String::new(),
+            starttls: false,
+            leave_on_server: true,
+            delete_days: String::new(),
+            smtp_host: String::new(),
+            smtp_port: String::new(),
+            smtp_starttls: true,
+            password: String::new(),
+            ca_file: String::new(),
+            busy: false,
+            error: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,22 +63,61 @@ pub enum Field {
     Port,
     Password,
     CaFile,
+    DeleteDays,
+    SmtpHost,
+    SmtpPort,
 }
 
 #[derive(Debug, Clone)]
 pub enum FormMsg {
     Edit(Field, String),
     StartTls(bool),
+    Pop3(bool),
+    LeaveOnServer(bool),
+    SmtpStartTls(bool),
     Submit,
     Tested(Result<(), ConnTestError>),
 }
 
 impl AddForm {
     fn port(&self) -> u16 {
-        self.port
-            .trim()
-            .parse()
-            .unwrap_or(if self.starttls { 143 } else { 993 })
+        let default = match (self.pop3, self.starttls) {
+            (false, false) => 993,
+            (false, true) => 143,
+            (true, false) => 995,
+            (true, true) => 110,
+        };
+        self.port.trim().parse().unwrap_or(default)
+    }
+
+    fn kind(&self) -> ServerKind {
+        if self.pop3 {
+            ServerKind::Pop3
+        } else {
+            ServerKind::Imap
+        }
+    }
+
+    /// The outgoing server, when one was entered.
+    fn smtp_endpoint(&self) -> Option<Endpoint> {
+        let host = self.smtp_host.trim();
+        if host.is_empty() {
+            return None;
+        }
+        let default = if self.smtp_starttls { 587 } else { 465 };
+        Some(Endpoint {
+            host: host.to_string(),
+            port: self.smtp_port.trim().parse().unwrap_or(default),
+            security: if self.smtp_starttls {
+                Security::Starttls
+            } else {
+                Security::Tls
+            },
+        })
+    }
+
+    fn delete_after_days(&self) -> Option<u32> {
+        self.delete_days.trim().parse().ok()
     }
 
     fn endpoint(&self) -> Endpoint {
@@ -82,8 +153,16 @@ impl AddForm {
         if self.host.trim().is_empty() {
             return Some("add-error-host");
         }
-        if !self.port.trim().is_empty() && self.port.trim().parse::<u16>().is_err() {
-            return Some("add-error-port");
+        for p in [&self.port, &self.smtp_port] {
+            if !p.trim().is_empty() && p.trim().parse::<u16>().is_err() {
+                return Some("add-error-port");
+            }
+        }
+        if self.pop3
+            && !self.delete_days.trim().is_empty()
+            && self.delete_days.trim().parse::<u32>().is_err()
+        {
+            return Some("wizard-error-days");
         }
         if self.password.is_empty() {
             return Some("add-error-password");
@@ -129,10 +208,16 @@ impl App {
                     Field::Port => f.port = v,
                     Field::Password => f.password = v,
                     Field::CaFile => f.ca_file = v,
+                    Field::DeleteDays => f.delete_days = v,
+                    Field::SmtpHost => f.smtp_host = v,
+                    Field::SmtpPort => f.smtp_port = v,
                 }
                 f.error = None;
             }
             FormMsg::StartTls(on) => f.starttls = on,
+            FormMsg::Pop3(on) => f.pop3 = on,
+            FormMsg::LeaveOnServer(on) => f.leave_on_server = on,
+            FormMsg::SmtpStartTls(on) => f.smtp_starttls = on,
             FormMsg::Submit => {
                 if let Some(key) = f.missing() {
                     f.error = Some(self.tr.tr(key, None));
@@ -141,8 +226,16 @@ impl App {
                 f.busy = true;
                 f.error = None;
                 let (ep, user, pw, ca) = (f.endpoint(), f.login(), f.password.clone(), f.ca());
+                let (kind, smtp) = (f.kind(), f.smtp_endpoint());
                 return Task::perform(
-                    async move { test_login(ServerKind::Imap, &ep, &user, &pw, ca.as_deref()).await },
+                    async move {
+                        let ca = ca.as_deref();
+                        test_login(kind, &ep, &user, &pw, ca).await?;
+                        match smtp {
+                            Some(s) => test_login(ServerKind::Smtp, &s, &user, &pw, ca).await,
+                            None => Ok(()),
+                        }
+                    },
                     |r| Message::Form(FormMsg::Tested(r)),
                 );
             }
@@ -169,7 +262,26 @@ impl App {
             new.name = f.name.trim().to_string();
         }
         new.ca_file = f.ca();
-        let added = store.add_account(&new).and_then(|id| store.account(id));
+        if f.pop3 {
+            new.protocol = crate::model::Protocol::Pop3;
+            new.pop3 = crate::model::Pop3Options {
+                leave_on_server: f.leave_on_server,
+                delete_after_days: f.leave_on_server.then(|| f.delete_after_days()).flatten(),
+                delete_when_deleted: false,
+            };
+        }
+        let added = store.add_account(&new).and_then(|id| {
+            if let Some(endpoint) = f.smtp_endpoint() {
+                store.set_smtp_settings(&crate::model::SmtpSettings {
+                    account_id: id,
+                    endpoint,
+                    username: None,
+                    send_charset: crate::model::SendCharset::default(),
+                    signature: None,
+                })?;
+            }
+            store.account(id)
+        });
         let account = match added {
             Ok(a) => a,
             Err(e) => {
@@ -177,7 +289,7 @@ impl App {
                 return Task::none();
             }
         };
-        if let Err(e) = crate::account::credentials::store_password(&account, &f.password) {
+        if let Err(e) = (self.wizard.env.keep_password)(&account, &f.password) {
             // Without a keyring the account cannot sync: take it back out, say why.
             let _ = store.remove_account(account.id);
             self.form.error = Some(e.to_string());

@@ -6,6 +6,7 @@ mod list;
 mod reader;
 mod settings;
 mod sync;
+mod wizard;
 
 use super::app::{App, Message, SEARCH_ID, Screen};
 use super::worker::ConnState;
@@ -58,7 +59,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             }),
         nav(app, "nav-sync", Screen::Sync),
         nav(app, "nav-settings", Screen::Settings),
-        nav(app, "nav-add-account", Screen::AddAccount),
+        nav(app, "nav-add-account", Screen::Wizard),
         space::horizontal(),
         search,
     ]
@@ -66,7 +67,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     .padding(8)
     .align_y(iced::Alignment::Center);
     let body: Element<'_, Message> = match app.screen {
-        Screen::Mail if app.accounts.is_empty() => add_account::view(app),
+        Screen::Mail if app.accounts.is_empty() => wizard::view(app),
         Screen::Mail => row![
             container(folders::view(app)).width(Length::Fixed(app.settings.folder_pane)),
             rule::vertical(1),
@@ -80,6 +81,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         Screen::Settings => settings::view(app),
         Screen::AddAccount => add_account::view(app),
         Screen::Compose => compose::view(app),
+        Screen::Wizard => wizard::view(app),
     };
     column![
         top,

@@ -248,9 +248,19 @@ impl ImapConn {
     }
 }
 
+/// The server's own words from async-imap's `code: .., info: Some("text")` wording of a NO.
+fn server_text(s: String) -> String {
+    s.split_once("info: Some(\"")
+        .and_then(|(_, rest)| rest.rsplit_once("\")"))
+        .map(|(text, _)| text.replace("\\\"", "\""))
+        .unwrap_or_else(|| s.clone())
+}
+
 fn auth_error(e: async_imap::error::Error) -> ImapError {
     match e {
-        async_imap::error::Error::No(s) | async_imap::error::Error::Bad(s) => ImapError::Auth(s),
+        async_imap::error::Error::No(s) | async_imap::error::Error::Bad(s) => {
+            ImapError::Auth(server_text(s))
+        }
         other => other.into(),
     }
 }
@@ -268,5 +278,25 @@ fn want_compression(host: &str) -> bool {
                     .is_ok_and(|ip| ip.is_loopback());
             !loopback
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_text;
+
+    #[test]
+    fn refusals_keep_the_servers_words() {
+        assert_eq!(
+            server_text(
+                r#"code: None, info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#.into()
+            ),
+            "[AUTHENTICATIONFAILED] Authentication failed."
+        );
+        assert_eq!(
+            server_text(r#"code: None, info: Some("say \"hi\"")"#.into()),
+            "say \"hi\""
+        );
+        assert_eq!(server_text("plain words".into()), "plain words");
     }
 }

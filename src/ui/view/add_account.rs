@@ -1,5 +1,5 @@
-//! The manual "Add account" form, and the empty state that leads to it.
-use crate::ui::app::{App, Message};
+//! The manual "Add account" form (IMAP or POP3, and SMTP), reachable from the wizard.
+use crate::ui::app::{App, Message, Screen};
 use crate::ui::form::{Field, FormMsg};
 use iced::widget::{button, column, container, row, scrollable, text, text_input, toggler};
 use iced::{Element, Length};
@@ -29,9 +29,6 @@ fn input<'a>(
 pub fn view(app: &App) -> Element<'_, Message> {
     let f = &app.form;
     let mut col = column![].spacing(10);
-    if app.accounts.is_empty() {
-        col = col.push(text(app.tr.tr("no-accounts", None)).size(16));
-    }
     col = col.push(text(app.tr.tr("add-heading", None)).size(22));
     col = col.push(input(app, "add-email", &f.email, Field::Email, false));
     col = col.push(input(
@@ -49,23 +46,72 @@ pub fn view(app: &App) -> Element<'_, Message> {
         Field::Username,
         false,
     ));
-    col = col.push(input(app, "add-imap-host", &f.host, Field::Host, false));
-    col = col.push(input(app, "add-imap-port", &f.port, Field::Port, false));
+    col = col.push(
+        toggler(f.pop3)
+            .label(app.tr.tr("add-pop3", None))
+            .on_toggle(|on| Message::Form(FormMsg::Pop3(on))),
+    );
+    let (host_key, port_key, tls_key) = if f.pop3 {
+        ("add-pop3-host", "add-pop3-port", "add-pop3-starttls")
+    } else {
+        ("add-imap-host", "add-imap-port", "add-starttls")
+    };
+    col = col.push(input(app, host_key, &f.host, Field::Host, false));
+    col = col.push(input(app, port_key, &f.port, Field::Port, false));
     col = col.push(
         toggler(f.starttls)
-            .label(app.tr.tr("add-starttls", None))
+            .label(app.tr.tr(tls_key, None))
             .on_toggle(|on| Message::Form(FormMsg::StartTls(on))),
+    );
+    if f.pop3 {
+        col = col.push(
+            toggler(f.leave_on_server)
+                .label(app.tr.tr("wizard-leave-copy", None))
+                .on_toggle(|on| Message::Form(FormMsg::LeaveOnServer(on))),
+        );
+        if f.leave_on_server {
+            col = col.push(input(
+                app,
+                "add-delete-days",
+                &f.delete_days,
+                Field::DeleteDays,
+                false,
+            ));
+        }
+    }
+    col = col.push(input(
+        app,
+        "add-smtp-host",
+        &f.smtp_host,
+        Field::SmtpHost,
+        false,
+    ));
+    col = col.push(input(
+        app,
+        "add-smtp-port",
+        &f.smtp_port,
+        Field::SmtpPort,
+        false,
+    ));
+    col = col.push(
+        toggler(f.smtp_starttls)
+            .label(app.tr.tr("add-smtp-starttls", None))
+            .on_toggle(|on| Message::Form(FormMsg::SmtpStartTls(on))),
     );
     col = col.push(input(app, "add-ca-file", &f.ca_file, Field::CaFile, false));
     let submit = button(text(
         app.tr
             .tr(if f.busy { "add-testing" } else { "add-submit" }, None),
     ));
-    col = col.push(if f.busy {
+    let submit = if f.busy {
         submit
     } else {
         submit.on_press(Message::Form(FormMsg::Submit))
-    });
+    };
+    let back = button(text(app.tr.tr("add-back-to-wizard", None)))
+        .style(button::secondary)
+        .on_press(Message::Nav(Screen::Wizard));
+    col = col.push(row![submit, back].spacing(10));
     if let Some(e) = &f.error {
         col = col.push(text(e.clone()).size(14).style(text::danger));
     }
