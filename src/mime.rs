@@ -11,6 +11,7 @@ pub mod compose;
 mod header;
 mod html;
 mod jis;
+pub mod mutf7;
 mod parse;
 pub mod reply;
 mod transfer;

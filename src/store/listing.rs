@@ -83,10 +83,13 @@ impl Store {
             ""
         };
         let marks = vec!["?"; ids.len()].join(",");
+        // The rows skipped by OFFSET are walked in the sort's index alone (ids only); only
+        // the window's rows are read in full: a jump deep into 100k messages stays cheap.
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE m.folder_id IN ({marks}) {unread}
-             ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+             WHERE m.id IN (SELECT m.id FROM messages m WHERE m.folder_id IN ({marks}) {unread}
+                            ORDER BY {order} LIMIT {limit} OFFSET {offset})
+             ORDER BY {order}"
         ))?;
         let rows = st.query_map(params_from_iter(ids.iter()), row_to_message)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

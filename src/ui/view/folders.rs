@@ -35,10 +35,11 @@ fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole
     if !key.is_empty() {
         return app.tr.tr(key, None);
     }
-    match delimiter {
-        Some(d) if !d.is_empty() => name.rsplit(d).next().unwrap_or(name).to_string(),
-        _ => name.to_string(),
-    }
+    let leaf = match delimiter {
+        Some(d) if !d.is_empty() => name.rsplit(d).next().unwrap_or(name),
+        _ => name,
+    };
+    crate::mime::mutf7::decode(leaf)
 }
 
 fn entry<'a>(

@@ -56,7 +56,7 @@ fn actions(app: &App, id: MessageId) -> Element<'_, Message> {
         .filter(|a| Some(a.account.id) == account)
         .flat_map(|a| a.folders.iter())
         .filter(|f| Some(f.folder.id) != row_info.as_ref().map(|r| r.folder_id))
-        .map(|f| FolderChoice(f.folder.id, f.folder.name.clone()))
+        .map(|f| FolderChoice(f.folder.id, crate::mime::mutf7::decode(&f.folder.name)))
         .collect();
     let small = |key: &str, m: Message| {
         button(text(app.tr.tr(key, None)).size(13))

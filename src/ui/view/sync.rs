@@ -66,7 +66,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             );
             col = col.push(
                 row![
-                    cell(f.folder.name.clone(), 160.0),
+                    cell(crate::mime::mutf7::decode(&f.folder.name), 160.0),
                     cell(server, 110.0),
                     cell(format::count(f.cached_total.max(0) as u64), 110.0),
                     cell(offline, 170.0),
