@@ -389,3 +389,31 @@ fn a_mailto_request_opens_the_composer() {
     assert_eq!(app.compose.subject, "会議");
     assert!(app.compose.body.text().starts_with("Hello"));
 }
+
+#[test]
+fn the_sync_view_lists_the_outbox_and_edit_takes_a_message_back() {
+    let dir = data_dir();
+    with_smtp(&dir);
+    let mut app = app(&dir);
+    click(&mut app, "Write");
+    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+        tayori::ui::compose::Field::To,
+        "bob@example.test".into(),
+    )));
+    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+        tayori::ui::compose::Field::Subject,
+        "Outbox check".into(),
+    )));
+    click(&mut app, "Send");
+    click(&mut app, "Sync");
+    assert!(shows(&app, "Outbox check"));
+    assert!(shows(&app, "Waiting to send"));
+    click(&mut app, "Edit");
+    assert_eq!(app.screen, Screen::Compose);
+    assert_eq!(app.compose.subject, "Outbox check");
+    let store = Store::open_dir(dir.path()).unwrap();
+    assert!(
+        store.outbox(None).unwrap().is_empty(),
+        "taken out of the outbox"
+    );
+}

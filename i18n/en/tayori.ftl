@@ -108,6 +108,7 @@ sync-ops-heading = Changes waiting for the server
 sync-ops-none = Nothing is waiting.
 sync-retry = Retry
 sync-discard = Discard
+sync-outbox-none = Nothing waiting to be sent.
 sync-activity-heading = Changes from other devices
 sync-activity-none = No changes from other devices yet.
 op-flags = Flag change

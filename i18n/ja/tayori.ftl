@@ -99,6 +99,7 @@ sync-ops-heading = サーバーへの反映待ち
 sync-ops-none = 待っている変更はありません。
 sync-retry = 再試行
 sync-discard = 取り消す
+sync-outbox-none = 送信待ちのメールはありません。
 sync-activity-heading = ほかの端末での変更
 sync-activity-none = ほかの端末での変更はまだありません。
 op-flags = フラグの変更

@@ -86,6 +86,10 @@ pub enum Message {
     SetDownload(DownloadPolicy),
     SetAccountSync(AccountId, bool),
     SetNotifications(bool),
+    /// Queue a failed or uncertain outgoing message again.
+    OutboxRetry(crate::model::OutboxId),
+    /// Take an unsent message back into the composer.
+    OutboxEdit(crate::model::OutboxId),
     SetPane(Pane, f32),
     Form(super::form::FormMsg),
     Compose(super::compose::ComposeMsg),
@@ -141,6 +145,8 @@ pub struct App {
     pub searched_server: bool,
     pub states: HashMap<AccountId, ConnState>,
     pub ops: Vec<Op>,
+    /// Outgoing mail not yet sent (queued, sending, failed, uncertain).
+    pub outbox: Vec<crate::store::OutboxItem>,
     pub activity: Vec<Activity>,
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -189,6 +195,7 @@ impl App {
             searched_server: false,
             states: HashMap::new(),
             ops: Vec::new(),
+            outbox: Vec::new(),
             activity: Vec::new(),
             notice: None,
             error: None,
@@ -267,6 +274,12 @@ impl App {
         }
         self.accounts = out;
         self.ops = store.open_ops().unwrap_or_default();
+        self.outbox = store
+            .outbox(None)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.state != crate::store::OutboxState::Sent)
+            .collect();
         self.activity = store.recent_activity(50).unwrap_or_default();
         self.now = chrono::Utc::now().timestamp();
     }
@@ -659,6 +672,14 @@ impl App {
                 self.reload();
                 self.notice = Some(self.tr.tr("settings-applies-next-start", None));
             }
+            Message::OutboxRetry(id) => {
+                if let Some(store) = &self.store {
+                    let _ = store.requeue_outbox(id);
+                }
+                let accounts = self.outbox.iter().map(|o| o.account_id).collect();
+                self.after_local_change(accounts);
+            }
+            Message::OutboxEdit(id) => return self.outbox_edit(id),
             Message::SetNotifications(on) => {
                 self.settings.notifications = on;
                 self.notifier.set_enabled(on);

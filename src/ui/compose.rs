@@ -123,6 +123,26 @@ impl App {
         Task::none()
     }
 
+    /// Takes an unsent message out of the outbox into the composer (to fix and send again).
+    pub fn outbox_edit(&mut self, id: crate::model::OutboxId) -> Task<Message> {
+        let Some(item) = self.outbox.iter().find(|o| o.id == id).cloned() else {
+            return Task::none();
+        };
+        let Some(mut eng) = engine(&self.dir) else {
+            return Task::none();
+        };
+        match eng.edit_outbox(id) {
+            Ok(Some(c)) => {
+                self.compose_open(item.account_id, c, None);
+                self.compose.dirty = true;
+            }
+            Ok(None) => self.notice = Some(self.tr.tr("outbox-state-sending", None)),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.reload();
+        Task::none()
+    }
+
     /// Opens the composer filled from a `mailto:` URL (RFC 6068).
     pub fn compose_mailto(&mut self, url: &str) -> Task<Message> {
         let m = match crate::mailto::Mailto::parse(url) {

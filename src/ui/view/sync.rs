@@ -2,7 +2,7 @@
 //! what this device holds (and can show offline), pending and failed changes with retry
 //! and discard, and recent changes that came from other devices.
 use crate::model::Protocol;
-use crate::store::{ActivityKind, OpKind, OpState};
+use crate::store::{ActivityKind, OpKind, OpState, OutboxState};
 use crate::ui::app::{App, Message};
 use crate::ui::format;
 use crate::ui::worker::ConnState;
@@ -120,6 +120,55 @@ pub fn view(app: &App) -> Element<'_, Message> {
             );
         }
         col = col.push(line);
+    }
+    col = col.push(rule::horizontal(1));
+    col = col.push(text(app.tr.tr("outbox-heading", None)).size(17));
+    if app.outbox.is_empty() {
+        col = col.push(
+            text(app.tr.tr("sync-outbox-none", None))
+                .size(13)
+                .style(text::secondary),
+        );
+    }
+    for o in &app.outbox {
+        let mut line = row![
+            cell(o.subject.clone(), 220.0),
+            cell(o.recipients.join(", "), 200.0),
+            cell(app.tr.tr(o.state.fluent_key(), None), 200.0),
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
+        if matches!(o.state, OutboxState::Failed | OutboxState::Uncertain) {
+            line = line.push(
+                button(text(app.tr.tr("outbox-send-anyway", None)).size(12))
+                    .on_press(Message::OutboxRetry(o.id))
+                    .style(button::secondary),
+            );
+        }
+        if o.state != OutboxState::Sending {
+            line = line.push(
+                button(text(app.tr.tr("outbox-edit", None)).size(12))
+                    .on_press(Message::OutboxEdit(o.id))
+                    .style(button::secondary),
+            );
+        }
+        col = col.push(line);
+        if let Some(e) = &o.error {
+            let mut args = FluentArgs::new();
+            args.set("words", e.clone());
+            col = col.push(
+                text(app.tr.tr("outbox-server-said", Some(&args)))
+                    .size(12)
+                    .style(text::danger),
+            );
+        }
+        if o.state == OutboxState::Uncertain {
+            col = col.push(
+                text(app.tr.tr("outbox-uncertain-explained", None))
+                    .size(12)
+                    .style(text::secondary),
+            );
+        }
     }
     col = col.push(rule::horizontal(1));
     col = col.push(text(app.tr.tr("sync-activity-heading", None)).size(17));
