@@ -135,6 +135,19 @@ fn server_side_folder_changes_are_mirrored() {
     assert!(names(&t).contains(&"Projects".to_string()));
     assert_eq!(t.list("Projects").len(), 1);
 
+    // A Japanese folder name travels as modified UTF-7 and is shown decoded.
+    py_imap(&bed, 0, "M.create('&TtVOiw-')");
+    t.run(&["sync"]).ok();
+    let folders = t.run(&["folders", "--json"]).ok().json();
+    let work = folders
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "&TtVOiw-")
+        .expect("the folder is mirrored");
+    assert_eq!(work["display_name"], "仕事");
+    assert!(t.run(&["folders"]).ok().stdout.contains("仕事"));
+
     py_imap(&bed, 0, "M.rename('Projects', 'Work')");
     t.run(&["sync"]).ok();
     let n = names(&t);

@@ -19,6 +19,7 @@ pub fn folders(engine: &Engine, account: Option<i64>, json_out: bool) -> Result<
             let s = engine.store.folder_stats(f.id)?;
             out.push(json!({
                 "account": a.id, "name": f.name, "role": f.role,
+                "display_name": crate::mime::mutf7::decode(&f.name),
                 "total": s.cached_total, "unread": s.cached_unread,
             }));
         }
@@ -29,7 +30,7 @@ pub fn folders(engine: &Engine, account: Option<i64>, json_out: bool) -> Result<
     for f in out {
         println!(
             "{}\t{}\t{}\t{}",
-            f["name"].as_str().unwrap_or(""),
+            f["display_name"].as_str().unwrap_or(""),
             f["role"].as_str().unwrap_or("-"),
             f["total"],
             f["unread"]
