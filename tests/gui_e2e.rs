@@ -90,6 +90,9 @@ fn xvfb() -> Xvfb {
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
+                // Without it Xvfb resets when its last client leaves, and a window that
+                // connects during the reset fails to open the display.
+                "-noreset",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -169,8 +172,7 @@ fn open_window(t: &Tayori, x: &Xvfb) -> Window {
             xdo(&w.display, &["windowfocus", "--sync", &w.id]);
             return w;
         }
-        // A start that died at once (seen: the X connection refused right after Xvfb came
-        // up while the machine was loaded) is tried again, twice at most.
+        // A start that died at once (the X connection refused) is tried again, twice at most.
         if w.child.try_wait().ok().flatten().is_some() && starts < 3 {
             eprintln!(
                 "window exited at start ({}); starting it again",

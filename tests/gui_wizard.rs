@@ -60,6 +60,9 @@ fn xvfb() -> Xvfb {
                 "1200x760x24",
                 "-nolisten",
                 "tcp",
+                // Without it Xvfb resets when its last client leaves, and a window that
+                // connects during the reset fails to open the display.
+                "-noreset",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
