@@ -61,7 +61,9 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    println!("size      select      view        first frame   scroll to middle");
+    println!(
+        "size      select      view        first frame   scroll to middle  by sender (middle)"
+    );
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
         let inbox = {
@@ -83,6 +85,7 @@ fn main() {
         let mut app = App::new(Some(dir.path().to_path_buf()));
         let archive = Listing::Folder(tayori::model::FolderId(inbox.0 + 1));
         let (mut select, mut view, mut frame, mut scroll) = (vec![], vec![], vec![], vec![]);
+        let mut by_sender = vec![];
         for _ in 0..20 {
             let _ = app.update(Message::OpenListing(archive));
             let t0 = Instant::now();
@@ -107,15 +110,25 @@ fn main() {
             let element = app.view();
             scroll.push(t3.elapsed());
             drop(element);
+            let t4 = Instant::now();
+            app.sort = tayori::store::SortKey::Sender;
+            app.descending = false;
+            app.refresh_window();
+            let element = app.view();
+            by_sender.push(t4.elapsed());
+            drop(element);
+            app.sort = tayori::store::SortKey::Date;
+            app.descending = true;
             app.scroll_y = 0.0;
         }
         assert_eq!(app.count, n);
         println!(
-            "{n:<9} {:<11} {:<11} {:<13} {}",
+            "{n:<9} {:<11} {:<11} {:<13} {:<17} {}",
             ms(median(select)),
             ms(median(view)),
             ms(median(frame)),
-            ms(median(scroll))
+            ms(median(scroll)),
+            ms(median(by_sender))
         );
     }
 }
