@@ -3,6 +3,7 @@
 //! engine on worker threads: it never speaks a protocol.
 pub mod app;
 pub mod compose;
+mod events;
 pub mod form;
 pub mod format;
 pub mod settings;

@@ -1,0 +1,122 @@
+//! What reaches the window from outside its own widgets: the workers' events and keyboard
+//! shortcuts.
+use super::app::{App, Message, Reading, SEARCH_ID, Screen};
+use super::worker::Event;
+use crate::mime::reply::ReplyKind;
+use crate::model::{FolderRole, MessageId};
+use crate::store::Listing;
+use iced::{Task, keyboard};
+use std::collections::BTreeSet;
+
+impl App {
+    pub(super) fn on_event(&mut self, ev: Event) -> Task<Message> {
+        match ev {
+            Event::State(id, s) => {
+                self.states.insert(id, s);
+            }
+            Event::Synced(_) => {
+                self.reload();
+                self.refresh_window();
+            }
+            Event::Shown(id, r) => {
+                if self.selected == Some(id) {
+                    self.reading = match r {
+                        Ok(m) => Reading::Shown(Box::new(m)),
+                        Err(e) => Reading::Failed(id, e),
+                    };
+                }
+                self.reload();
+            }
+            Event::Saved(r, open) => {
+                self.notice = Some(match r {
+                    Ok((path, _)) if open => match open::that_detached(&path) {
+                        Ok(()) => String::new(),
+                        Err(e) => e.to_string(),
+                    },
+                    Ok((path, _)) => {
+                        let mut args = fluent_bundle::FluentArgs::new();
+                        args.set("path", path.display().to_string());
+                        self.tr.tr("attachment-saved", Some(&args))
+                    }
+                    Err(e) => e,
+                });
+            }
+            Event::Composed(account, r) => match r {
+                Ok(c) => {
+                    self.notice = None;
+                    self.compose_open(account, *c, None);
+                }
+                Err(e) => self.error = Some(e),
+            },
+            Event::ServerSearched(text, r) => {
+                if text != self.search {
+                    return Task::none();
+                }
+                self.searching_server = false;
+                match r {
+                    Ok(ids) => {
+                        let results = self.results.get_or_insert_with(Vec::new);
+                        let known: BTreeSet<MessageId> = results.iter().map(|r| r.id).collect();
+                        if let Some(store) = &self.store {
+                            for id in ids.into_iter().filter(|i| !known.contains(i)) {
+                                if let Ok(row) = store.message(id) {
+                                    results.push(row);
+                                }
+                            }
+                        }
+                        results.sort_by_key(|r| std::cmp::Reverse(r.date));
+                        self.searched_server = true;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+        }
+        Task::none()
+    }
+
+    pub(super) fn on_key(&mut self, ev: keyboard::Event) -> Task<Message> {
+        use keyboard::key::Named;
+        use keyboard::{Event as K, Key};
+        match ev {
+            K::ModifiersChanged(m) => self.ctrl = m.command(),
+            K::KeyPressed { key, modifiers, .. } if self.screen == Screen::Mail => {
+                if modifiers.command() {
+                    if let Key::Character(c) = &key
+                        && let Some(n) = c.chars().next().and_then(|c| c.to_digit(10))
+                        && n >= 1
+                        && let Some(a) = self.accounts.get(n as usize - 1)
+                        && let Some(f) = self.folder_of_role(a.account.id, FolderRole::Inbox)
+                    {
+                        return self.update(Message::OpenListing(Listing::Folder(f)));
+                    }
+                    return Task::none();
+                }
+                match key.as_ref() {
+                    Key::Named(Named::ArrowDown) | Key::Character("j") => return self.step(1),
+                    Key::Named(Named::ArrowUp) | Key::Character("k") => return self.step(-1),
+                    Key::Named(Named::Delete) => return self.update(Message::Delete),
+                    Key::Named(Named::Enter) => {
+                        if let (Some(id), Some(i)) = (self.selected, self.cursor) {
+                            return self.open_message(id, i);
+                        }
+                    }
+                    Key::Character("/") => {
+                        return iced::widget::operation::focus(SEARCH_ID);
+                    }
+                    Key::Character("r") => {
+                        return self.update(Message::Respond(ReplyKind::Reply));
+                    }
+                    Key::Character("a") => {
+                        return self.update(Message::Respond(ReplyKind::ReplyAll));
+                    }
+                    Key::Character("f") => {
+                        return self.update(Message::Respond(ReplyKind::Forward));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        Task::none()
+    }
+}
