@@ -3,6 +3,7 @@
 mod body;
 mod compose;
 mod drafts;
+pub mod failure;
 mod outbox;
 pub mod plan;
 mod pop3;
@@ -14,6 +15,7 @@ mod watch;
 pub use body::{ShownAttachment, ShownMessage};
 pub use compose::{Queued, attachments_from_paths};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
+pub use failure::Failure;
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use sync::{Change, FolderReport, SyncReport};

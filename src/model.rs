@@ -293,3 +293,57 @@ pub struct SmtpSettings {
     /// Put under "-- " at the end of new messages and replies.
     pub signature: Option<String>,
 }
+
+/// Which message bodies an account keeps on this device for offline reading (a setting in
+/// the store, per account; the scheduler applies a change at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "mode", content = "days")]
+pub enum OfflineMode {
+    /// Bodies are fetched when a message is opened (the default).
+    #[default]
+    OnDemand,
+    /// Messages of the last N days.
+    Days(u32),
+    /// Every message.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflinePolicy {
+    pub mode: OfflineMode,
+    /// Messages up to this size (MB) are kept whole, attachments included; larger ones keep
+    /// only their text.
+    pub attachments_max_mb: u32,
+}
+
+impl Default for OfflinePolicy {
+    fn default() -> Self {
+        OfflinePolicy {
+            mode: OfflineMode::OnDemand,
+            attachments_max_mb: 10,
+        }
+    }
+}
+
+impl OfflineMode {
+    /// Parses `on-demand`, `days:N` or `all` (the CLI's words).
+    pub fn parse(s: &str) -> Option<OfflineMode> {
+        match s.trim() {
+            "on-demand" => Some(OfflineMode::OnDemand),
+            "all" => Some(OfflineMode::All),
+            other => other
+                .strip_prefix("days:")
+                .and_then(|n| n.parse::<u32>().ok())
+                .filter(|n| *n > 0)
+                .map(OfflineMode::Days),
+        }
+    }
+
+    pub fn as_str(&self) -> String {
+        match self {
+            OfflineMode::OnDemand => "on-demand".into(),
+            OfflineMode::Days(n) => format!("days:{n}"),
+            OfflineMode::All => "all".into(),
+        }
+    }
+}

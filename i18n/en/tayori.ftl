@@ -296,3 +296,6 @@ add-smtp-host = Outgoing (SMTP) server (optional)
 add-smtp-port = SMTP port (587 or 465)
 add-smtp-starttls = SMTP with STARTTLS (port 587); off: TLS (port 465)
 add-back-to-wizard = Back to the setup wizard
+
+# Errors from the engine (engine::Failure keys).
+error-generic = Something went wrong: { $detail }

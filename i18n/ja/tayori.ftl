@@ -284,3 +284,6 @@ add-smtp-host = 送信 (SMTP) サーバー (任意)
 add-smtp-port = SMTP ポート (587 または 465)
 add-smtp-starttls = SMTP で STARTTLS を使う (ポート 587)。オフ: TLS (ポート 465)
 add-back-to-wizard = 設定ウィザードに戻る
+
+# Errors from the engine (engine::Failure keys).
+error-generic = 問題が発生しました: { $detail }

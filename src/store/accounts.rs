@@ -134,3 +134,37 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The account's offline policy (which bodies to keep on this device).
+    pub fn offline_policy(&self, id: AccountId) -> Result<crate::model::OfflinePolicy> {
+        let (mode, max): (String, i64) = self
+            .conn
+            .query_row(
+                "SELECT offline_mode, offline_attachments_max_mb FROM accounts WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NoAccount(id.0))?;
+        Ok(crate::model::OfflinePolicy {
+            mode: crate::model::OfflineMode::parse(&mode).unwrap_or_default(),
+            attachments_max_mb: u32::try_from(max).unwrap_or(0),
+        })
+    }
+
+    pub fn set_offline_policy(
+        &self,
+        id: AccountId,
+        policy: &crate::model::OfflinePolicy,
+    ) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE accounts SET offline_mode = ?2, offline_attachments_max_mb = ?3 WHERE id = ?1",
+            params![id.0, policy.mode.as_str(), policy.attachments_max_mb],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NoAccount(id.0));
+        }
+        Ok(())
+    }
+}

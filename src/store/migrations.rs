@@ -178,6 +178,11 @@ CREATE TABLE drafts (
     UNIQUE (account_id, message_id)
 ) STRICT;
 "#,
+    // 5: the offline policy is an account setting the engine reads (was the window's).
+    r#"
+ALTER TABLE accounts ADD COLUMN offline_mode TEXT NOT NULL DEFAULT 'on-demand';
+ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFAULT 10;
+"#,
 ];
 
 /// The schema version this build writes.

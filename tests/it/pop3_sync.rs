@@ -2,8 +2,8 @@
 //! API where a test needs an injected clock).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::collections::HashSet;

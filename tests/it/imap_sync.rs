@@ -1,8 +1,8 @@
 //! The sync engine against a real Dovecot, through the real `tayori` binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use support::{BedOptions, TestBed, make_message};

@@ -2,7 +2,7 @@
 //! imaplib/poplib/smtplib): TLS verified with the test CA, no login before TLS, extensions
 //! in normal and fallback mode, bulk loading, stop/restart/kill_hard, LMTP, SMTP submission.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

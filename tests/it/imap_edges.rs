@@ -1,8 +1,8 @@
 //! Edge cases: downgrade refusal, missing keyring, folder mirroring, a client killed mid-write.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::io::{BufRead, BufReader, Write};

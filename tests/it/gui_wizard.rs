@@ -7,8 +7,8 @@
 //! pictures are kept there as wizard-<step>-<lang>.png (the README's come from here).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::io::BufRead;

@@ -3,8 +3,8 @@
 //! connection tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use futures::future::BoxFuture;

@@ -4,7 +4,7 @@
 //! wizard's network jobs are run here exactly as the app runs them on a task.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use futures::future::BoxFuture;
 use iced_test::simulator;

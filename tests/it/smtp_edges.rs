@@ -2,8 +2,8 @@
 //! dies after the content went out (the ambiguous case: never resent automatically).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::io::{BufRead, BufReader, Read, Write};

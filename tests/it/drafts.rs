@@ -2,8 +2,8 @@
 //! from another IMAP client (Python's imaplib) shown here, conflicts kept on both sides.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::io::Write;

@@ -13,7 +13,7 @@
 //! reason mentioning TLS to any login that did not come over TLS. Each wrong password costs
 //! ~0.5 s (Dovecot's failure flush); there is no growing penalty.
 //!
-//! Used as `mod support;` by tests and `#[path = "../tests/support/mod.rs"] mod support;`
+//! Used as `mod support;` by tests and `#[path = "../tests/it/support/mod.rs"] mod support;`
 //! by benches.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 

@@ -5,8 +5,8 @@
 //! each step; with TAYORI_SCREENSHOTS=DIR they are kept there (the README's come from here).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::path::{Path, PathBuf};

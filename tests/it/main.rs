@@ -1,0 +1,24 @@
+//! Integration tests in one crate (one link instead of sixteen): the real `tayori` binary
+//! and the engine against real Dovecot, Postfix and friends on loopback (`support`), the
+//! window through iced_test and under Xvfb. `notify.rs` stays a crate of its own because
+//! it points the process's D-Bus at a private bus.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod support;
+
+mod desktop;
+mod discovery;
+mod drafts;
+mod gui_e2e;
+mod gui_wizard;
+mod imap_edges;
+mod imap_sync;
+mod installers;
+mod mime_decode;
+mod pop3_sync;
+mod smtp_edges;
+mod smtp_send;
+mod testbed_smoke;
+mod ui_screens;
+mod ui_wizard;
