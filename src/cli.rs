@@ -246,12 +246,13 @@ pub fn run(cli: Cli, command: Command) -> i32 {
 
 async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
     let t0 = std::time::Instant::now();
-    let mut engine = open_engine(dir)?;
+    let data = data_dir(dir);
+    let mut engine = Engine::new(Store::open_dir(&data)?);
     tracing::debug!(elapsed = ?t0.elapsed(), "store open");
     match command {
         Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
         Command::Sync { account, json } => write::sync(&mut engine, account, json).await,
-        Command::Watch { account } => write::watch(&mut engine, account).await,
+        Command::Watch { account } => write::watch(&mut engine, data, account).await,
         Command::Folders { account, json } => read::folders(&engine, account, json),
         Command::List {
             folder,

@@ -4,11 +4,14 @@ mod body;
 mod compose;
 mod drafts;
 pub mod failure;
+mod offline;
 mod outbox;
 pub mod plan;
 mod pop3;
 mod replay;
+pub mod scheduler;
 mod server_search;
+mod session;
 mod sync;
 mod watch;
 
@@ -16,8 +19,10 @@ pub use body::{ShownAttachment, ShownMessage};
 pub use compose::{Queued, attachments_from_paths};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
+pub use offline::{BodyProgress, BodyReport};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
+pub use scheduler::{ConnState, EngineHandle, Event};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
 
@@ -39,6 +44,9 @@ pub enum EngineError {
     Pop3(crate::protocol::pop3::Pop3Error),
     #[error("{0}")]
     NotCached(String),
+    /// A part is not on this device and the server cannot be reached now.
+    #[error("this part is not downloaded yet and the server cannot be reached: {0}")]
+    Offline(Box<EngineError>),
     #[error(transparent)]
     Compose(#[from] crate::mime::compose::ComposeError),
     #[error(transparent)]
@@ -68,6 +76,7 @@ impl EngineError {
         match self {
             EngineError::Imap(e) => e.is_transient(),
             EngineError::Pop3(e) => e.is_transient(),
+            EngineError::Offline(_) => true,
             _ => false,
         }
     }
@@ -76,11 +85,15 @@ impl EngineError {
 /// The engine over one store. Store calls are short and synchronous; network work is async.
 pub struct Engine {
     pub store: Store,
+    sessions: session::Sessions,
 }
 
 impl Engine {
     pub fn new(store: Store) -> Self {
-        Engine { store }
+        Engine {
+            store,
+            sessions: session::Sessions::default(),
+        }
     }
 
     /// Looks up the password (off the async threads: the Secret Service client blocks).

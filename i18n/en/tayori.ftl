@@ -139,7 +139,6 @@ settings-account-sync = sync this account
 settings-panes = Pane widths
 settings-folder-pane = Folder list
 settings-list-pane = Message list
-settings-applies-next-start = Saved. This takes effect the next time Tayori starts.
 add-heading = Add a mail account
 add-email = E-mail address
 add-password = Password
@@ -299,3 +298,6 @@ add-back-to-wizard = Back to the setup wizard
 
 # Errors from the engine (engine::Failure keys).
 error-generic = Something went wrong: { $detail }
+error-account-not-running = This account is not running (it may have just been removed).
+status-bodies = offline copies { $done } / { $total }
+sync-bodies-progress = Readable offline: { $done } of { $total } messages ({ $size })

@@ -130,7 +130,6 @@ settings-account-sync = このアカウントを同期する
 settings-panes = ペインの幅
 settings-folder-pane = フォルダー一覧
 settings-list-pane = メッセージ一覧
-settings-applies-next-start = 保存しました。次回の起動から有効になります。
 add-heading = メールアカウントを追加
 add-email = メールアドレス
 add-password = パスワード
@@ -287,3 +286,6 @@ add-back-to-wizard = 設定ウィザードに戻る
 
 # Errors from the engine (engine::Failure keys).
 error-generic = 問題が発生しました: { $detail }
+error-account-not-running = このアカウントは動作していません (削除された直後かもしれません)。
+status-bodies = オフライン用に保存 { $done } / { $total }
+sync-bodies-progress = オフラインで読めるメール: { $total } 通中 { $done } 通 ({ $size })

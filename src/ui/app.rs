@@ -1,12 +1,13 @@
-//! The window's state and its update function (Elm architecture). Reads come from the
-//! store directly (they are fast and local); actions go through the store's offline queue
-//! and wake the account's worker; network work happens on the worker threads.
+//! The window's state and its update function (Elm architecture). Actions go through the
+//! store's offline queue and wake the account in the engine's scheduler ([`EngineHandle`]);
+//! network work happens there, and its events come back as `Message::Engine`.
 use super::form::AddForm;
-use super::settings::{DownloadPolicy, Settings, ThemeChoice};
-use super::worker::{ConnState, Event, Worker};
-use crate::engine::ShownMessage;
+use super::settings::{Settings, ThemeChoice};
+use crate::engine::{BodyProgress, ConnState, EngineHandle, Event, ShownMessage};
 use crate::i18n::Localizer;
-use crate::model::{Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OpId};
+use crate::model::{
+    Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OfflinePolicy, OpId,
+};
 use crate::store::{Activity, Listing, MessageRow, Op, SortKey, Store};
 use iced::widget::scrollable::Viewport;
 use iced::{Task, keyboard};
@@ -43,6 +44,8 @@ pub enum Reading {
 pub struct AccountView {
     pub account: Account,
     pub folders: Vec<FolderView>,
+    /// Which bodies this device keeps (the account's setting in the store).
+    pub offline: OfflinePolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +75,8 @@ pub enum Message {
     SelectAll,
     ClearSelection,
     SearchChanged(String),
-    Worker(Event),
+    /// From the engine's scheduler (its event stream, a Subscription).
+    Engine(Event),
     Key(keyboard::Event),
     OpenLink(String),
     /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
@@ -82,7 +86,7 @@ pub enum Message {
     DiscardOp(OpId),
     SetLanguage(Option<String>),
     SetTheme(ThemeChoice),
-    SetDownload(DownloadPolicy),
+    SetOffline(AccountId, OfflinePolicy),
     SetAccountSync(AccountId, bool),
     SetNotifications(bool),
     /// Queue a failed or uncertain outgoing message again.
@@ -103,7 +107,6 @@ pub enum Message {
     Instance(crate::instance::Request),
     Wizard(super::wizard::WizardMsg),
     Resized(iced::Size),
-    WorkerClosed,
     /// Once a second while an account syncs: refresh counts and progress.
     Tick,
 }
@@ -119,7 +122,11 @@ pub struct App {
     pub store: Option<Store>,
     pub tr: Localizer,
     pub settings: Settings,
-    pub worker: Worker,
+    /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
+    pub engine: EngineHandle,
+    engine_events: Option<async_channel::Receiver<Event>>,
+    /// Offline download progress per account.
+    pub bodies: HashMap<AccountId, BodyProgress>,
     pub screen: Screen,
     pub accounts: Vec<AccountView>,
     pub listing: Option<Listing>,
@@ -154,7 +161,7 @@ pub struct App {
     pub compose: super::compose::ComposeState,
     pub wizard: super::wizard::Wizard,
     pub now: i64,
-    /// Shared with the workers: switching notifications off applies at once.
+    /// New-mail notifications (after a pass brought Inbox mail); off applies at once.
     pub notifier: crate::notify::Notifier,
 }
 
@@ -172,7 +179,9 @@ impl App {
             store: None,
             tr,
             settings,
-            worker: Worker::idle(),
+            engine: EngineHandle::idle(),
+            engine_events: None,
+            bodies: HashMap::new(),
             screen: Screen::Mail,
             accounts: Vec::new(),
             listing: None,
@@ -211,6 +220,7 @@ impl App {
                 Err(e) => app.error = Some(e.to_string()),
             }
         }
+        app.make_engine();
         app.reload();
         if app.accounts.is_empty() {
             app.screen = Screen::Wizard;
@@ -221,20 +231,42 @@ impl App {
         app
     }
 
-    /// Starts the background workers; the returned task feeds their events in.
-    pub fn start_worker(&mut self) -> Task<Message> {
-        let (Some(dir), Some(store)) = (&self.dir, &self.store) else {
-            return Task::none();
-        };
-        let accounts = store.accounts().unwrap_or_default();
-        let (worker, events) = Worker::start(
-            dir.clone(),
-            accounts,
-            self.settings.download,
-            self.notifier.clone(),
-        );
-        self.worker = worker;
-        Task::run(events, Message::Worker).chain(Task::done(Message::WorkerClosed))
+    /// Makes the scheduler over this window's data dir; it starts with the engine
+    /// subscription ([`App::engine_subscription`]).
+    fn make_engine(&mut self) {
+        if let Some(dir) = &self.dir {
+            let (handle, events) = EngineHandle::new(dir.clone());
+            self.engine = handle;
+            self.engine_events = Some(events);
+        }
+    }
+
+    /// The scheduler's event stream as a Subscription: started once (its identity is the
+    /// data dir), it starts every account and feeds their events in.
+    pub fn engine_subscription(&self) -> iced::Subscription<Message> {
+        match (&self.dir, &self.engine_events) {
+            (Some(dir), Some(events)) => iced::Subscription::run_with(
+                super::engine_bridge::Feed {
+                    dir: dir.clone(),
+                    handle: self.engine.clone(),
+                    events: events.clone(),
+                },
+                super::engine_bridge::stream,
+            )
+            .map(Message::Engine),
+            _ => iced::Subscription::none(),
+        }
+    }
+
+    /// Accounts were added (wizard, form): start the ones not running yet.
+    pub fn accounts_changed(&mut self) {
+        self.reload();
+        let running = self.engine.running();
+        for a in &self.accounts {
+            if !running.contains(&a.account.id) {
+                self.engine.add_account(a.account.id);
+            }
+        }
     }
 
     fn first_inbox(&self) -> Listing {
@@ -269,7 +301,12 @@ impl App {
                 })
                 .collect();
             folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
-            out.push(AccountView { account, folders });
+            let offline = store.offline_policy(account.id).unwrap_or_default();
+            out.push(AccountView {
+                account,
+                folders,
+                offline,
+            });
         }
         self.accounts = out;
         self.ops = store.open_ops().unwrap_or_default();
@@ -331,6 +368,16 @@ impl App {
         }
     }
 
+    /// The account of a message: from the rows on screen, else the store.
+    pub fn account_of(&self, id: MessageId) -> Option<AccountId> {
+        self.rows
+            .iter()
+            .chain(self.results.iter().flatten())
+            .find(|r| r.id == id)
+            .map(|r| r.account_id)
+            .or_else(|| self.message_row(id).map(|r| r.account_id))
+    }
+
     pub fn message_row(&self, id: MessageId) -> Option<MessageRow> {
         self.store.as_ref().and_then(|s| s.message(id).ok())
     }
@@ -345,7 +392,7 @@ impl App {
 
     fn after_local_change(&mut self, accounts: BTreeSet<AccountId>) {
         for a in accounts {
-            self.worker.kick(a);
+            self.engine.wake(a);
         }
         self.reload();
         self.refresh_window();
@@ -404,7 +451,9 @@ impl App {
         self.selected = Some(id);
         self.cursor = Some(index);
         self.reading = Reading::Loading(id);
-        self.worker.show(id);
+        if let Some(account) = self.account_of(id) {
+            self.engine.show(account, id);
+        }
         // Opening marks it read, as mail clients do; queued like any flag change.
         if self
             .message_row(id)
@@ -593,8 +642,7 @@ impl App {
                         .map(|s| s.search(&self.search, SEARCH_LIMIT).unwrap_or_default())
                 };
             }
-            Message::Worker(ev) => return self.on_event(ev),
-            Message::WorkerClosed => {}
+            Message::Engine(ev) => return self.on_event(ev),
             Message::Tick => {
                 self.reload();
                 self.refresh_window();
@@ -628,13 +676,16 @@ impl App {
                     }
                     let name = super::view::safe_file_name(&a.filename);
                     self.notice = Some(self.tr.tr("attachment-downloading", None));
-                    self.worker.save_attachment(id, index, dir.join(name), open);
+                    if let Some(account) = self.account_of(id) {
+                        self.engine
+                            .save_attachment(account, id, index, dir.join(name), open);
+                    }
                 }
             }
             Message::SearchServer => {
                 if !self.search.trim().is_empty() {
                     self.searching_server = true;
-                    self.worker.search_server(self.search.clone());
+                    self.engine.search_server(self.search.clone());
                 }
             }
             Message::RetryOp(op) => {
@@ -659,17 +710,18 @@ impl App {
                 self.settings.theme = t;
                 self.save_settings();
             }
-            Message::SetDownload(p) => {
-                self.settings.download = p;
-                self.save_settings();
-                self.notice = Some(self.tr.tr("settings-applies-next-start", None));
+            Message::SetOffline(id, policy) => {
+                // The engine writes it to the store and applies it at once.
+                self.engine.set_policy(id, policy);
+                if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {
+                    a.offline = policy;
+                }
             }
             Message::SetAccountSync(id, on) => {
-                if let Some(store) = &self.store {
-                    let _ = store.set_sync_enabled(id, on);
+                self.engine.set_sync_enabled(id, on);
+                if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {
+                    a.account.sync_enabled = on;
                 }
-                self.reload();
-                self.notice = Some(self.tr.tr("settings-applies-next-start", None));
             }
             Message::OutboxRetry(id) => {
                 if let Some(store) = &self.store {
@@ -703,7 +755,9 @@ impl App {
             Message::Respond(kind) => {
                 if let Some(id) = self.selected {
                     self.notice = Some(self.tr.tr("compose-preparing", None));
-                    self.worker.respond(id, kind, self.quote_labels());
+                    if let Some(account) = self.account_of(id) {
+                        self.engine.respond(account, id, kind, self.quote_labels());
+                    }
                 }
             }
             Message::Autosave => self.compose_autosave(),

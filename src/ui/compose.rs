@@ -193,6 +193,8 @@ impl App {
             Ok(saved) => {
                 self.compose.draft = Some(saved.id);
                 self.compose.dirty = false;
+                // The draft goes to the server's Drafts now, not at the next pass.
+                self.engine.wake(account);
             }
             Err(e) => self.compose.error = Some(e.to_string()),
         }
@@ -322,7 +324,7 @@ impl App {
                 self.notice = Some(notes.join(" "));
                 self.compose = ComposeState::default();
                 self.screen = Screen::Mail;
-                self.worker.kick(account);
+                self.engine.wake(account);
             }
             Err(e) => {
                 self.compose.error = Some(match &e {

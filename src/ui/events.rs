@@ -1,7 +1,7 @@
-//! What reaches the window from outside its own widgets: the workers' events and keyboard
+//! What reaches the window from outside its own widgets: the engine's events and keyboard
 //! shortcuts.
 use super::app::{App, Message, Reading, SEARCH_ID, Screen};
-use super::worker::Event;
+use crate::engine::Event;
 use crate::mime::reply::ReplyKind;
 use crate::model::{FolderRole, MessageId};
 use crate::store::Listing;
@@ -14,15 +14,35 @@ impl App {
             Event::State(id, s) => {
                 self.states.insert(id, s);
             }
-            Event::Synced(_) => {
+            Event::Changed(_) => {
                 self.reload();
                 self.refresh_window();
+            }
+            Event::Synced(id, report) => {
+                if let Some(arrivals) = crate::notify::inbox_arrivals(&report)
+                    && let Some(a) = self.accounts.iter().find(|a| a.account.id == id)
+                {
+                    self.notifier
+                        .show_in_background(crate::notify::NewMail::localized(
+                            &self.tr,
+                            &a.account.email,
+                            &arrivals,
+                        ));
+                }
+            }
+            Event::Outbox(..) => self.reload(),
+            Event::Bodies(id, p) => {
+                self.bodies.insert(id, p);
+            }
+            Event::Stopped(id) => {
+                self.states.remove(&id);
+                self.bodies.remove(&id);
             }
             Event::Shown(id, r) => {
                 if self.selected == Some(id) {
                     self.reading = match r {
                         Ok(m) => Reading::Shown(Box::new(m)),
-                        Err(e) => Reading::Failed(id, e),
+                        Err(e) => Reading::Failed(id, super::format::failure(&self.tr, &e)),
                     };
                 }
                 self.reload();
@@ -38,7 +58,7 @@ impl App {
                         args.set("path", path.display().to_string());
                         self.tr.tr("attachment-saved", Some(&args))
                     }
-                    Err(e) => e,
+                    Err(e) => super::format::failure(&self.tr, &e),
                 });
             }
             Event::Composed(account, r) => match r {
@@ -46,7 +66,7 @@ impl App {
                     self.notice = None;
                     self.compose_open(account, *c, None);
                 }
-                Err(e) => self.error = Some(e),
+                Err(e) => self.error = Some(super::format::failure(&self.tr, &e)),
             },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
@@ -67,7 +87,7 @@ impl App {
                         results.sort_by_key(|r| std::cmp::Reverse(r.date));
                         self.searched_server = true;
                     }
-                    Err(e) => self.error = Some(e),
+                    Err(e) => self.error = Some(super::format::failure(&self.tr, &e)),
                 }
             }
         }

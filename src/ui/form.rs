@@ -301,6 +301,8 @@ impl App {
         self.screen = Screen::Mail;
         let l = crate::store::Listing::UnifiedInbox;
         self.open_listing(l);
-        self.start_worker()
+        // scheduler: add_account
+        self.accounts_changed();
+        Task::none()
     }
 }

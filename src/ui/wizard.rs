@@ -565,7 +565,8 @@ impl App {
         }
         self.wizard.step = Step::Done;
         self.wizard.password.clear();
-        self.reload();
-        self.start_worker()
+        // scheduler: add_account
+        self.accounts_changed();
+        Task::none()
     }
 }

@@ -17,6 +17,7 @@ mod imap_sync;
 mod installers;
 mod mime_decode;
 mod pop3_sync;
+mod scheduler;
 mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;

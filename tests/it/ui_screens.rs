@@ -5,10 +5,10 @@
 
 use iced_test::simulator;
 use tayori::engine::Engine;
+use tayori::engine::Event;
 use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
 use tayori::store::{NewAccount, Store};
 use tayori::ui::app::{App, Message, Reading, Screen};
-use tayori::ui::worker::Event;
 
 const JA_SUBJECT: &str = "会議の資料について";
 
@@ -124,8 +124,10 @@ fn deliver_shown(app: &mut App, dir: &tempfile::TempDir) {
         .enable_all()
         .build()
         .unwrap();
-    let shown = rt.block_on(engine.show(id)).map_err(|e| e.to_string());
-    let _ = app.update(Message::Worker(Event::Shown(id, shown)));
+    let shown = rt
+        .block_on(engine.show(id))
+        .map_err(tayori::engine::Failure::from);
+    let _ = app.update(Message::Engine(Event::Shown(id, shown)));
 }
 
 #[test]
@@ -362,7 +364,7 @@ fn reply_quotes_the_original_in_the_composer() {
         .block_on(engine.respond_to(id, tayori::mime::reply::ReplyKind::Reply, &labels))
         .unwrap();
     let account = app.message_row(id).unwrap().account_id;
-    let _ = app.update(Message::Worker(Event::Composed(account, Ok(Box::new(c)))));
+    let _ = app.update(Message::Engine(Event::Composed(account, Ok(Box::new(c)))));
     assert_eq!(app.screen, Screen::Compose);
     assert_eq!(app.compose.subject, format!("Re: {JA_SUBJECT}"));
     assert!(app.compose.to.contains("taro@example.jp"));
