@@ -16,7 +16,7 @@ mod sync;
 mod watch;
 
 pub use body::{ShownAttachment, ShownMessage};
-pub use compose::{Queued, attachments_from_paths};
+pub use compose::{Queued, attachments_from_paths, suggest_addresses};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
 pub use offline::{BodyProgress, BodyReport};

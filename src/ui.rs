@@ -7,6 +7,7 @@ mod engine_bridge;
 mod events;
 pub mod form;
 pub mod format;
+mod reads;
 pub mod settings;
 pub mod view;
 pub mod wizard;

@@ -8,7 +8,7 @@ use crate::i18n::Localizer;
 use crate::model::{
     Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OfflinePolicy, OpId,
 };
-use crate::store::{Activity, Listing, MessageRow, Op, SortKey, Store};
+use crate::store::{Activity, Listing, MessageRow, Op, OutboxItem, SortKey, Store};
 use iced::widget::scrollable::Viewport;
 use iced::{Task, keyboard};
 use std::collections::{BTreeSet, HashMap};
@@ -77,6 +77,12 @@ pub enum Message {
     SearchChanged(String),
     /// From the engine's scheduler (its event stream, a Subscription).
     Engine(Event),
+    /// Read pool answers: a reload of accounts/counts/queues (generation, snapshot) ...
+    Reloaded(u64, Box<Snapshot>),
+    /// ... a list window (generation, count, first index, rows) ...
+    Window(u64, u32, u32, Vec<MessageRow>),
+    /// ... and search results for a query (`true`: rows of the servers' matches, added).
+    Searched(String, Vec<MessageRow>, bool),
     Key(keyboard::Event),
     OpenLink(String),
     /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
@@ -117,9 +123,102 @@ pub enum Pane {
     List,
 }
 
+/// What a reload reads: accounts with folder counts, the queue, the outbox, activity.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub accounts: Vec<AccountView>,
+    pub ops: Vec<Op>,
+    pub outbox: Vec<OutboxItem>,
+    pub activity: Vec<Activity>,
+}
+
+impl Snapshot {
+    /// Reads it (on a read-pool thread; once at start on the main thread).
+    pub fn read(store: &Store) -> Snapshot {
+        let mut accounts = Vec::new();
+        for account in store.accounts().unwrap_or_default() {
+            let mut folders: Vec<FolderView> = store
+                .folders(account.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|folder| {
+                    let s = store.folder_stats(folder.id).ok();
+                    FolderView {
+                        cached_total: s.as_ref().map_or(0, |s| s.cached_total),
+                        cached_unread: s.as_ref().map_or(0, |s| s.cached_unread),
+                        cached_bodies: s.as_ref().map_or(0, |s| s.cached_bodies),
+                        cached_bytes: s.as_ref().map_or(0, |s| s.cached_bytes),
+                        folder,
+                    }
+                })
+                .collect();
+            folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
+            let offline = store.offline_policy(account.id).unwrap_or_default();
+            accounts.push(AccountView {
+                account,
+                folders,
+                offline,
+            });
+        }
+        Snapshot {
+            accounts,
+            ops: store.open_ops().unwrap_or_default(),
+            outbox: store
+                .outbox(None)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| o.state != crate::store::OutboxState::Sent)
+                .collect(),
+            activity: store.recent_activity(50).unwrap_or_default(),
+        }
+    }
+}
+
+/// What a list window asks: the listing, its order and filter, and which rows.
+#[derive(Debug, Clone, Copy)]
+struct WindowQuery {
+    listing: Listing,
+    sort: SortKey,
+    descending: bool,
+    unread_only: bool,
+    top: u32,
+    limit: u32,
+}
+
+impl WindowQuery {
+    /// (count, first index, rows) around `top`.
+    fn read(&self, store: &Store) -> (u32, u32, Vec<MessageRow>) {
+        let count = store
+            .listing_count(self.listing, self.unread_only)
+            .unwrap_or(0);
+        let first = self.top.saturating_sub(OVERSCAN).min(count);
+        let rows = store
+            .listing_window(
+                self.listing,
+                self.sort,
+                self.descending,
+                self.unread_only,
+                self.limit,
+                first,
+            )
+            .unwrap_or_default();
+        (count, first, rows)
+    }
+}
+
 pub struct App {
     pub dir: Option<PathBuf>,
-    pub store: Option<Store>,
+    /// The window's own engine over one store connection, for its quick local writes
+    /// (flags, moves, drafts, the outbox); reads go through `reads`.
+    pub local: Option<crate::engine::Engine>,
+    /// Queries off the UI thread.
+    pub reads: super::reads::ReadPool,
+    /// Read-pool requests made during an update, returned with its Task.
+    pending: Vec<Task<Message>>,
+    reload_gen: u64,
+    window_gen: u64,
+    /// Open the row at this index once the list window holding it arrives (keyboard steps).
+    open_at: Option<u32>,
     pub tr: Localizer,
     pub settings: Settings,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
@@ -176,7 +275,12 @@ impl App {
         let tr = Localizer::new(&settings.language());
         let mut app = App {
             dir: dir.clone(),
-            store: None,
+            local: None,
+            reads: super::reads::ReadPool::none(),
+            pending: Vec::new(),
+            reload_gen: 0,
+            window_gen: 0,
+            open_at: None,
             tr,
             settings,
             engine: EngineHandle::idle(),
@@ -216,17 +320,26 @@ impl App {
         };
         if let Some(dir) = dir {
             match Store::open_dir(&dir) {
-                Ok(s) => app.store = Some(s),
+                Ok(s) => {
+                    // The first frame shows the cache at once: read it here, before the
+                    // event loop; later reads go through the pool.
+                    app.apply_snapshot(Snapshot::read(&s));
+                    app.local = Some(crate::engine::Engine::new(s));
+                    app.reads = super::reads::ReadPool::start(&dir);
+                }
                 Err(e) => app.error = Some(e.to_string()),
             }
         }
         app.make_engine();
-        app.reload();
         if app.accounts.is_empty() {
             app.screen = Screen::Wizard;
         } else {
             let inbox = app.first_inbox();
-            app.open_listing(inbox);
+            app.listing = Some(inbox);
+            if let Some(store) = app.store() {
+                let (count, first, rows) = app.window_query(0.0).read(store);
+                (app.count, app.first, app.rows) = (count, first, rows);
+            }
         }
         app
     }
@@ -262,9 +375,16 @@ impl App {
     pub fn accounts_changed(&mut self) {
         self.reload();
         let running = self.engine.running();
-        for a in &self.accounts {
-            if !running.contains(&a.account.id) {
-                self.engine.add_account(a.account.id);
+        let ids: Vec<AccountId> = self
+            .store()
+            .and_then(|s| s.accounts().ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        for id in ids {
+            if !running.contains(&id) {
+                self.engine.add_account(id);
             }
         }
     }
@@ -280,44 +400,44 @@ impl App {
             .map_or(Listing::UnifiedInbox, |f| Listing::Folder(f.folder.id))
     }
 
-    /// Re-reads accounts, folders, counts, queue and activity from the store.
+    /// The store connection of the window's own engine (local writes, single-row lookups).
+    pub fn store(&self) -> Option<&Store> {
+        self.local.as_ref().map(|e| &e.store)
+    }
+
+    pub fn store_mut(&mut self) -> Option<&mut Store> {
+        self.local.as_mut().map(|e| &mut e.store)
+    }
+
+    /// Asks the read pool for accounts, folders, counts, queue and activity; the answer
+    /// arrives as [`Message::Reloaded`].
     pub fn reload(&mut self) {
-        let Some(store) = &self.store else { return };
-        let mut out = Vec::new();
-        for account in store.accounts().unwrap_or_default() {
-            let mut folders: Vec<FolderView> = store
-                .folders(account.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|folder| {
-                    let s = store.folder_stats(folder.id).ok();
-                    FolderView {
-                        cached_total: s.as_ref().map_or(0, |s| s.cached_total),
-                        cached_unread: s.as_ref().map_or(0, |s| s.cached_unread),
-                        cached_bodies: s.as_ref().map_or(0, |s| s.cached_bodies),
-                        cached_bytes: s.as_ref().map_or(0, |s| s.cached_bytes),
-                        folder,
-                    }
-                })
-                .collect();
-            folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
-            let offline = store.offline_policy(account.id).unwrap_or_default();
-            out.push(AccountView {
-                account,
-                folders,
-                offline,
-            });
-        }
-        self.accounts = out;
-        self.ops = store.open_ops().unwrap_or_default();
-        self.outbox = store
-            .outbox(None)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|o| o.state != crate::store::OutboxState::Sent)
-            .collect();
-        self.activity = store.recent_activity(50).unwrap_or_default();
+        self.reload_gen += 1;
+        let generation = self.reload_gen;
+        let q = self.reads.query(|s| Box::new(Snapshot::read(s)));
+        self.pending.push(Task::perform(q, move |snap| match snap {
+            Some(snap) => Message::Reloaded(generation, snap),
+            None => Message::Reloaded(0, Box::default()),
+        }));
+    }
+
+    pub fn apply_snapshot(&mut self, snap: Snapshot) {
+        self.accounts = snap.accounts;
+        self.ops = snap.ops;
+        self.outbox = snap.outbox;
+        self.activity = snap.activity;
         self.now = chrono::Utc::now().timestamp();
+    }
+
+    /// Runs the update, then hands back the read-pool requests it made with its Task.
+    pub fn update(&mut self, msg: Message) -> Task<Message> {
+        let task = self.update_inner(msg);
+        if self.pending.is_empty() {
+            return task;
+        }
+        let mut tasks = std::mem::take(&mut self.pending);
+        tasks.push(task);
+        Task::batch(tasks)
     }
 
     /// Shows `listing` from its top.
@@ -335,28 +455,45 @@ impl App {
         (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
     }
 
-    /// Re-queries the count and the rows around the scroll position.
+    fn window_query(&self, scroll_y: f32) -> WindowQuery {
+        WindowQuery {
+            listing: self.listing.unwrap_or(Listing::UnifiedInbox),
+            sort: self.sort,
+            descending: self.descending,
+            unread_only: self.unread_only,
+            top: (scroll_y / ROW_HEIGHT).floor() as u32,
+            limit: self.visible_rows() + 2 * OVERSCAN,
+        }
+    }
+
+    /// Asks for the count and the rows around the scroll position ([`Message::Window`]).
     pub fn refresh_window(&mut self) {
-        let (Some(store), Some(listing)) = (&self.store, self.listing) else {
+        if self.listing.is_none() {
             self.rows.clear();
             self.count = 0;
             return;
-        };
-        self.count = store.listing_count(listing, self.unread_only).unwrap_or(0);
-        let top = (self.scroll_y / ROW_HEIGHT).floor() as u32;
-        self.first = top.saturating_sub(OVERSCAN).min(self.count);
-        let limit = self.visible_rows() + 2 * OVERSCAN;
-        match store.listing_window(
-            listing,
-            self.sort,
-            self.descending,
-            self.unread_only,
-            limit,
-            self.first,
-        ) {
-            Ok(rows) => self.rows = rows,
-            Err(e) => self.error = Some(e.to_string()),
         }
+        self.window_gen += 1;
+        let generation = self.window_gen;
+        let q = self.window_query(self.scroll_y);
+        let job = self.reads.query(move |s| q.read(s));
+        self.pending.push(Task::perform(job, move |r| {
+            let (count, first, rows) = r.unwrap_or_default();
+            Message::Window(generation, count, first, rows)
+        }));
+    }
+
+    /// Asks for the local search results of the current query ([`Message::Searched`]).
+    fn research(&mut self) {
+        let q = self.search.clone();
+        let job = {
+            let q = q.clone();
+            self.reads
+                .query(move |s| s.search(&q, SEARCH_LIMIT).unwrap_or_default())
+        };
+        self.pending.push(Task::perform(job, move |rows| {
+            Message::Searched(q.clone(), rows.unwrap_or_default(), false)
+        }));
     }
 
     /// The message rows the selection applies to: the multi-selection, else the open one.
@@ -379,7 +516,7 @@ impl App {
     }
 
     pub fn message_row(&self, id: MessageId) -> Option<MessageRow> {
-        self.store.as_ref().and_then(|s| s.message(id).ok())
+        self.store().and_then(|s| s.message(id).ok())
     }
 
     pub fn folder_of_role(&self, account: AccountId, role: FolderRole) -> Option<FolderId> {
@@ -396,26 +533,31 @@ impl App {
         }
         self.reload();
         self.refresh_window();
-        if let Some(r) = &mut self.results
-            && let Some(store) = &self.store
-        {
-            *r = store.search(&self.search, SEARCH_LIMIT).unwrap_or_default();
+        if self.results.is_some() {
+            self.research();
         }
     }
 
     fn set_flags(&mut self, add: Flags, remove: Flags) {
         let mut touched = BTreeSet::new();
-        for id in self.targets() {
-            let Some(store) = &mut self.store else { return };
+        let mut failed = None;
+        let targets = self.targets();
+        let Some(store) = self.store_mut() else {
+            return;
+        };
+        for id in targets {
             match store.message(id) {
                 Ok(row) => {
                     touched.insert(row.account_id);
                     if let Err(e) = store.local_set_flags(id, &add, &remove) {
-                        self.error = Some(e.to_string());
+                        failed = Some(e.to_string());
                     }
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => failed = Some(e.to_string()),
             }
+        }
+        if failed.is_some() {
+            self.error = failed;
         }
         self.after_local_change(touched);
     }
@@ -431,7 +573,7 @@ impl App {
                 continue;
             };
             touched.insert(row.account_id);
-            if let Some(store) = &mut self.store
+            if let Some(store) = self.store_mut()
                 && let Err(e) = store.local_move(id, to)
             {
                 self.error = Some(e.to_string());
@@ -492,25 +634,23 @@ impl App {
                 },
             );
         }
-        let id = self
-            .store
-            .as_ref()
-            .and_then(|s| {
-                s.listing_window(
-                    self.listing?,
-                    self.sort,
-                    self.descending,
-                    self.unread_only,
-                    1,
-                    next,
-                )
-                .ok()
-            })
-            .and_then(|mut v| v.pop())
+        if next >= self.first && next < self.first + self.rows.len() as u32 {
+            return Task::batch([scroll, self.open_index(next)]);
+        }
+        // Not among the rows built: open it when its window arrives.
+        self.open_at = Some(next);
+        scroll
+    }
+
+    /// Opens the row at `index` of the listing (it must be among the rows built).
+    fn open_index(&mut self, index: u32) -> Task<Message> {
+        let id = index
+            .checked_sub(self.first)
+            .and_then(|i| self.rows.get(i as usize))
             .map(|r| r.id);
         match id {
-            Some(id) => Task::batch([scroll, self.open_message(id, next)]),
-            None => scroll,
+            Some(id) => self.open_message(id, index),
+            None => Task::none(),
         }
     }
 
@@ -522,7 +662,7 @@ impl App {
         }
     }
 
-    pub fn update(&mut self, msg: Message) -> Task<Message> {
+    fn update_inner(&mut self, msg: Message) -> Task<Message> {
         match msg {
             Message::Nav(s) => {
                 if self.screen == Screen::Compose && s != Screen::Compose {
@@ -611,7 +751,7 @@ impl App {
                         continue;
                     };
                     touched.insert(row.account_id);
-                    if let Some(store) = &mut self.store
+                    if let Some(store) = self.store_mut()
                         && let Err(e) = store.local_delete(id)
                     {
                         self.error = Some(e.to_string());
@@ -634,15 +774,57 @@ impl App {
                 self.search = q;
                 self.searching_server = false;
                 self.searched_server = false;
-                self.results = if self.search.trim().is_empty() {
-                    None
+                if self.search.trim().is_empty() {
+                    self.results = None;
                 } else {
-                    self.store
-                        .as_ref()
-                        .map(|s| s.search(&self.search, SEARCH_LIMIT).unwrap_or_default())
-                };
+                    self.research();
+                }
             }
             Message::Engine(ev) => return self.on_event(ev),
+            Message::Reloaded(generation, snap) => {
+                if generation == self.reload_gen {
+                    self.apply_snapshot(*snap);
+                }
+            }
+            Message::Window(generation, count, first, rows) => {
+                if generation == self.window_gen {
+                    self.count = count;
+                    self.first = first;
+                    self.rows = rows;
+                    if let Some(i) = self.open_at.take() {
+                        return self.open_index(i);
+                    }
+                }
+            }
+            Message::Searched(q, rows, true) => {
+                if q == self.search {
+                    let results = self.results.get_or_insert_with(Vec::new);
+                    for r in rows {
+                        if !results.iter().any(|o| o.id == r.id) {
+                            results.push(r);
+                        }
+                    }
+                    results.sort_by_key(|r| std::cmp::Reverse(r.date));
+                    self.searched_server = true;
+                }
+            }
+            Message::Searched(q, rows, false) => {
+                if q == self.search && !q.trim().is_empty() {
+                    // Server matches already shown stay (they may have no cached body).
+                    let mut rows = rows;
+                    if self.searched_server
+                        && let Some(old) = &self.results
+                    {
+                        for r in old {
+                            if !rows.iter().any(|n| n.id == r.id) {
+                                rows.push(r.clone());
+                            }
+                        }
+                        rows.sort_by_key(|r| std::cmp::Reverse(r.date));
+                    }
+                    self.results = Some(rows);
+                }
+            }
             Message::Tick => {
                 self.reload();
                 self.refresh_window();
@@ -689,14 +871,14 @@ impl App {
                 }
             }
             Message::RetryOp(op) => {
-                if let Some(store) = &self.store {
+                if let Some(store) = self.store() {
                     let _ = store.retry_op(op);
                 }
                 let accounts = self.accounts.iter().map(|a| a.account.id).collect();
                 self.after_local_change(accounts);
             }
             Message::DiscardOp(op) => {
-                if let Some(store) = &self.store {
+                if let Some(store) = self.store() {
                     let _ = store.discard_op(op);
                 }
                 self.reload();
@@ -724,7 +906,7 @@ impl App {
                 }
             }
             Message::OutboxRetry(id) => {
-                if let Some(store) = &self.store {
+                if let Some(store) = self.store() {
                     let _ = store.requeue_outbox(id);
                 }
                 let accounts = self.outbox.iter().map(|o| o.account_id).collect();

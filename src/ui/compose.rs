@@ -1,13 +1,11 @@
 //! The composer: From (the account's identity), To/Cc/Bcc with completion from addresses in
 //! the cache, Subject, the body, attachments (a path or a file dropped on the window), reply /
 //! reply all / forward prefilled by the engine. "Send" writes the message to the durable
-//! outbox and wakes the account's worker, which sends it (retrying when offline). Drafts save
+//! outbox and wakes the account in the engine's scheduler, which sends it (retrying when offline). Drafts save
 //! to the store every few seconds while edited and when leaving; `sync` uploads them.
 use super::app::{App, Message, Screen};
-use crate::engine::Engine;
 use crate::mime::compose::{Attachment, Compose, split_addresses};
 use crate::model::{AccountId, DraftId};
-use crate::store::Store;
 use fluent_bundle::FluentArgs;
 use iced::Task;
 use iced::widget::text_editor;
@@ -49,6 +47,8 @@ pub enum Field {
 #[derive(Debug, Clone)]
 pub enum ComposeMsg {
     Edit(Field, String),
+    /// Completions for the address being typed (the query they answer, the addresses).
+    Suggested(String, Vec<String>),
     Body(text_editor::Action),
     Suggestion(String),
     Attach,
@@ -101,19 +101,13 @@ impl ComposeState {
     }
 }
 
-fn engine(dir: &Option<PathBuf>) -> Option<Engine> {
-    dir.as_ref()
-        .and_then(|d| Store::open_dir(d).ok())
-        .map(Engine::new)
-}
-
 impl App {
     /// Opens an empty composer for `account` (or the first account).
     pub fn compose_new(&mut self, account: Option<AccountId>) -> Task<Message> {
         let Some(account) = account.or_else(|| self.accounts.first().map(|a| a.account.id)) else {
             return Task::none();
         };
-        let Some(eng) = engine(&self.dir) else {
+        let Some(eng) = self.local.as_ref() else {
             return Task::none();
         };
         match eng.new_compose(account) {
@@ -128,7 +122,7 @@ impl App {
         let Some(item) = self.outbox.iter().find(|o| o.id == id).cloned() else {
             return Task::none();
         };
-        let Some(mut eng) = engine(&self.dir) else {
+        let Some(eng) = self.local.as_mut() else {
             return Task::none();
         };
         match eng.edit_outbox(id) {
@@ -156,7 +150,7 @@ impl App {
             self.notice = Some(self.tr.tr("no-accounts", None));
             return Task::none();
         };
-        let Some(eng) = engine(&self.dir) else {
+        let Some(eng) = self.local.as_ref() else {
             return Task::none();
         };
         match eng.new_compose(account) {
@@ -186,7 +180,7 @@ impl App {
         if !self.compose.dirty || self.compose.account.is_none() {
             return;
         }
-        let (Some(account), Some(mut eng)) = (self.compose.account, engine(&self.dir)) else {
+        let (Some(account), Some(eng)) = (self.compose.account, self.local.as_mut()) else {
             return;
         };
         match eng.save_draft(account, self.compose.draft, &self.compose.compose()) {
@@ -232,12 +226,29 @@ impl App {
                 c.suggestions.clear();
                 if addresses {
                     let last = v.rsplit(',').next().unwrap_or("").trim().to_string();
-                    if last.chars().count() >= 2
-                        && let Some(eng) = engine(&self.dir)
-                    {
-                        self.compose.suggestions =
-                            eng.suggest_addresses(&last, 5).unwrap_or_default();
+                    if last.chars().count() >= 2 {
+                        // Completion reads the cache on the read pool, never on this thread.
+                        let q = last.clone();
+                        let job = self.reads.query(move |s| {
+                            crate::engine::suggest_addresses(s, &q, 5).unwrap_or_default()
+                        });
+                        return Task::perform(job, move |found| {
+                            Message::Compose(ComposeMsg::Suggested(
+                                last.clone(),
+                                found.unwrap_or_default(),
+                            ))
+                        });
                     }
+                }
+            }
+            ComposeMsg::Suggested(q, found) => {
+                // Only if that is still the address being typed.
+                let c = &self.compose;
+                let current = [&c.to, &c.cc, &c.bcc]
+                    .iter()
+                    .any(|f| f.rsplit(',').next().unwrap_or("").trim() == q);
+                if current {
+                    self.compose.suggestions = found;
                 }
             }
             ComposeMsg::Suggestion(a) => {
@@ -285,7 +296,7 @@ impl App {
                 }
             }
             ComposeMsg::Discard => {
-                if let (Some(d), Some(mut eng)) = (self.compose.draft, engine(&self.dir)) {
+                if let (Some(d), Some(eng)) = (self.compose.draft, self.local.as_mut()) {
                     let _ = eng.discard_draft(d);
                 }
                 self.compose = ComposeState::default();
@@ -310,7 +321,7 @@ impl App {
             self.compose.large_confirmed = true;
             return Task::none();
         }
-        let (Some(account), Some(mut eng)) = (self.compose.account, engine(&self.dir)) else {
+        let (Some(account), Some(eng)) = (self.compose.account, self.local.as_mut()) else {
             return Task::none();
         };
         match eng.queue_send(account, &c, self.compose.draft) {

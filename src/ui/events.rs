@@ -75,17 +75,18 @@ impl App {
                 self.searching_server = false;
                 match r {
                     Ok(ids) => {
-                        let results = self.results.get_or_insert_with(Vec::new);
-                        let known: BTreeSet<MessageId> = results.iter().map(|r| r.id).collect();
-                        if let Some(store) = &self.store {
-                            for id in ids.into_iter().filter(|i| !known.contains(i)) {
-                                if let Ok(row) = store.message(id) {
-                                    results.push(row);
-                                }
-                            }
-                        }
-                        results.sort_by_key(|r| std::cmp::Reverse(r.date));
-                        self.searched_server = true;
+                        let known: BTreeSet<MessageId> =
+                            self.results.iter().flatten().map(|r| r.id).collect();
+                        let ids: Vec<MessageId> =
+                            ids.into_iter().filter(|i| !known.contains(i)).collect();
+                        let job = self.reads.query(move |s| {
+                            ids.iter()
+                                .filter_map(|id| s.message(*id).ok())
+                                .collect::<Vec<_>>()
+                        });
+                        return Task::perform(job, move |rows| {
+                            Message::Searched(text.clone(), rows.unwrap_or_default(), true)
+                        });
                     }
                     Err(e) => self.error = Some(super::format::failure(&self.tr, &e)),
                 }

@@ -253,7 +253,7 @@ impl App {
 
     fn save_account(&mut self) -> Task<Message> {
         let f = self.form.clone();
-        let Some(store) = &self.store else {
+        let Some(store) = self.store() else {
             return Task::none();
         };
         let mut new = NewAccount::imap(f.email.trim(), &f.host, f.port(), f.endpoint().security);

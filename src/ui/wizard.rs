@@ -506,7 +506,7 @@ impl App {
     /// the keyring (only now), then the first sync.
     fn save_wizard_account(&mut self) -> Task<Message> {
         let w = &self.wizard;
-        let (Some(store), Some(incoming)) = (&self.store, w.incoming()) else {
+        let (Some(store), Some(incoming)) = (self.store(), w.incoming()) else {
             return Task::none();
         };
         let email = w.email();

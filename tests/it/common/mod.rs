@@ -240,3 +240,29 @@ pub fn cached_count(t: &Tayori) -> usize {
         })
         .unwrap_or(0)
 }
+
+/// Runs `app.update(msg)` and then every Task it returned (read-pool queries and whatever
+/// they lead to), feeding each output back into `update`, until nothing is left: what the
+/// iced runtime does between frames. Widget operations (scrolling, focus) are skipped.
+pub fn settle(app: &mut tayori::ui::app::App, msg: tayori::ui::app::Message) {
+    let task = app.update(msg);
+    drive(app, task);
+}
+
+pub fn drive(app: &mut tayori::ui::app::App, task: iced::Task<tayori::ui::app::Message>) {
+    use futures::StreamExt;
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let actions: Vec<_> = rt.block_on(stream.collect());
+    for a in actions {
+        if let iced_runtime::Action::Output(m) = a {
+            let next = app.update(m);
+            drive(app, next);
+        }
+    }
+}
