@@ -301,3 +301,4 @@ error-generic = Something went wrong: { $detail }
 error-account-not-running = This account is not running (it may have just been removed).
 status-bodies = offline copies { $done } / { $total }
 sync-bodies-progress = Readable offline: { $done } of { $total } messages ({ $size })
+sync-now = Sync now

@@ -289,3 +289,4 @@ error-generic = 問題が発生しました: { $detail }
 error-account-not-running = このアカウントは動作していません (削除された直後かもしれません)。
 status-bodies = オフライン用に保存 { $done } / { $total }
 sync-bodies-progress = オフラインで読めるメール: { $total } 通中 { $done } 通 ({ $size })
+sync-now = 今すぐ同期

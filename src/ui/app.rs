@@ -93,6 +93,8 @@ pub enum Message {
     SetLanguage(Option<String>),
     SetTheme(ThemeChoice),
     SetOffline(AccountId, OfflinePolicy),
+    /// "Sync now": every account runs a pass at once.
+    SyncNow,
     SetAccountSync(AccountId, bool),
     SetNotifications(bool),
     /// Queue a failed or uncertain outgoing message again.
@@ -899,6 +901,7 @@ impl App {
                     a.offline = policy;
                 }
             }
+            Message::SyncNow => self.engine.sync_now(None),
             Message::SetAccountSync(id, on) => {
                 self.engine.set_sync_enabled(id, on);
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {

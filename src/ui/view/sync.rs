@@ -34,7 +34,13 @@ fn state_line(app: &App, s: Option<&ConnState>) -> (String, Option<String>) {
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {
-    let mut col = column![text(app.tr.tr("sync-heading", None)).size(22)].spacing(10);
+    let heading = row![
+        text(app.tr.tr("sync-heading", None)).size(22),
+        button(text(app.tr.tr("sync-now", None)).size(14)).on_press(Message::SyncNow),
+    ]
+    .spacing(16)
+    .align_y(iced::Alignment::Center);
+    let mut col = column![heading].spacing(10);
     for a in &app.accounts {
         let (state, why) = state_line(app, app.states.get(&a.account.id));
         let note = match a.account.protocol {
