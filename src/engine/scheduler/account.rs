@@ -253,6 +253,15 @@ async fn read_loop(
         }
     };
     engine.keep_sessions(true);
+    // Log the read session in now, so the first click on an uncached message costs one
+    // FETCH, not a login (a failure here is fine: the first read connects).
+    if let Ok(account) = engine.store.account(id)
+        && account.protocol == Protocol::Imap
+        && account.sync_enabled
+        && let Ok(kept) = engine.take_session(&account).await
+    {
+        engine.put_back(id, kept).await;
+    }
     let mut pending = true;
     let mut backoff = retry_base();
     loop {
