@@ -3,6 +3,7 @@
 //! engine's scheduler (`engine::EngineHandle`): it never speaks a protocol.
 pub mod app;
 pub mod compose;
+mod data;
 mod engine_bridge;
 mod events;
 pub mod form;

@@ -1,6 +1,7 @@
 //! The window's state and its update function (Elm architecture). Actions go through the
 //! store's offline queue and wake the account in the engine's scheduler ([`EngineHandle`]);
 //! network work happens there, and its events come back as `Message::Engine`.
+use super::data::Snapshot;
 use super::form::AddForm;
 use super::settings::{Settings, ThemeChoice};
 use crate::engine::{BodyProgress, ConnState, EngineHandle, Event, ShownMessage};
@@ -8,7 +9,7 @@ use crate::i18n::Localizer;
 use crate::model::{
     Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OfflinePolicy, OpId,
 };
-use crate::store::{Activity, Listing, MessageRow, Op, OutboxItem, SortKey, Store};
+use crate::store::{Activity, Listing, MessageRow, Op, SortKey, Store};
 use iced::widget::scrollable::Viewport;
 use iced::{Task, keyboard};
 use std::collections::{BTreeSet, HashMap};
@@ -17,9 +18,9 @@ use std::path::PathBuf;
 /// Height of one message-list row in pixels: the list builds only the rows in view.
 pub const ROW_HEIGHT: f32 = 52.0;
 /// Rows built beyond the visible ones, above and below, so scrolling never shows a gap.
-const OVERSCAN: u32 = 8;
+pub(super) const OVERSCAN: u32 = 8;
 /// Search results shown at most.
-const SEARCH_LIMIT: u32 = 200;
+pub(super) const SEARCH_LIMIT: u32 = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -125,89 +126,6 @@ pub enum Pane {
     List,
 }
 
-/// What a reload reads: accounts with folder counts, the queue, the outbox, activity.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub accounts: Vec<AccountView>,
-    pub ops: Vec<Op>,
-    pub outbox: Vec<OutboxItem>,
-    pub activity: Vec<Activity>,
-}
-
-impl Snapshot {
-    /// Reads it (on a read-pool thread; once at start on the main thread).
-    pub fn read(store: &Store) -> Snapshot {
-        let mut accounts = Vec::new();
-        for account in store.accounts().unwrap_or_default() {
-            let mut folders: Vec<FolderView> = store
-                .folders(account.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|folder| {
-                    let s = store.folder_stats(folder.id).ok();
-                    FolderView {
-                        cached_total: s.as_ref().map_or(0, |s| s.cached_total),
-                        cached_unread: s.as_ref().map_or(0, |s| s.cached_unread),
-                        cached_bodies: s.as_ref().map_or(0, |s| s.cached_bodies),
-                        cached_bytes: s.as_ref().map_or(0, |s| s.cached_bytes),
-                        folder,
-                    }
-                })
-                .collect();
-            folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
-            let offline = store.offline_policy(account.id).unwrap_or_default();
-            accounts.push(AccountView {
-                account,
-                folders,
-                offline,
-            });
-        }
-        Snapshot {
-            accounts,
-            ops: store.open_ops().unwrap_or_default(),
-            outbox: store
-                .outbox(None)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|o| o.state != crate::store::OutboxState::Sent)
-                .collect(),
-            activity: store.recent_activity(50).unwrap_or_default(),
-        }
-    }
-}
-
-/// What a list window asks: the listing, its order and filter, and which rows.
-#[derive(Debug, Clone, Copy)]
-struct WindowQuery {
-    listing: Listing,
-    sort: SortKey,
-    descending: bool,
-    unread_only: bool,
-    top: u32,
-    limit: u32,
-}
-
-impl WindowQuery {
-    /// (count, first index, rows) around `top`.
-    fn read(&self, store: &Store) -> (u32, u32, Vec<MessageRow>) {
-        let count = store
-            .listing_count(self.listing, self.unread_only)
-            .unwrap_or(0);
-        let first = self.top.saturating_sub(OVERSCAN).min(count);
-        let rows = store
-            .listing_window(
-                self.listing,
-                self.sort,
-                self.descending,
-                self.unread_only,
-                self.limit,
-                first,
-            )
-            .unwrap_or_default();
-        (count, first, rows)
-    }
-}
-
 pub struct App {
     pub dir: Option<PathBuf>,
     /// The window's own engine over one store connection, for its quick local writes
@@ -216,9 +134,9 @@ pub struct App {
     /// Queries off the UI thread.
     pub reads: super::reads::ReadPool,
     /// Read-pool requests made during an update, returned with its Task.
-    pending: Vec<Task<Message>>,
-    reload_gen: u64,
-    window_gen: u64,
+    pub(super) pending: Vec<Task<Message>>,
+    pub(super) reload_gen: u64,
+    pub(super) window_gen: u64,
     /// Open the row at this index once the list window holding it arrives (keyboard steps).
     open_at: Option<u32>,
     pub tr: Localizer,
@@ -411,26 +329,6 @@ impl App {
         self.local.as_mut().map(|e| &mut e.store)
     }
 
-    /// Asks the read pool for accounts, folders, counts, queue and activity; the answer
-    /// arrives as [`Message::Reloaded`].
-    pub fn reload(&mut self) {
-        self.reload_gen += 1;
-        let generation = self.reload_gen;
-        let q = self.reads.query(|s| Box::new(Snapshot::read(s)));
-        self.pending.push(Task::perform(q, move |snap| match snap {
-            Some(snap) => Message::Reloaded(generation, snap),
-            None => Message::Reloaded(0, Box::default()),
-        }));
-    }
-
-    pub fn apply_snapshot(&mut self, snap: Snapshot) {
-        self.accounts = snap.accounts;
-        self.ops = snap.ops;
-        self.outbox = snap.outbox;
-        self.activity = snap.activity;
-        self.now = chrono::Utc::now().timestamp();
-    }
-
     /// Runs the update, then hands back the read-pool requests it made with its Task.
     pub fn update(&mut self, msg: Message) -> Task<Message> {
         let task = self.update_inner(msg);
@@ -455,47 +353,6 @@ impl App {
     /// Rows visible in the list viewport.
     pub fn visible_rows(&self) -> u32 {
         (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
-    }
-
-    fn window_query(&self, scroll_y: f32) -> WindowQuery {
-        WindowQuery {
-            listing: self.listing.unwrap_or(Listing::UnifiedInbox),
-            sort: self.sort,
-            descending: self.descending,
-            unread_only: self.unread_only,
-            top: (scroll_y / ROW_HEIGHT).floor() as u32,
-            limit: self.visible_rows() + 2 * OVERSCAN,
-        }
-    }
-
-    /// Asks for the count and the rows around the scroll position ([`Message::Window`]).
-    pub fn refresh_window(&mut self) {
-        if self.listing.is_none() {
-            self.rows.clear();
-            self.count = 0;
-            return;
-        }
-        self.window_gen += 1;
-        let generation = self.window_gen;
-        let q = self.window_query(self.scroll_y);
-        let job = self.reads.query(move |s| q.read(s));
-        self.pending.push(Task::perform(job, move |r| {
-            let (count, first, rows) = r.unwrap_or_default();
-            Message::Window(generation, count, first, rows)
-        }));
-    }
-
-    /// Asks for the local search results of the current query ([`Message::Searched`]).
-    fn research(&mut self) {
-        let q = self.search.clone();
-        let job = {
-            let q = q.clone();
-            self.reads
-                .query(move |s| s.search(&q, SEARCH_LIMIT).unwrap_or_default())
-        };
-        self.pending.push(Task::perform(job, move |rows| {
-            Message::Searched(q.clone(), rows.unwrap_or_default(), false)
-        }));
     }
 
     /// The message rows the selection applies to: the multi-selection, else the open one.
@@ -981,7 +838,7 @@ impl App {
 }
 
 /// Inbox first, then the special folders in a familiar order, then the rest by name.
-fn role_rank(role: Option<FolderRole>) -> u8 {
+pub(super) fn role_rank(role: Option<FolderRole>) -> u8 {
     match role {
         Some(FolderRole::Inbox) => 0,
         Some(FolderRole::Drafts) => 1,

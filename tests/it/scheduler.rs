@@ -239,3 +239,60 @@ fn uncached_messages_open_on_the_kept_session_without_new_logins() {
     assert!(again.contains(&format!("body number {n}")), "{again}");
     h.shutdown();
 }
+
+/// "Keep all mail readable offline" clicked in the window's Settings reaches the running
+/// scheduler: the bodies download with no restart (the store's count of readable bodies).
+#[test]
+fn the_offline_policy_changed_in_settings_applies_without_a_restart() {
+    use iced_test::simulator;
+    use tayori::ui::app::{App, Message, Screen};
+    let bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..30).map(|i| {
+            (
+                1_790_000_000 + i as i64 * 60,
+                make_message(i, &format!("Policy {i}"), &format!("offline text {i}")),
+                false,
+            )
+        }),
+    );
+    let t = Tayori::new();
+    let acc = AccountId(add_user(&t, &bed, 0).parse().unwrap());
+    t.run(&["sync"]).ok();
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    app.engine.start_all().unwrap();
+    let bodies = || {
+        let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+        let inbox = store
+            .folder_by_role(acc, tayori::model::FolderRole::Inbox)
+            .unwrap()
+            .unwrap();
+        store.folder_stats(inbox.id).unwrap().cached_bodies
+    };
+    // On demand (the default): nothing downloads by itself.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(bodies(), 0);
+    settle(&mut app, Message::Nav(Screen::Settings));
+    let clicked = {
+        let mut ui = simulator(app.view());
+        ui.click("Keep all mail readable offline").unwrap();
+        ui.into_messages().collect::<Vec<_>>()
+    };
+    for m in clicked {
+        settle(&mut app, m);
+    }
+    let t0 = Instant::now();
+    while bodies() < 30 && t0.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(bodies(), 30, "the new policy did not take effect");
+    eprintln!("policy clicked -> 30 bodies offline in {:?}", t0.elapsed());
+    let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+    assert_eq!(
+        store.offline_policy(acc).unwrap().mode,
+        tayori::model::OfflineMode::All
+    );
+    app.engine.shutdown();
+}
