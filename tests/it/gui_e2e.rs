@@ -350,7 +350,8 @@ fn a_draft_typed_in_the_window_reaches_the_servers_drafts() {
         .output()
         .unwrap();
     assert!(handed.status.success(), "{handed:?}");
-    std::thread::sleep(Duration::from_millis(1500));
+    // Typing into the list instead would run its shortcuts: give a loaded machine time.
+    std::thread::sleep(Duration::from_millis(3000));
     w.shot(&shots, "compose-draft-before");
     // Into the body editor, then type as a person would.
     w.click(600, 330);
