@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// Messages per batch (one transaction each).
 pub const BATCH_MESSAGES: usize = 500;
 /// Bytes per batch (a single larger message is a batch of its own).
-pub const BATCH_BYTES: u64 = 8 << 20;
+pub const BATCH_BYTES: u64 = 2 << 20;
 /// The most one download may be (a whole message or a text part): larger ones are refused,
 /// so memory stays bounded whatever the mailbox holds.
 pub const MAX_DOWNLOAD: u64 = 32 << 20;
