@@ -6,7 +6,11 @@
 //! - raw time of the same FETCH read off the wire by a minimal reader (the limit);
 //! - no-change resync time;
 //! - latency from another client's flag change to the cache, with `tayori watch`;
-//! - peak RSS of the first sync.
+//! - peak RSS of the first sync;
+//! - the offline body mirror: `tayori sync --bodies` after the header sync (the body part
+//!   and the whole process), and into an empty cache (headers and bodies), against the raw
+//!   `UID FETCH 1:* BODY.PEEK[]` read off the wire and against mbsync (isync) mirroring the
+//!   same INBOX to a Maildir; peak RSS of the mirror.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/it/support/mod.rs"]
@@ -113,11 +117,15 @@ fn realistic(i: usize) -> Vec<u8> {
 }
 
 fn run_sync(data: &std::path::Path) -> (Duration, String) {
+    run_tayori(data, &["sync"])
+}
+
+fn run_tayori(data: &std::path::Path, args: &[&str]) -> (Duration, String) {
     let t0 = Instant::now();
     let out = Command::new(tayori())
         .env("TAYORI_DATA_DIR", data)
         .env("TAYORI_REPORT_RSS", "1")
-        .args(["sync"])
+        .args(args)
         .output()
         .unwrap();
     let el = t0.elapsed();
@@ -139,32 +147,10 @@ fn run_sync(data: &std::path::Path) -> (Duration, String) {
     (el, rss)
 }
 
-fn bench(n: usize) {
-    let bed = TestBed::start();
-    let t0 = Instant::now();
-    bed.load_maildir(
-        0,
-        "INBOX",
-        (0..n).map(|i| (1_700_000_000 + i as i64 * 30, realistic(i), i % 3 == 0)),
-    );
-    let load = t0.elapsed();
-
-    // The limit: the same FETCH read off the wire, no parsing, no storing.
-    let mut raw = Raw::connect(&bed);
-    let items = tayori::protocol::imap::HEADER_FETCH_ITEMS.replacen("(UID", "(UID MODSEQ", 1);
-    // First read with Dovecot's cache cold, then again warm: tayori's sync runs after both,
-    // so the fair limit is the warm one.
-    let t0 = Instant::now();
-    raw.cmd(&format!("f UID FETCH 1:* {items}"));
-    let raw_cold = t0.elapsed();
-    let t0 = Instant::now();
-    let bytes = raw.cmd(&format!("g UID FETCH 1:* {items}"));
-    let raw_time = t0.elapsed();
-
-    let data = tempfile::tempdir().unwrap();
+fn add_account(bed: &TestBed, data: &std::path::Path) {
     let (u, p) = bed.user(0);
     let add = Command::new(tayori())
-        .env("TAYORI_DATA_DIR", data.path())
+        .env("TAYORI_DATA_DIR", data)
         .args([
             "account",
             "add",
@@ -190,6 +176,94 @@ fn bench(n: usize) {
         .output()
         .unwrap();
     assert!(add.status.success());
+}
+
+/// isync's version as (major, minor), None when mbsync is not installed.
+fn mbsync_version() -> Option<(u32, u32)> {
+    let out = Command::new("mbsync").arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = text.split_whitespace().nth(1)?;
+    let mut it = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
+    Some((it.next()?, it.next().unwrap_or(0)))
+}
+
+/// mbsync pulling the bed's INBOX into an empty Maildir; returns the time and the count of
+/// message files, or why it could not run.
+fn mbsync_mirror(bed: &TestBed) -> Result<(Duration, usize), String> {
+    let Some(version) = mbsync_version() else {
+        return Err("mbsync not installed (tests/setup-deps.sh installs isync)".into());
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (u, p) = bed.user(0);
+    // isync 1.5 renamed SSLType to TLSType (1.4.4 on Debian 12 knows only SSLType).
+    let tls = if version >= (1, 5) {
+        "TLSType"
+    } else {
+        "SSLType"
+    };
+    let maildir = dir.path().join("mail");
+    std::fs::create_dir_all(&maildir).unwrap();
+    let rc = format!(
+        "IMAPAccount bed\nHost {host}\nPort {port}\nUser {u}\nPass {p}\n{tls} IMAPS\n\
+         CertificateFile {ca}\n\nIMAPStore remote\nAccount bed\n\n\
+         MaildirStore local\nPath {md}/\nInbox {md}/INBOX\n\n\
+         Channel inbox\nFar :remote:INBOX\nNear :local:INBOX\nSync Pull\nCreate Near\n\
+         SyncState *\n",
+        host = bed.host(),
+        port = bed.imaps_port(),
+        ca = bed.ca_file().display(),
+        md = maildir.display(),
+    );
+    let rc_path = dir.path().join("mbsyncrc");
+    std::fs::write(&rc_path, rc).unwrap();
+    let t0 = Instant::now();
+    let out = Command::new("mbsync")
+        .arg("-c")
+        .arg(&rc_path)
+        .arg("-q")
+        .arg("inbox")
+        .output()
+        .unwrap();
+    let el = t0.elapsed();
+    if !out.status.success() {
+        return Err(format!(
+            "mbsync failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let mut files = 0;
+    for sub in ["cur", "new"] {
+        if let Ok(rd) = std::fs::read_dir(maildir.join("INBOX").join(sub)) {
+            files += rd.count();
+        }
+    }
+    Ok((el, files))
+}
+
+fn bench(n: usize) {
+    let bed = TestBed::start();
+    let t0 = Instant::now();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..n).map(|i| (1_700_000_000 + i as i64 * 30, realistic(i), i % 3 == 0)),
+    );
+    let load = t0.elapsed();
+
+    // The limit: the same FETCH read off the wire, no parsing, no storing.
+    let mut raw = Raw::connect(&bed);
+    let items = tayori::protocol::imap::HEADER_FETCH_ITEMS.replacen("(UID", "(UID MODSEQ", 1);
+    // First read with Dovecot's cache cold, then again warm: tayori's sync runs after both,
+    // so the fair limit is the warm one.
+    let t0 = Instant::now();
+    raw.cmd(&format!("f UID FETCH 1:* {items}"));
+    let raw_cold = t0.elapsed();
+    let t0 = Instant::now();
+    let bytes = raw.cmd(&format!("g UID FETCH 1:* {items}"));
+    let raw_time = t0.elapsed();
+
+    let data = tempfile::tempdir().unwrap();
+    add_account(&bed, data.path());
 
     let (first, rss) = run_sync(data.path());
     let (resync, _) = run_sync(data.path());
@@ -223,6 +297,23 @@ fn bench(n: usize) {
     let _ = watch.wait();
     lat.sort();
 
+    // The body mirror. The limit first: the same bodies read off the wire, twice (the
+    // second read, with the server's caches warm, is the fair limit: ours runs after it).
+    let t0 = Instant::now();
+    raw.cmd("h UID FETCH 1:* BODY.PEEK[]");
+    let raw_bodies_cold = t0.elapsed();
+    let t0 = Instant::now();
+    let body_bytes = raw.cmd("i UID FETCH 1:* BODY.PEEK[]");
+    let raw_bodies = t0.elapsed();
+    let resync = resyncs[resyncs.len() / 2];
+    let (mirror, mirror_rss) = run_tayori(data.path(), &["sync", "--bodies"]);
+    let body_part = mirror.saturating_sub(resync);
+    // Into an empty cache: headers and bodies, what mbsync does too.
+    let fresh = tempfile::tempdir().unwrap();
+    add_account(&bed, fresh.path());
+    let (whole, whole_rss) = run_tayori(fresh.path(), &["sync", "--bodies"]);
+    let mbsync = mbsync_mirror(&bed);
+
     println!("messages                         {n}");
     println!(
         "  raw FETCH, server cache cold   {:.3} s",
@@ -252,6 +343,37 @@ fn bench(n: usize) {
         lat[2].as_secs_f64() * 1e3
     );
     println!("  peak RSS of first sync         {rss}");
+    println!(
+        "  raw BODY.PEEK[] FETCH, cold    {:.3} s",
+        raw_bodies_cold.as_secs_f64()
+    );
+    println!(
+        "  raw BODY.PEEK[] FETCH (limit)  {:.3} s  ({:.1} MB)",
+        raw_bodies.as_secs_f64(),
+        body_bytes as f64 / 1e6
+    );
+    println!(
+        "  sync --bodies after sync       {:.3} s  (body part {:.3} s = {:.2}x the raw FETCH)",
+        mirror.as_secs_f64(),
+        body_part.as_secs_f64(),
+        body_part.as_secs_f64() / raw_bodies.as_secs_f64()
+    );
+    println!("  peak RSS of sync --bodies      {mirror_rss}");
+    println!(
+        "  sync --bodies, empty cache     {:.3} s  (headers + bodies; peak RSS {whole_rss})",
+        whole.as_secs_f64()
+    );
+    match mbsync {
+        Ok((t, files)) => {
+            assert_eq!(files, n, "mbsync mirrored {files} of {n} messages");
+            println!(
+                "  mbsync to a Maildir, empty     {:.3} s  = {:.2}x ours from empty",
+                t.as_secs_f64(),
+                t.as_secs_f64() / whole.as_secs_f64()
+            );
+        }
+        Err(why) => println!("  mbsync                         not measured: {why}"),
+    }
 }
 
 fn main() {

@@ -1,5 +1,7 @@
 //! The headless command line over the same engine. Read commands work offline from the cache.
 mod account_cmd;
+mod account_set;
+mod bodies;
 mod discover_cmd;
 mod read;
 mod send_cmd;
@@ -39,6 +41,10 @@ pub enum Command {
         account: Option<i64>,
         #[arg(long)]
         json: bool,
+        /// Then download every message body the account's offline policy covers, to the
+        /// end, on one connection ("all" when the policy is on-demand).
+        #[arg(long)]
+        bodies: bool,
     },
     /// Stay connected (IDLE) and print one line per change.
     Watch {
@@ -172,6 +178,12 @@ pub enum AccountCmd {
     },
     /// Remove an account and its cache (and its keyring password).
     Remove { id: i64 },
+    /// Change settings of an account (its offline policy).
+    Set {
+        id: i64,
+        #[command(flatten)]
+        settings: account_set::SetArgs,
+    },
     /// Set (or replace) the outgoing SMTP server of an account.
     Smtp {
         id: i64,
@@ -251,7 +263,11 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
     tracing::debug!(elapsed = ?t0.elapsed(), "store open");
     match command {
         Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
-        Command::Sync { account, json } => write::sync(&mut engine, account, json).await,
+        Command::Sync {
+            account,
+            json,
+            bodies,
+        } => write::sync(&mut engine, account, json, bodies).await,
         Command::Watch { account } => write::watch(&mut engine, data, account).await,
         Command::Folders { account, json } => read::folders(&engine, account, json),
         Command::List {

@@ -8,6 +8,7 @@
 //! - [`parse`]: a whole message -> [`ParsedMessage`].
 mod charset;
 pub mod compose;
+mod cut;
 mod header;
 mod html;
 mod jis;
@@ -17,6 +18,7 @@ pub mod reply;
 mod transfer;
 
 pub use charset::sniff_text;
+pub use cut::part_of_whole;
 pub use header::{decode_header_text, format_address, param_value, parse_date, parse_params};
 pub use html::html_to_text;
 pub use parse::{ParsedMessage, parse_message, section_bytes};

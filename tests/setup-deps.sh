@@ -10,6 +10,8 @@ packages=(
   dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-submissiond postfix python3-aiosmtpd openssl
   xvfb xdotool imagemagick fonts-noto-cjk mesa-vulkan-drivers libvulkan1
   dbus gnome-keyring libsecret-tools
+  # mbsync: what the sync benchmark compares the offline body mirror with
+  isync
 )
 
 missing=()

@@ -120,6 +120,7 @@ struct Listed {
     #[serde(flatten)]
     account: crate::model::Account,
     smtp: Option<SmtpSettings>,
+    offline: super::account_set::OfflineView,
 }
 
 pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
@@ -130,12 +131,22 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
             let mut listed = Vec::new();
             for account in accounts {
                 let smtp = engine.store.smtp_settings(account.id)?;
-                listed.push(Listed { account, smtp });
+                let offline = engine.store.offline_policy(account.id)?.into();
+                listed.push(Listed {
+                    account,
+                    smtp,
+                    offline,
+                });
             }
             if json {
                 return print_json(&listed);
             }
-            for Listed { account: a, smtp } in listed {
+            for Listed {
+                account: a,
+                smtp,
+                offline,
+            } in listed
+            {
                 let smtp = smtp
                     .map(|s| {
                         format!(
@@ -146,8 +157,12 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
                         )
                     })
                     .unwrap_or_default();
+                let offline = match offline.mode.as_str() {
+                    "on-demand" => String::new(),
+                    mode => format!("\toffline {mode}"),
+                };
                 println!(
-                    "{}\t{}\t{}\t{} {}:{} ({}){smtp}",
+                    "{}\t{}\t{}\t{} {}:{} ({}){smtp}{offline}",
                     a.id,
                     a.name,
                     a.email,
@@ -159,6 +174,7 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
             }
             Ok(())
         }
+        AccountCmd::Set { id, settings } => super::account_set::run(engine, id, &settings),
         AccountCmd::Smtp { id, smtp } => {
             let acc = engine.store.account(AccountId(id))?;
             let Some(settings) = smtp.settings(acc.id)? else {

@@ -3,7 +3,13 @@ use super::{CliError, FlagArgs, Result, print_json};
 use crate::engine::Engine;
 use crate::model::{AccountId, Flags, MessageId, Protocol};
 
-pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Result<()> {
+/// One sync pass per account; with `bodies`, then the offline mirror of its bodies.
+pub async fn sync(
+    engine: &mut Engine,
+    account: Option<i64>,
+    json: bool,
+    bodies: bool,
+) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
     if accounts.is_empty() {
         return Err(CliError::Usage(
@@ -11,6 +17,7 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
         ));
     }
     let mut reports = Vec::new();
+    let mut left = Vec::new();
     for a in &accounts {
         let r = engine.sync_account(a).await?;
         if !json && let Some(p) = &r.pop3 {
@@ -61,10 +68,41 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
                 );
             }
         }
-        reports.push(r);
+        if bodies {
+            let b = super::bodies::download(engine, a).await?;
+            if !json {
+                println!("{}", super::bodies::summary(&a.email, &b));
+            }
+            for f in &b.failures {
+                eprintln!(
+                    "{}: {} UID {}: not downloaded: {}",
+                    a.email, f.folder, f.uid, f.reason
+                );
+            }
+            if b.remaining > 0 {
+                left.push(format!("{}: {}", a.email, b.remaining));
+            }
+            let mut v = serde_json::to_value(&r).map_err(|e| CliError::Usage(e.to_string()))?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert(
+                    "bodies".into(),
+                    serde_json::to_value(&b).map_err(|e| CliError::Usage(e.to_string()))?,
+                );
+            }
+            reports.push(v);
+        } else {
+            reports.push(serde_json::to_value(&r).map_err(|e| CliError::Usage(e.to_string()))?);
+        }
     }
     if json {
         print_json(&reports)?;
+    }
+    if !left.is_empty() {
+        return Err(CliError::Usage(format!(
+            "message bodies left to download ({}): a folder changed on the server meanwhile; \
+             run `tayori sync --bodies` again",
+            left.join(", ")
+        )));
     }
     Ok(())
 }

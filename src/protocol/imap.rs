@@ -1,5 +1,6 @@
 //! IMAP client layer over async-imap. Extensions async-imap lacks (QRESYNC/VANISHED,
 //! COPYUID, raw FETCH streaming) are driven through its raw command API here.
+mod bodies;
 pub mod bodystructure;
 pub mod envelope;
 mod fetch;
@@ -11,6 +12,7 @@ mod search;
 mod select;
 mod session;
 
+pub use bodies::{BodyEvent, ExamineInfo};
 pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;

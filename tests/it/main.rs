@@ -16,6 +16,7 @@ mod imap_edges;
 mod imap_sync;
 mod installers;
 mod mime_decode;
+mod offline_bodies;
 mod pop3_sync;
 mod scheduler;
 mod smtp_edges;
