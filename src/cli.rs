@@ -163,7 +163,7 @@ pub struct FlagArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
-    /// Add an IMAP or POP3 account; prints its id.
+    /// Add an IMAP or POP3 account (its logins are tested first); prints its id.
     Add(Box<account_cmd::AddArgs>),
     /// List accounts.
     List {
@@ -172,11 +172,13 @@ pub enum AccountCmd {
     },
     /// Remove an account and its cache (and its keyring password).
     Remove { id: i64 },
-    /// Set (or replace) the outgoing SMTP server of an account.
+    /// Set (or replace) the outgoing SMTP server of an account (its login is tested first).
     Smtp {
         id: i64,
         #[command(flatten)]
         smtp: account_cmd::SmtpArgs,
+        #[command(flatten)]
+        test: account_cmd::TestArgs,
     },
 }
 
@@ -249,7 +251,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
     let mut engine = open_engine(dir)?;
     tracing::debug!(elapsed = ?t0.elapsed(), "store open");
     match command {
-        Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
+        Command::Account(cmd) => account_cmd::run(&mut engine, cmd).await,
         Command::Sync { account, json } => write::sync(&mut engine, account, json).await,
         Command::Watch { account } => write::watch(&mut engine, account).await,
         Command::Folders { account, json } => read::folders(&engine, account, json),

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod compose;
 mod events;
+pub mod failure;
 pub mod form;
 pub mod format;
 pub mod settings;

@@ -102,6 +102,8 @@ pub enum Message {
     /// `mailto:` URL.
     Instance(crate::instance::Request),
     Wizard(super::wizard::WizardMsg),
+    /// The wizard or the manual form added this account (stored, password kept).
+    AccountCreated(AccountId),
     Resized(iced::Size),
     WorkerClosed,
     /// Once a second while an account syncs: refresh counts and progress.
@@ -714,6 +716,11 @@ impl App {
                 return iced::window::latest().and_then(iced::window::gain_focus);
             }
             Message::Wizard(m) => return self.on_wizard(m),
+            Message::AccountCreated(_id) => {
+                self.reload();
+                // scheduler: add_account
+                return self.start_worker();
+            }
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;
