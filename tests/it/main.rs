@@ -7,6 +7,7 @@
 mod common;
 mod support;
 
+mod accounts_path;
 mod desktop;
 mod discovery;
 mod drafts;
@@ -20,5 +21,6 @@ mod pop3_sync;
 mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;
+mod ui_errors;
 mod ui_screens;
 mod ui_wizard;

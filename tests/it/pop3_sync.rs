@@ -410,6 +410,7 @@ fn stls_not_offered_is_refused_without_sending_credentials() {
         "starttls",
         "--password-command",
         "printf %s secret",
+        "--no-test",
     ])
     .ok();
     let r = t.run(&["sync"]);
