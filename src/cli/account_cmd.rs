@@ -8,7 +8,9 @@ use crate::engine::accounts::{
     NewAccountSpec, OutgoingSpec, Secret, create_account, database_of, set_outgoing,
 };
 use crate::engine::{Engine, EngineError};
-use crate::model::{AccountId, Endpoint, Pop3Options, Protocol, Security, SendCharset, SmtpSettings};
+use crate::model::{
+    AccountId, Endpoint, Pop3Options, Protocol, Security, SendCharset, SmtpSettings,
+};
 use crate::store::NewAccount;
 use clap::Args;
 use std::io::Read;

@@ -136,7 +136,7 @@ pub enum AccountError {
 fn login_words(c: &LoginCheck) -> String {
     match c.first_failure() {
         Some((check, e)) => format!(
-            "the {} server {}:{} did not accept the login for {}: {e}; nothing was saved",
+            "the login test at the {} server {}:{} failed for {}: {e}; nothing was saved",
             match check.kind {
                 ServerKind::Imap => "IMAP",
                 ServerKind::Pop3 => "POP3",
@@ -207,7 +207,12 @@ pub async fn set_outgoing(
             None => keeper.password(&acc),
         })
         .await??;
-        let outgoing = check_smtp(&account.username, account.ca_file.as_deref(), &smtp, &password);
+        let outgoing = check_smtp(
+            &account.username,
+            account.ca_file.as_deref(),
+            &smtp,
+            &password,
+        );
         let check = LoginCheck {
             email: account.email.clone(),
             incoming: None,

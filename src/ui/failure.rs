@@ -27,9 +27,15 @@ mod tests {
         ));
         let f = Failure::of(&e);
         let ja = failure_text(&Localizer::new("ja"), &f);
-        assert!(ja.starts_with("パスワードを保管するシステムのキーリングに接続できません"), "{ja}");
+        assert!(
+            ja.starts_with("パスワードを保管するシステムのキーリングに接続できません"),
+            "{ja}"
+        );
         assert!(!ja.contains("SS error"), "{ja}");
         let en = failure_text(&Localizer::new("en"), &f);
-        assert!(en.starts_with("Tayori cannot reach the system keyring"), "{en}");
+        assert!(
+            en.starts_with("Tayori cannot reach the system keyring"),
+            "{en}"
+        );
     }
 }

@@ -555,7 +555,11 @@ fn connection_tests_give_specific_failures() {
             matches!(e, ConnTestError::WrongPassword { .. }),
             "{kind:?}: {e:?}"
         );
-        assert_eq!(failure_key(kind, port, e), "error-login-refused", "{kind:?}");
+        assert_eq!(
+            failure_key(kind, port, e),
+            "error-login-refused",
+            "{kind:?}"
+        );
     }
 
     // Host not found; port closed.

@@ -339,7 +339,7 @@ fn wrong_password_is_a_clear_error() {
     let bed = TestBed::start();
     load(&bed, 0, 1, "x");
     let t = Tayori::new();
-    add_pop3(&t, &bed, false, "not-the-password", &[]);
+    add_pop3(&t, &bed, false, "not-the-password", &["--no-test"]);
     let r = t.run(&["sync"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("login failed"), "{}", r.stderr);

@@ -71,7 +71,13 @@ fn japanese_form_wrong_password() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, kept) = window(&dir, None);
     let rt = rt();
-    submit(&rt, &mut app, bed.imaps_port(), "wrong", Some(&bed.ca_file()));
+    submit(
+        &rt,
+        &mut app,
+        bed.imaps_port(),
+        "wrong",
+        Some(&bed.ca_file()),
+    );
     assert_screen(
         &app,
         "サーバー localhost が alice@example.test のパスワードを受け付けませんでした。パスワード (とユーザー名) を確認してください。サーバーの応答:「",

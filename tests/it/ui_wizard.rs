@@ -12,16 +12,16 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::{BedOptions, TestBed};
+use tayori::account::keeper::MemoryKeeper;
 use tayori::discovery::conntest::ConnTestError;
 use tayori::discovery::{
     self, Discovered, DnsError, Http, HttpError, Resolver, ServerSetting, Source, SrvRecord,
     UsernameForm,
 };
+use tayori::engine::Failure;
 use tayori::model::{Protocol, Security};
 use tayori::store::Store;
 use tayori::ui::app::{App, Message, Screen};
-use tayori::account::keeper::MemoryKeeper;
-use tayori::engine::Failure;
 use tayori::ui::failure::failure_text;
 use tayori::ui::wizard::{Step, WField, WizardEnv, WizardMsg};
 
@@ -159,7 +159,9 @@ pub(crate) fn identity(app: &mut App, name: &str, email: &str, pw: &str) {
 
 /// The id of the one account in the data dir.
 fn accounts_id(dir: &tempfile::TempDir) -> i64 {
-    Store::open_dir(dir.path()).unwrap().accounts().unwrap()[0].id.0
+    Store::open_dir(dir.path()).unwrap().accounts().unwrap()[0]
+        .id
+        .0
 }
 
 #[test]
@@ -386,7 +388,9 @@ fn autoconfig_to_the_test_bed_imap_with_failures_then_success() {
     assert_eq!(c.issuer, "CN=Tayori Test CA");
     let untrusted = failure_text(&app.tr, &Failure::of_check(&o, incoming).unwrap());
     assert!(
-        untrusted.starts_with("The secure connection to localhost failed: its certificate is not trusted."),
+        untrusted.starts_with(
+            "The secure connection to localhost failed: its certificate is not trusted."
+        ),
         "{untrusted}"
     );
     assert_shows(&app, &untrusted);

@@ -12,9 +12,9 @@ pub(super) fn store(e: &StoreError) -> Failure {
         StoreError::Sql(sql) => Failure::key(match sql.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => "error-database-busy",
             Some(ErrorCode::DiskFull) => "error-disk-full",
-            Some(
-                ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied,
-            ) => "error-database-open",
+            Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+                "error-database-open"
+            }
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => "error-database-corrupt",
             _ => "error-database",
         }),

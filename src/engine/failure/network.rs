@@ -37,7 +37,9 @@ pub(super) fn io(e: &std::io::Error) -> Failure {
 
 pub(super) fn net(e: &NetError) -> Failure {
     match e {
-        NetError::HostNotFound { host, .. } => Failure::key("error-host-not-found").arg("host", host),
+        NetError::HostNotFound { host, .. } => {
+            Failure::key("error-host-not-found").arg("host", host)
+        }
         NetError::Connect { host, port, source } => {
             let key = match source.kind() {
                 ErrorKind::ConnectionRefused => "error-connection-refused",
@@ -132,7 +134,9 @@ pub(super) fn conntest(e: &ConnTestError, server: &Endpoint, email: &str) -> Fai
             .arg("port", port),
         // A certificate was read (without verifying it): verifying it is what failed.
         ConnTestError::Tls {
-            host, cert: Some(_), ..
+            host,
+            cert: Some(_),
+            ..
         } => Failure::key("error-tls-untrusted").arg("host", host),
         ConnTestError::Tls { host, reason, .. } => tls(host, reason),
         ConnTestError::CaFile { path, .. } => Failure::key("error-ca-file").arg("path", path),
