@@ -169,7 +169,7 @@ pub struct FlagArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
-    /// Add an IMAP or POP3 account; prints its id.
+    /// Add an IMAP or POP3 account (its logins are tested first); prints its id.
     Add(Box<account_cmd::AddArgs>),
     /// List accounts.
     List {
@@ -184,11 +184,13 @@ pub enum AccountCmd {
         #[command(flatten)]
         settings: account_set::SetArgs,
     },
-    /// Set (or replace) the outgoing SMTP server of an account.
+    /// Set (or replace) the outgoing SMTP server of an account (its login is tested first).
     Smtp {
         id: i64,
         #[command(flatten)]
         smtp: account_cmd::SmtpArgs,
+        #[command(flatten)]
+        test: account_cmd::TestArgs,
     },
 }
 
@@ -262,7 +264,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
     let mut engine = Engine::new(Store::open_dir(&data)?);
     tracing::debug!(elapsed = ?t0.elapsed(), "store open");
     match command {
-        Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
+        Command::Account(cmd) => account_cmd::run(&mut engine, cmd).await,
         Command::Sync {
             account,
             json,

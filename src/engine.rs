@@ -1,5 +1,6 @@
 //! The sync engine: mirrors IMAP folders into the store, replays the offline queue,
 //! fetches bodies on demand and watches for pushes. Never imports the UI.
+pub mod accounts;
 mod body;
 mod compose;
 mod drafts;
@@ -65,6 +66,8 @@ pub enum EngineError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Account(#[from] accounts::AccountError),
 }
 
 pub type Result<T> = std::result::Result<T, EngineError>;

@@ -6,6 +6,7 @@ pub mod compose;
 mod data;
 mod engine_bridge;
 mod events;
+pub mod failure;
 pub mod form;
 pub mod format;
 mod reads;

@@ -115,6 +115,8 @@ pub enum Message {
     /// `mailto:` URL.
     Instance(crate::instance::Request),
     Wizard(super::wizard::WizardMsg),
+    /// The wizard or the manual form added this account (stored, password kept).
+    AccountCreated(AccountId),
     Resized(iced::Size),
     /// Once a second while an account syncs: refresh counts and progress.
     Tick,
@@ -247,7 +249,7 @@ impl App {
                     app.local = Some(crate::engine::Engine::new(s));
                     app.reads = super::reads::ReadPool::start(&dir);
                 }
-                Err(e) => app.error = Some(e.to_string()),
+                Err(e) => app.error = Some(super::failure::store_text(&app.tr, e)),
             }
         }
         app.make_engine();
@@ -409,14 +411,14 @@ impl App {
                 Ok(row) => {
                     touched.insert(row.account_id);
                     if let Err(e) = store.local_set_flags(id, &add, &remove) {
-                        failed = Some(e.to_string());
+                        failed = Some(e);
                     }
                 }
-                Err(e) => failed = Some(e.to_string()),
+                Err(e) => failed = Some(e),
             }
         }
-        if failed.is_some() {
-            self.error = failed;
+        if let Some(e) = failed {
+            self.error = Some(super::failure::store_text(&self.tr, e));
         }
         self.after_local_change(touched);
     }
@@ -435,7 +437,7 @@ impl App {
             if let Some(store) = self.store_mut()
                 && let Err(e) = store.local_move(id, to)
             {
-                self.error = Some(e.to_string());
+                self.error = Some(super::failure::store_text(&self.tr, e));
             }
         }
         self.clear_open();
@@ -613,7 +615,7 @@ impl App {
                     if let Some(store) = self.store_mut()
                         && let Err(e) = store.local_delete(id)
                     {
-                        self.error = Some(e.to_string());
+                        self.error = Some(super::failure::store_text(&self.tr, e));
                     }
                 }
                 self.clear_open();
@@ -810,6 +812,10 @@ impl App {
                 return iced::window::latest().and_then(iced::window::gain_focus);
             }
             Message::Wizard(m) => return self.on_wizard(m),
+            Message::AccountCreated(id) => {
+                self.reload();
+                self.engine.add_account(id);
+            }
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;

@@ -112,7 +112,7 @@ impl App {
         };
         match eng.new_compose(account) {
             Ok(c) => self.compose_open(account, c, None),
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
         }
         Task::none()
     }
@@ -131,7 +131,7 @@ impl App {
                 self.compose.dirty = true;
             }
             Ok(None) => self.notice = Some(self.tr.tr("outbox-state-sending", None)),
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
         }
         self.reload();
         Task::none()
@@ -165,7 +165,7 @@ impl App {
                 c.in_reply_to = m.in_reply_to;
                 self.compose_open(account, c, None);
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
         }
         Task::none()
     }
@@ -266,7 +266,7 @@ impl ComposeState {
         }
     }
 
-    fn add_attachment(&mut self, path: PathBuf) {
+    fn add_attachment(&mut self, path: PathBuf, tr: &crate::i18n::Localizer) {
         match crate::engine::attachments_from_paths(std::slice::from_ref(&path)) {
             Ok(mut v) => {
                 self.attachments.append(&mut v);
@@ -274,7 +274,7 @@ impl ComposeState {
                 self.large_confirmed = false;
                 self.attach_path.clear();
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(super::failure::engine_text(tr, &e)),
         }
     }
 
@@ -349,10 +349,10 @@ impl ComposeState {
             ComposeMsg::Attach => {
                 let p = self.attach_path.trim().to_string();
                 if !p.is_empty() {
-                    self.add_attachment(PathBuf::from(p));
+                    self.add_attachment(PathBuf::from(p), ctx.tr);
                 }
             }
-            ComposeMsg::FileDropped(p) => self.add_attachment(p),
+            ComposeMsg::FileDropped(p) => self.add_attachment(p, ctx.tr),
             ComposeMsg::Remove(i) => {
                 if i < self.attachments.len() {
                     self.attachments.remove(i);
@@ -414,7 +414,7 @@ impl ComposeState {
                         }
                         ctx.tr.tr(ce.fluent_key(), Some(&args))
                     }
-                    _ => e.to_string(),
+                    _ => super::failure::engine_text(ctx.tr, &e),
                 });
                 None
             }

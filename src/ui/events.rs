@@ -42,7 +42,7 @@ impl App {
                 if self.selected == Some(id) {
                     self.reading = match r {
                         Ok(m) => Reading::Shown(Box::new(m)),
-                        Err(e) => Reading::Failed(id, super::format::failure(&self.tr, &e)),
+                        Err(e) => Reading::Failed(id, super::failure::failure_text(&self.tr, &e)),
                     };
                 }
                 self.reload();
@@ -58,7 +58,7 @@ impl App {
                         args.set("path", path.display().to_string());
                         self.tr.tr("attachment-saved", Some(&args))
                     }
-                    Err(e) => super::format::failure(&self.tr, &e),
+                    Err(e) => super::failure::failure_text(&self.tr, &e),
                 });
             }
             Event::Composed(account, r) => match r {
@@ -66,7 +66,7 @@ impl App {
                     self.notice = None;
                     self.compose_open(account, *c, None);
                 }
-                Err(e) => self.error = Some(super::format::failure(&self.tr, &e)),
+                Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
             },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
@@ -88,7 +88,7 @@ impl App {
                             Message::Searched(text.clone(), rows.unwrap_or_default(), true)
                         });
                     }
-                    Err(e) => self.error = Some(super::format::failure(&self.tr, &e)),
+                    Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
                 }
             }
         }

@@ -77,14 +77,3 @@ mod tests {
         assert!(short_date(&en, ts, ts).contains(':'));
     }
 }
-
-/// An engine failure as a sentence in the window's language (its key and arguments; the
-/// original words only as the `detail` argument).
-pub fn failure(tr: &Localizer, f: &crate::engine::Failure) -> String {
-    let mut args = FluentArgs::new();
-    for (k, v) in &f.args {
-        args.set(*k, v.clone());
-    }
-    args.set("detail", f.detail.clone());
-    tr.tr(f.key, Some(&args))
-}

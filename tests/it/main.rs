@@ -7,6 +7,7 @@
 mod common;
 mod support;
 
+mod accounts_path;
 mod desktop;
 mod discovery;
 mod drafts;
@@ -22,5 +23,6 @@ mod scheduler;
 mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;
+mod ui_errors;
 mod ui_screens;
 mod ui_wizard;

@@ -22,11 +22,11 @@ fn state_line(app: &App, s: Option<&ConnState>) -> (String, Option<String>) {
         Some(ConnState::Online) => ("state-online", None),
         Some(ConnState::Offline(f)) => (
             "state-offline",
-            Some(crate::ui::format::failure(&app.tr, f)),
+            Some(crate::ui::failure::failure_text(&app.tr, f)),
         ),
         Some(ConnState::Failing(f)) => (
             "state-failing",
-            Some(crate::ui::format::failure(&app.tr, f)),
+            Some(crate::ui::failure::failure_text(&app.tr, f)),
         ),
         Some(ConnState::Disabled) => ("state-disabled", None),
     };

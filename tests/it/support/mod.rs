@@ -348,6 +348,32 @@ impl TestBed {
         (USERS[n].0.to_string(), USERS[n].1.to_string())
     }
 
+    /// Gives user `n` a password of its own for SMTP (Postfix SASL and Dovecot submission),
+    /// as providers with a separate sending password do; IMAP and POP3 keep theirs. Dovecot
+    /// reads the password files at each login, so it applies at once.
+    pub fn set_smtp_password(&self, n: usize, pw: &str) {
+        let (login, _) = USERS[n];
+        for name in ["smtp-secured", "submission-TLS"] {
+            let path = self.dir.join("passdb").join(name);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let prefix = format!("{login}:{{PLAIN}}");
+            let new: String = text
+                .lines()
+                .map(|l| match l.strip_prefix(&prefix) {
+                    Some(rest) => {
+                        let fields = rest.split_once(':').map_or("", |(_, f)| f);
+                        format!("{prefix}{pw}:{fields}\n")
+                    }
+                    None => format!("{l}\n"),
+                })
+                .collect();
+            // A new file (new inode, new size) so the change is seen within the same second.
+            let tmp = path.with_extension("new");
+            std::fs::write(&tmp, new).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+    }
+
     /// True while every server process of the bed is up.
     pub fn is_running(&self) -> bool {
         !self.procs.is_empty() && self.procs.iter().all(Proc::alive)
