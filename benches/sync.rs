@@ -13,10 +13,10 @@
 //!   same INBOX to a Maildir; peak RSS of the mirror.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/it/support/mod.rs"]
-mod support;
 #[path = "sync/opens.rs"]
 mod opens;
+#[path = "../tests/it/support/mod.rs"]
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -304,7 +304,10 @@ fn bench(n: usize) {
     let opened: Vec<tayori::model::MessageId> = {
         let store = tayori::store::Store::open_dir(data.path()).unwrap();
         let inbox = store
-            .folder_by_role(tayori::model::AccountId(1), tayori::model::FolderRole::Inbox)
+            .folder_by_role(
+                tayori::model::AccountId(1),
+                tayori::model::FolderRole::Inbox,
+            )
             .unwrap()
             .unwrap();
         let step = (n / 50).max(1) as u32;

@@ -52,9 +52,11 @@ pub fn uncached_opens(
     for id in ids {
         let t0 = Instant::now();
         h.show(account, *id);
-        let ok = next_event(&events, Instant::now() + Duration::from_secs(30), |e| {
-            matches!(e, Event::Shown(m, Ok(_)) if m == id)
-        });
+        let ok = next_event(
+            &events,
+            Instant::now() + Duration::from_secs(30),
+            |e| matches!(e, Event::Shown(m, Ok(_)) if m == id),
+        );
         assert!(ok, "message {id} did not open");
         times.push(t0.elapsed());
     }

@@ -175,13 +175,11 @@ fn watch_lines(
     let id = match ev {
         Event::State(id, s) => {
             match s {
-                ConnState::Pushing | ConnState::Online => {
-                    if pushing.insert(*id) {
-                        out.push(format!(
-                            "online {}",
-                            emails.get(id).map_or("", |e| e.as_str())
-                        ));
-                    }
+                ConnState::Pushing | ConnState::Online if pushing.insert(*id) => {
+                    out.push(format!(
+                        "online {}",
+                        emails.get(id).map_or("", |e| e.as_str())
+                    ));
                 }
                 ConnState::Offline(f) | ConnState::Failing(f) => {
                     pushing.remove(id);

@@ -197,9 +197,25 @@ impl AddForm {
     }
 }
 
-impl App {
-    pub fn on_form(&mut self, m: FormMsg) -> Task<Message> {
-        let f = &mut self.form;
+/// What the form needs from the window: the language, the cache file (the engine adds the
+/// account to it), the keyring keeper.
+pub struct FormCtx<'a> {
+    pub tr: &'a crate::i18n::Localizer,
+    pub db: Option<std::result::Result<std::path::PathBuf, crate::engine::accounts::AccountError>>,
+    pub keeper: Arc<dyn crate::account::keeper::SecretKeeper>,
+}
+
+/// What the form reports to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEvent {
+    /// The account was tested, stored and its password kept.
+    Created(crate::model::AccountId),
+}
+
+impl AddForm {
+    /// The form's update: its Task, and what the root must act on.
+    pub fn update(&mut self, m: FormMsg, ctx: FormCtx<'_>) -> (Task<FormMsg>, Option<FormEvent>) {
+        let f = self;
         match m {
             FormMsg::Edit(field, v) => {
                 match field {
@@ -222,38 +238,57 @@ impl App {
             FormMsg::SmtpStartTls(on) => f.smtp_starttls = on,
             FormMsg::Submit => {
                 if let Some(key) = f.missing() {
-                    f.error = Some(self.tr.tr(key, None));
-                    return Task::none();
+                    f.error = Some(ctx.tr.tr(key, None));
+                    return (Task::none(), None);
                 }
-                let db = match self.local.as_ref().map(|e| database_of(&e.store)) {
+                let db = match ctx.db {
                     Some(Ok(db)) => db,
                     Some(Err(e)) => {
-                        f.error = Some(failure_text(&self.tr, &Failure::of_account(&e)));
-                        return Task::none();
+                        f.error = Some(failure_text(ctx.tr, &Failure::of_account(&e)));
+                        return (Task::none(), None);
                     }
-                    None => return Task::none(),
+                    None => return (Task::none(), None),
                 };
                 f.busy = true;
                 f.error = None;
                 let (spec, secret) = (f.spec(), Secret::Password(f.password.clone()));
-                let keeper = self.wizard.env.keeper.clone();
-                return Task::perform(create_account(db, spec, secret, keeper), |r| {
-                    Message::Form(FormMsg::Created(r.map_err(Arc::new)))
+                let task = Task::perform(create_account(db, spec, secret, ctx.keeper), |r| {
+                    FormMsg::Created(r.map_err(Arc::new))
                 });
+                return (task, None);
             }
             FormMsg::Created(Err(e)) => {
                 f.busy = false;
-                f.error = Some(failure_text(&self.tr, &Failure::of_account(&e)));
+                f.error = Some(failure_text(ctx.tr, &Failure::of_account(&e)));
             }
             FormMsg::Created(Ok(id)) => {
-                self.form = AddForm::default();
+                *f = AddForm::default();
+                return (Task::none(), Some(FormEvent::Created(id)));
+            }
+        }
+        (Task::none(), None)
+    }
+}
+
+impl App {
+    /// Routes a form message to its screen and acts on what it reports.
+    pub fn on_form(&mut self, m: FormMsg) -> Task<Message> {
+        let ctx = FormCtx {
+            tr: &self.tr,
+            db: self.local.as_ref().map(|e| database_of(&e.store)),
+            keeper: self.wizard.env.keeper.clone(),
+        };
+        let (task, ev) = self.form.update(m, ctx);
+        let task = task.map(Message::Form);
+        match ev {
+            None => task,
+            Some(FormEvent::Created(id)) => {
                 self.notice = Some(self.tr.tr("add-saved", None));
                 self.reload();
                 self.screen = Screen::Mail;
                 self.open_listing(crate::store::Listing::UnifiedInbox);
-                return Task::done(Message::AccountCreated(id));
+                Task::batch([task, Task::done(Message::AccountCreated(id))])
             }
         }
-        Task::none()
     }
 }
