@@ -367,13 +367,37 @@ impl Wizard {
     }
 }
 
-fn spawn(job: Job) -> Task<Message> {
-    Task::perform(job.run(), Message::Wizard)
+fn spawn(job: Job) -> Task<WizardMsg> {
+    Task::perform(job.run(), std::convert::identity)
 }
 
-impl App {
-    pub fn on_wizard(&mut self, m: WizardMsg) -> Task<Message> {
-        let w = &mut self.wizard;
+/// What the wizard needs from the window: the language and the cache file (the engine adds
+/// the account to it).
+pub struct WizardCtx<'a> {
+    pub tr: &'a crate::i18n::Localizer,
+    pub db: Option<std::result::Result<std::path::PathBuf, AccountError>>,
+}
+
+/// What the wizard reports to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WizardEvent {
+    /// Both servers accepted; the account is stored and its password kept.
+    Created(crate::model::AccountId),
+    /// "Enter the settings myself": the manual form, prefilled.
+    Manual,
+    /// "Go to my mail".
+    Finished,
+}
+
+impl Wizard {
+    /// The wizard's update: its Task, and what the root must act on.
+    pub fn update(
+        &mut self,
+        m: WizardMsg,
+        ctx: WizardCtx<'_>,
+    ) -> (Task<WizardMsg>, Option<WizardEvent>) {
+        let w = self;
+        let tr = ctx.tr;
         match m {
             WizardMsg::Edit(field, v) => {
                 match field {
@@ -394,8 +418,8 @@ impl App {
                     None
                 };
                 if let Some(key) = problem {
-                    w.error = Some(self.tr.tr(key, None));
-                    return Task::none();
+                    w.error = Some(tr.tr(key, None));
+                    return (Task::none(), None);
                 }
                 w.error = None;
                 w.found = None;
@@ -407,7 +431,7 @@ impl App {
                     env: w.env.clone(),
                 };
                 w.job = Some(job.clone());
-                return spawn(job);
+                return (spawn(job), None);
             }
             WizardMsg::Discovered(g, _) if g != w.generation || w.step != Step::Discovering => {}
             WizardMsg::Discovered(_, Err(e)) => {
@@ -416,10 +440,8 @@ impl App {
                 let mut args = fluent_bundle::FluentArgs::new();
                 args.set("domain", w.domain());
                 w.error = Some(match e {
-                    DiscoveryError::BadAddress(_) => self.tr.tr("wizard-error-email", None),
-                    DiscoveryError::NothingFound { .. } => {
-                        self.tr.tr("wizard-not-found", Some(&args))
-                    }
+                    DiscoveryError::BadAddress(_) => tr.tr("wizard-error-email", None),
+                    DiscoveryError::NothingFound { .. } => tr.tr("wizard-not-found", Some(&args)),
                 });
             }
             WizardMsg::Discovered(_, Ok(found)) => {
@@ -448,24 +470,24 @@ impl App {
                     w.delete_after_days().err()
                 };
                 if let Some(key) = problem {
-                    w.error = Some(self.tr.tr(key, None));
-                    return Task::none();
+                    w.error = Some(tr.tr(key, None));
+                    return (Task::none(), None);
                 }
                 w.error = None;
                 if !w.guessed().is_empty() {
                     w.step = Step::ConfirmGuessed;
-                    return Task::none();
+                    return (Task::none(), None);
                 }
-                return self.start_test();
+                return (w.start_test(tr, ctx.db), None);
             }
-            WizardMsg::ConfirmGuessed => return self.start_test(),
+            WizardMsg::ConfirmGuessed => return (w.start_test(tr, ctx.db), None),
             WizardMsg::Created(g, _) if g != w.generation || w.step != Step::Testing => {}
             WizardMsg::Created(_, Ok(id)) => {
                 w.job = None;
                 w.outcome = w.passed();
                 w.step = Step::Done;
                 w.password.clear();
-                return Task::done(Message::AccountCreated(id));
+                return (Task::none(), Some(WizardEvent::Created(id)));
             }
             WizardMsg::Created(_, Err(e)) => {
                 w.job = None;
@@ -474,10 +496,10 @@ impl App {
                 } else {
                     // The logins passed; keeping the account or its password did not.
                     w.outcome = w.passed();
-                    w.error = Some(failure_text(&self.tr, &Failure::of_account(&e)));
+                    w.error = Some(failure_text(tr, &Failure::of_account(&e)));
                 }
                 w.step = Step::Failed;
-                return iced::widget::operation::focus(RETRY_PASSWORD_ID);
+                return (iced::widget::operation::focus(RETRY_PASSWORD_ID), None);
             }
             WizardMsg::Back => {
                 w.generation += 1;
@@ -492,30 +514,30 @@ impl App {
             WizardMsg::Manual => {
                 w.generation += 1;
                 w.job = None;
-                self.prefill_form();
-                self.screen = Screen::AddAccount;
+                return (Task::none(), Some(WizardEvent::Manual));
             }
             WizardMsg::Finish => {
-                self.wizard.reset();
-                self.screen = Screen::Mail;
-                self.reload();
-                let l = crate::store::Listing::UnifiedInbox;
-                self.open_listing(l);
+                w.reset();
+                return (Task::none(), Some(WizardEvent::Finished));
             }
         }
-        Task::none()
+        (Task::none(), None)
     }
 
-    fn start_test(&mut self) -> Task<Message> {
-        let db = match self.store().map(database_of) {
+    fn start_test(
+        &mut self,
+        tr: &crate::i18n::Localizer,
+        db: Option<std::result::Result<std::path::PathBuf, AccountError>>,
+    ) -> Task<WizardMsg> {
+        let db = match db {
             Some(Ok(db)) => db,
             Some(Err(e)) => {
-                self.wizard.error = Some(failure_text(&self.tr, &Failure::of_account(&e)));
+                self.error = Some(failure_text(tr, &Failure::of_account(&e)));
                 return Task::none();
             }
             None => return Task::none(),
         };
-        let w = &mut self.wizard;
+        let w = self;
         let Some(job) = w.create_job(db) else {
             return Task::none();
         };
@@ -524,6 +546,35 @@ impl App {
         w.step = Step::Testing;
         w.job = Some(job.clone());
         spawn(job)
+    }
+}
+
+impl App {
+    /// Routes a wizard message to its screen and acts on what it reports.
+    pub fn on_wizard(&mut self, m: WizardMsg) -> Task<Message> {
+        let ctx = WizardCtx {
+            tr: &self.tr,
+            db: self.local.as_ref().map(|e| database_of(&e.store)),
+        };
+        let (task, ev) = self.wizard.update(m, ctx);
+        let task = task.map(Message::Wizard);
+        match ev {
+            None => task,
+            Some(WizardEvent::Created(id)) => {
+                Task::batch([task, Task::done(Message::AccountCreated(id))])
+            }
+            Some(WizardEvent::Manual) => {
+                self.prefill_form();
+                self.screen = Screen::AddAccount;
+                task
+            }
+            Some(WizardEvent::Finished) => {
+                self.screen = Screen::Mail;
+                self.reload();
+                self.open_listing(crate::store::Listing::UnifiedInbox);
+                task
+            }
+        }
     }
 
     /// Copies what the wizard knows into the manual form.

@@ -367,11 +367,24 @@ impl TestBed {
                     None => format!("{l}\n"),
                 })
                 .collect();
-            // A new file (new inode, new size) so the change is seen within the same second.
+            // Dovecot re-reads a passwd-file when its mtime or size changes: a new file with
+            // an mtime later than any before, so a change within the same second is seen too.
+            static BUMP: AtomicUsize = AtomicUsize::new(1);
             let tmp = path.with_extension("new");
             std::fs::write(&tmp, new).unwrap();
+            let later = std::time::SystemTime::now()
+                + Duration::from_secs(BUMP.fetch_add(1, Ordering::SeqCst) as u64);
+            std::fs::File::options()
+                .write(true)
+                .open(&tmp)
+                .unwrap()
+                .set_modified(later)
+                .unwrap();
             std::fs::rename(&tmp, &path).unwrap();
         }
+        // It also looks at the file at most once per second of its clock: an auth in the
+        // same second as the last one would still see the old password.
+        std::thread::sleep(Duration::from_millis(1100));
     }
 
     /// True while every server process of the bed is up.
