@@ -10,6 +10,7 @@ pub mod failure;
 pub mod form;
 pub mod format;
 mod reads;
+mod routes;
 pub mod settings;
 pub mod view;
 pub mod wizard;

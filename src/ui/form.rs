@@ -1,12 +1,9 @@
 //! The manual "Add account" form (the fields of `tayori account add`). Submitting runs the
 //! engine's one account path ([`create_account`]) on a task: both logins are tested first,
 //! and the account, its SMTP settings and the password are kept only when all succeeded.
-use super::app::{App, Message, Screen};
 use super::failure::failure_text;
 use crate::engine::Failure;
-use crate::engine::accounts::{
-    AccountError, NewAccountSpec, OutgoingSpec, Secret, create_account, database_of,
-};
+use crate::engine::accounts::{AccountError, NewAccountSpec, OutgoingSpec, Secret, create_account};
 use crate::model::{AccountId, Endpoint, Pop3Options, Protocol, Security};
 use crate::store::NewAccount;
 use iced::Task;
@@ -267,28 +264,5 @@ impl AddForm {
             }
         }
         (Task::none(), None)
-    }
-}
-
-impl App {
-    /// Routes a form message to its screen and acts on what it reports.
-    pub fn on_form(&mut self, m: FormMsg) -> Task<Message> {
-        let ctx = FormCtx {
-            tr: &self.tr,
-            db: self.local.as_ref().map(|e| database_of(&e.store)),
-            keeper: self.wizard.env.keeper.clone(),
-        };
-        let (task, ev) = self.form.update(m, ctx);
-        let task = task.map(Message::Form);
-        match ev {
-            None => task,
-            Some(FormEvent::Created(id)) => {
-                self.notice = Some(self.tr.tr("add-saved", None));
-                self.reload();
-                self.screen = Screen::Mail;
-                self.open_listing(crate::store::Listing::UnifiedInbox);
-                Task::batch([task, Task::done(Message::AccountCreated(id))])
-            }
-        }
     }
 }

@@ -6,7 +6,6 @@
 //!
 //! Network work runs as a [`Job`] on an iced task; tests run the same job themselves and
 //! feed its message back. DNS, HTTP and the keyring are injectable through [`WizardEnv`].
-use super::app::{App, Message, Screen};
 use super::failure::failure_text;
 use crate::account::keeper::{OsKeyring, SecretKeeper};
 use crate::discovery::conntest::ServerKind;
@@ -17,7 +16,6 @@ use crate::discovery::{
 use crate::engine::Failure;
 use crate::engine::accounts::{
     AccountError, LoginCheck, NewAccountSpec, OutgoingSpec, Secret, ServerCheck, create_account,
-    database_of,
 };
 use crate::model::{AccountId, Pop3Options, Protocol};
 use crate::store::NewAccount;
@@ -546,59 +544,5 @@ impl Wizard {
         w.step = Step::Testing;
         w.job = Some(job.clone());
         spawn(job)
-    }
-}
-
-impl App {
-    /// Routes a wizard message to its screen and acts on what it reports.
-    pub fn on_wizard(&mut self, m: WizardMsg) -> Task<Message> {
-        let ctx = WizardCtx {
-            tr: &self.tr,
-            db: self.local.as_ref().map(|e| database_of(&e.store)),
-        };
-        let (task, ev) = self.wizard.update(m, ctx);
-        let task = task.map(Message::Wizard);
-        match ev {
-            None => task,
-            Some(WizardEvent::Created(id)) => {
-                Task::batch([task, Task::done(Message::AccountCreated(id))])
-            }
-            Some(WizardEvent::Manual) => {
-                self.prefill_form();
-                self.screen = Screen::AddAccount;
-                task
-            }
-            Some(WizardEvent::Finished) => {
-                self.screen = Screen::Mail;
-                self.reload();
-                self.open_listing(crate::store::Listing::UnifiedInbox);
-                task
-            }
-        }
-    }
-
-    /// Copies what the wizard knows into the manual form.
-    fn prefill_form(&mut self) {
-        let w = &self.wizard;
-        let f = &mut self.form;
-        f.name = w.name.clone();
-        f.email = w.email.clone();
-        f.password = w.password.clone();
-        f.username = w.username.clone();
-        f.pop3 = w.protocol == Protocol::Pop3;
-        if let Some(s) = w.incoming() {
-            f.host = s.host.clone();
-            f.port = s.port.to_string();
-            f.starttls = s.security == crate::model::Security::Starttls;
-        }
-        if let Some(s) = w.outgoing() {
-            f.smtp_host = s.host.clone();
-            f.smtp_port = s.port.to_string();
-            f.smtp_starttls = s.security == crate::model::Security::Starttls;
-        }
-        if let Some(ca) = &w.env.ca_file {
-            f.ca_file = ca.clone();
-        }
-        f.error = None;
     }
 }
