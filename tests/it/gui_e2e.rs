@@ -364,9 +364,11 @@ fn a_draft_typed_in_the_window_reaches_the_servers_drafts() {
             "Hello Bob, the numbers are attached. ",
         ],
     );
+    // xdotool types a character outside the keymap by remapping a spare key for it: slowly
+    // enough that the window reads each one before the next remap, even on a loaded machine.
     xdo(
         &w.display,
-        &["type", "--delay", "80", "よろしくお願いします。"],
+        &["type", "--delay", "200", "よろしくお願いします。"],
     );
     let typed = Instant::now();
     let on_server = || {
