@@ -13,6 +13,8 @@ impl Engine {
         conn: &mut ImapConn,
         account: AccountId,
     ) -> Result<(usize, usize)> {
+        // Held to the end: the queue is read and replayed by one process at a time.
+        let _lock = super::replay_lock::acquire(self.store.path().as_deref(), account).await?;
         let ops = self.store.pending_ops(account)?;
         let (mut done, mut failed) = (0, 0);
         let mut selected: Option<(String, Option<u32>)> = None;

@@ -10,6 +10,7 @@ mod support;
 mod desktop;
 mod discovery;
 mod drafts;
+mod faults_concurrency;
 mod faults_imap;
 mod faults_secrets;
 mod faults_terminal;
