@@ -281,6 +281,16 @@ impl Store {
     }
 
     /// A transient failure (offline): the op stays pending.
+    /// Counts an attempt before a step that is not idempotent (COPY), so that a process
+    /// killed after it leaves a trace the next replay sees (`attempts > 0`).
+    pub fn op_started(&self, id: OpId) -> Result<()> {
+        self.conn.execute(
+            "UPDATE ops SET attempts = attempts + 1, updated = ?2 WHERE id = ?1",
+            params![id.0, now()],
+        )?;
+        Ok(())
+    }
+
     pub fn op_attempted(&self, id: OpId, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE ops SET attempts = attempts + 1, error = ?2, updated = ?3 WHERE id = ?1",

@@ -12,6 +12,7 @@ mod discovery;
 mod drafts;
 mod faults_concurrency;
 mod faults_imap;
+mod faults_replay;
 mod faults_secrets;
 mod faults_terminal;
 mod gui_e2e;
