@@ -134,7 +134,10 @@ pub async fn show(engine: &mut Engine, id: i64, json_out: bool, raw: bool) -> Re
     for a in &m.attachments {
         say!(
             "[{}] {} ({}, {} bytes)",
-            a.index, a.filename, a.mime, a.size
+            a.index,
+            a.filename,
+            a.mime,
+            a.size
         );
     }
     Ok(())
@@ -237,7 +240,8 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
     for d in &pop3_deletions {
         say!(
             "account {}: {} server deletion(s) waiting for the next POP3 sync",
-            d["account"], d["pending"]
+            d["account"],
+            d["pending"]
         );
     }
     for o in &ops {

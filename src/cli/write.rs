@@ -17,7 +17,10 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool) -> Resu
         if !json && let Some(p) = &r.pop3 {
             say!(
                 "{}: {} on the server, {} downloaded, {} deleted from the server",
-                a.email, p.server_count, p.downloaded, p.deleted_on_server
+                a.email,
+                p.server_count,
+                p.downloaded,
+                p.deleted_on_server
             );
         } else if !json {
             let fetched: usize = r.folders.iter().map(|f| f.fetched).sum();
@@ -138,13 +141,11 @@ fn watch_lines(
     let id = match ev {
         Event::State(id, s) => {
             match s {
-                ConnState::Pushing | ConnState::Online => {
-                    if pushing.insert(*id) {
-                        out.push(format!(
-                            "online {}",
-                            emails.get(id).map_or("", |e| e.as_str())
-                        ));
-                    }
+                ConnState::Pushing | ConnState::Online if pushing.insert(*id) => {
+                    out.push(format!(
+                        "online {}",
+                        emails.get(id).map_or("", |e| e.as_str())
+                    ));
                 }
                 ConnState::Offline(f) | ConnState::Failing(f) => {
                     pushing.remove(id);

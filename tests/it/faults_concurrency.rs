@@ -22,11 +22,24 @@ fn load(bed: &TestBed, n: usize) {
 }
 
 fn two_syncs(t: &Tayori) -> [(i32, String); 2] {
-    let a = t.cmd(&["sync"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let b = t.cmd(&["sync"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let a = t
+        .cmd(&["sync"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let b = t
+        .cmd(&["sync"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     [a, b].map(|c| {
         let o = c.wait_with_output().unwrap();
-        (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     })
 }
 
@@ -36,7 +49,10 @@ fn assert_no_ghost_or_duplicate(t: &Tayori, folder: &str) -> usize {
     let mut seen = HashSet::new();
     for r in &rows {
         assert!(r["uid"].is_u64(), "{folder}: a row without UID: {r}");
-        assert!(seen.insert(r["message_id"].to_string()), "{folder}: twice: {r}");
+        assert!(
+            seen.insert(r["message_id"].to_string()),
+            "{folder}: twice: {r}"
+        );
     }
     rows.len()
 }
@@ -53,7 +69,8 @@ fn faults_two_syncs_replay_the_queue_once() {
         let rows = t.list("INBOX");
         bed.stop();
         for r in &rows[..15] {
-            t.run(&["move", &r["id"].to_string(), "--to", "Archive"]).ok();
+            t.run(&["move", &r["id"].to_string(), "--to", "Archive"])
+                .ok();
         }
         for r in &rows[15..30] {
             t.run(&["flag", &r["id"].to_string(), "--flag"]).ok();

@@ -45,7 +45,11 @@ fn sync_against(script: Misbehave) -> (String, Duration, u64) {
         .unwrap();
     let elapsed = t0.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_ne!(out.status.code(), Some(0), "{script:?}: sync succeeded: {stderr}");
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "{script:?}: sync succeeded: {stderr}"
+    );
     let rss = stderr
         .lines()
         .find_map(|l| l.strip_prefix("peak-rss "))
@@ -56,7 +60,10 @@ fn sync_against(script: Misbehave) -> (String, Duration, u64) {
         .filter(|l| !l.starts_with("peak-rss"))
         .collect();
     assert_eq!(msg.len(), 1, "{script:?}: not one line: {stderr}");
-    assert!(msg[0].len() < 300, "{script:?}: a dump, not words: {stderr}");
+    assert!(
+        msg[0].len() < 300,
+        "{script:?}: a dump, not words: {stderr}"
+    );
     eprintln!("{script:?}: {} ({elapsed:?}, peak {rss} kB)", msg[0]);
     (msg[0].to_string(), elapsed, rss)
 }
@@ -97,4 +104,3 @@ fn faults_huge_literal_is_refused_in_words() {
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
     assert!(rss > 0 && rss < 100 * 1024, "peak RSS {rss} kB");
 }
-

@@ -15,7 +15,13 @@ fn faults_move_without_move_killed_midway_is_not_copied_twice() {
         bed.load_maildir(
             0,
             "INBOX",
-            (0..5).map(|i| (1_700_000_000 + i * 60, make_message(i as usize, &format!("M{i}"), "b"), false)),
+            (0..5).map(|i| {
+                (
+                    1_700_000_000 + i * 60,
+                    make_message(i as usize, &format!("M{i}"), "b"),
+                    false,
+                )
+            }),
         );
         let t = Tayori::new();
         t.add_account(&bed, false);
@@ -26,12 +32,19 @@ fn faults_move_without_move_killed_midway_is_not_copied_twice() {
             .env("TAYORI_CRASH_AT", point)
             .output()
             .unwrap();
-        assert!(!killed.status.success(), "{point}: the crash point was not reached");
+        assert!(
+            !killed.status.success(),
+            "{point}: the crash point was not reached"
+        );
         t.run(&["sync"]).ok();
         let st = t.status();
         assert_eq!(st["pending"], 0, "{point}: {st}");
         assert_eq!(st["failed"], 0, "{point}: {st}");
-        assert_eq!(server_count(&bed, "INBOX.Archive"), 1, "{point}: copied twice");
+        assert_eq!(
+            server_count(&bed, "INBOX.Archive"),
+            1,
+            "{point}: copied twice"
+        );
         assert_eq!(server_count(&bed, "INBOX"), 4, "{point}");
         t.run(&["sync"]).ok();
         let archive = t.list("INBOX.Archive");

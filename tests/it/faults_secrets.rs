@@ -78,7 +78,10 @@ fn faults_data_dir_and_database_are_private() {
     let run = |dir: &std::path::Path| {
         let out = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("umask 022; exec \"{}\" --data-dir \"$1\" status", bin()))
+            .arg(format!(
+                "umask 022; exec \"{}\" --data-dir \"$1\" status",
+                bin()
+            ))
             .arg("sh")
             .arg(dir)
             .output()

@@ -4,8 +4,7 @@
 use crate::common::{Tayori, bin};
 use crate::support::{TestBed, make_message};
 
-const NASTY_BODY: &str =
-    "red \u{1b}[31mALERT\u{1b}[0m clip \u{1b}]52;c;cm0gLXJmIH4=\u{7} c1 \u{9b}2J end\n\ttabbed line\n";
+const NASTY_BODY: &str = "red \u{1b}[31mALERT\u{1b}[0m clip \u{1b}]52;c;cm0gLXJmIH4=\u{7} c1 \u{9b}2J end\n\ttabbed line\n";
 
 fn nasty_message() -> Vec<u8> {
     format!(
@@ -26,13 +25,20 @@ fn assert_clean(what: &str, out: &str) {
             (c.is_control() && *c != '\n' && *c != '\t') || ('\u{80}'..='\u{9f}').contains(c)
         })
         .collect();
-    assert!(bad.is_empty(), "{what}: control characters {bad:?} in {out:?}");
+    assert!(
+        bad.is_empty(),
+        "{what}: control characters {bad:?} in {out:?}"
+    );
 }
 
 #[test]
 fn faults_mail_text_is_neutralised_in_every_command() {
     let bed = TestBed::start();
-    bed.load_maildir(0, "INBOX", std::iter::once((1_704_103_200, nasty_message(), false)));
+    bed.load_maildir(
+        0,
+        "INBOX",
+        std::iter::once((1_704_103_200, nasty_message(), false)),
+    );
     bed.load_maildir(
         0,
         "INBOX",
@@ -55,7 +61,10 @@ fn faults_mail_text_is_neutralised_in_every_command() {
     // JSON keeps the text exactly, escaped.
     let json = t.run(&["show", &id, "--json"]).ok();
     assert_clean("show --json", &json.stdout);
-    assert_eq!(json.json()["text"].as_str().unwrap().trim_end(), NASTY_BODY.trim_end());
+    assert_eq!(
+        json.json()["text"].as_str().unwrap().trim_end(),
+        NASTY_BODY.trim_end()
+    );
     t.run(&[
         "draft",
         "--account",

@@ -2,10 +2,10 @@
 use super::guard::{self, GuardCtl};
 use super::{ImapError, Result};
 use crate::protocol::net::{self, BoxIo, NetError, Trust};
-use base64::Engine as _;
-use std::sync::Arc;
 use async_imap::imap_proto::{Capability, Response};
 use async_imap::{Client, Session};
+use base64::Engine as _;
+use std::sync::Arc;
 
 /// What to log in with. The password lives only in memory.
 #[derive(Clone)]

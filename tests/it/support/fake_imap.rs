@@ -90,7 +90,10 @@ fn serve<S: Read + Write>(
     if script == Misbehave::LoginOnly {
         w(&mut r, b"* OK fake ready\r\n")?;
     } else {
-        w(&mut r, b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready\r\n")?;
+        w(
+            &mut r,
+            b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready\r\n",
+        )?;
     }
     if script == Misbehave::SilentAfterGreeting {
         return stall();
