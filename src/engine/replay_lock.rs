@@ -1,6 +1,6 @@
 //! One replayer per account at a time, across processes (two `tayori sync`, or the window
-//! and a `sync`, on one data directory): an exclusive lock on `locks/replay-<account>` next
-//! to the database, held while the queue is read and replayed. A second replayer waits for
+//! and a `sync`, on one data directory): an exclusive lock on `replay-<account>.lock` next to
+//! the database, held while the queue is read and replayed. A second replayer waits for
 //! it, then finds the queue already sent. The OS drops the lock with the process, so a
 //! killed replayer leaves nothing stale.
 use super::{EngineError, Result};
@@ -22,13 +22,11 @@ pub(super) async fn acquire(db: Option<&Path>, account: AccountId) -> Result<Rep
     let Some(dir) = db.and_then(Path::parent) else {
         return Ok(ReplayLock { _file: None });
     };
-    let locks = dir.join("locks");
-    let path = locks.join(format!("replay-{}", account.0));
+    let path = dir.join(format!("replay-{}.lock", account.0));
     let io_err = |source| EngineError::Write {
         path: path.display().to_string(),
         source,
     };
-    std::fs::create_dir_all(&locks).map_err(io_err)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
