@@ -23,17 +23,27 @@ pub fn create_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 pub fn create_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)?;
+    // Never open an existing database here: closing any descriptor of a file drops every
+    // POSIX lock this process holds on it, SQLite's included (another connection of this
+    // process may be open), and a second process could then checkpoint the WAL away.
+    if !path.exists() {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
     for p in [
         path.to_path_buf(),
         path.with_extension("sqlite3-wal"),
         path.with_extension("sqlite3-shm"),
     ] {
+        // chmod by path: no descriptor opened.
         if let Ok(m) = std::fs::metadata(&p)
             && m.permissions().mode() & 0o077 != 0
         {
