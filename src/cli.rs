@@ -3,6 +3,7 @@ mod account_cmd;
 mod account_set;
 mod bodies;
 mod discover_cmd;
+pub(crate) mod out;
 mod read;
 mod send_cmd;
 mod write;
@@ -251,8 +252,11 @@ pub fn run(cli: Cli, command: Command) -> i32 {
     };
     match rt.block_on(dispatch(cli.data_dir, command)) {
         Ok(()) => 0,
+        // `tayori list | head -1`: the reader has what it wanted.
+        Err(e) if out::is_broken_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("tayori: {e}");
+            // A server's or a message's words may be in it: no escape sequences.
+            eprintln!("tayori: {}", out::terminal_safe(&e.to_string()));
             1
         }
     }
@@ -309,6 +313,5 @@ pub(crate) fn rfc3339(ts: i64) -> String {
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| CliError::Usage(e.to_string()))?;
-    println!("{s}");
-    Ok(())
+    out::json_text(&s)
 }

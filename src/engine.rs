@@ -10,6 +10,7 @@ mod outbox;
 pub mod plan;
 mod pop3;
 mod replay;
+mod replay_lock;
 pub mod scheduler;
 mod server_search;
 mod session;
@@ -68,6 +69,11 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Account(#[from] accounts::AccountError),
+    /// Another process kept the account's replay lock for too long.
+    #[error(
+        "another Tayori process on this data directory is sending this account's queued changes; they stay queued here"
+    )]
+    ReplayBusy,
 }
 
 pub type Result<T> = std::result::Result<T, EngineError>;
@@ -79,7 +85,7 @@ impl EngineError {
         match self {
             EngineError::Imap(e) => e.is_transient(),
             EngineError::Pop3(e) => e.is_transient(),
-            EngineError::Offline(_) => true,
+            EngineError::Offline(_) | EngineError::ReplayBusy => true,
             _ => false,
         }
     }

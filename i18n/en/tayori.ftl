@@ -341,3 +341,6 @@ error-write-file = Tayori cannot write the file { $path }.
 error-compose-build = The message could not be put together.
 error-account-no-database = Tayori has no mail cache file to add the account to.
 error-account-interrupted = Adding the account was interrupted. Try again.
+error-server-silent = The server stopped answering (nothing for { $secs } seconds). It may be overloaded; Tayori will try again.
+error-server-too-large = The server sent something far larger than any mail message, so Tayori refused it.
+error-replay-busy = Another Tayori on this computer is sending this account's changes right now; yours stay queued and go out next.

@@ -329,3 +329,6 @@ error-write-file = ファイル { $path } に書き込めません。
 error-compose-build = メッセージを作成できませんでした。
 error-account-no-database = アカウントを追加するメールのキャッシュ ファイルがありません。
 error-account-interrupted = アカウントの追加が中断されました。もう一度お試しください。
+error-server-silent = サーバーが応答しなくなりました ({ $secs } 秒間応答なし)。混雑している可能性があります。あとで再試行します。
+error-server-too-large = サーバーがメールとしてはあり得ないほど大きなデータを送ってきたため、受け取りを拒否しました。
+error-replay-busy = このパソコンの別の Tayori がこのアカウントの変更を送信中です。こちらの変更は待機し、次に送信されます。

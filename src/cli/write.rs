@@ -1,4 +1,5 @@
 //! Commands that change state: sync, watch, flag, move, delete.
+use super::out::say;
 use super::{CliError, FlagArgs, Result, print_json};
 use crate::engine::Engine;
 use crate::model::{AccountId, Flags, MessageId, Protocol};
@@ -21,15 +22,18 @@ pub async fn sync(
     for a in &accounts {
         let r = engine.sync_account(a).await?;
         if !json && let Some(p) = &r.pop3 {
-            println!(
+            say!(
                 "{}: {} on the server, {} downloaded, {} deleted from the server",
-                a.email, p.server_count, p.downloaded, p.deleted_on_server
+                a.email,
+                p.server_count,
+                p.downloaded,
+                p.deleted_on_server
             );
         } else if !json {
             let fetched: usize = r.folders.iter().map(|f| f.fetched).sum();
             let removed: usize = r.folders.iter().map(|f| f.removed).sum();
             let flags: usize = r.folders.iter().map(|f| f.flag_changes).sum();
-            println!(
+            say!(
                 "{}: {} folders, {fetched} new, {removed} removed, {flags} flag changes, {} queued changes sent, {} refused",
                 a.email,
                 r.folders.len(),
@@ -43,7 +47,7 @@ pub async fn sync(
                 .filter(|x| matches!(x.result, crate::engine::SendResult::Sent { .. }))
                 .count();
             if !o.outcomes.is_empty() || o.filed > 0 {
-                println!(
+                say!(
                     "{}: outbox: {sent} sent, {} not sent, {} filed in Sent",
                     a.email,
                     o.outcomes.len() - sent,
@@ -51,14 +55,14 @@ pub async fn sync(
                 );
             }
             if let Some(e) = &o.filing_error {
-                println!("{}: Sent copies wait: {e}", a.email);
+                say!("{}: Sent copies wait: {e}", a.email);
             }
             let d = &r.drafts;
             if let Some(e) = &d.error {
-                println!("{}: drafts not synced: {e}", a.email);
+                say!("{}: drafts not synced: {e}", a.email);
             }
             if d.uploaded + d.pulled + d.gone + d.conflicts.len() > 0 {
-                println!(
+                say!(
                     "{}: drafts: {} uploaded, {} updated from the server, {} gone, {} changed on both sides (both kept)",
                     a.email,
                     d.uploaded,
@@ -137,7 +141,7 @@ pub async fn watch(
             _ => String::new(),
         };
         for l in lines {
-            println!("{prefix}{}", terminal_safe(&l));
+            say!("{prefix}{}", terminal_safe(&l));
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
@@ -234,7 +238,7 @@ async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
                 "the server refused {failed} change(s): {why}"
             )));
         }
-        Err(e) => println!("queued (will be sent when the server is reachable): {e}"),
+        Err(e) => say!("queued (will be sent when the server is reachable): {e}"),
     }
     Ok(())
 }

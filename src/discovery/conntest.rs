@@ -3,7 +3,7 @@
 //! [`crate::protocol::smtp::test_login`].
 use super::guess::{self, Kind};
 use crate::model::{Endpoint, Security};
-use crate::protocol::imap::{Credentials, ImapConn, ImapError};
+use crate::protocol::imap::{Credentials, ImapConn, ImapError, guard};
 use crate::protocol::net::NetError;
 use crate::protocol::pop3::{Pop3Conn, Pop3Error};
 use crate::protocol::smtp::{self, SmtpError};
@@ -158,7 +158,10 @@ pub async fn test_login(
                 host: host(),
                 server_says: t,
             }),
-            Err(ImapError::Timeout) => Err(ConnTestError::Timeout { host: host() }),
+            Err(ImapError::Timeout | ImapError::Guard(guard::GuardError::Silent { .. })) => {
+                Err(ConnTestError::Timeout { host: host() })
+            }
+            Err(e @ ImapError::Guard(_)) => Err(ConnTestError::Other(e.to_string())),
             Err(ImapError::ConnectionLost | ImapError::Io(_)) => {
                 Err(ConnTestError::ConnectionLost { host: host() })
             }

@@ -39,6 +39,7 @@ impl Failure {
             EngineError::Read { path, .. } => Failure::key("error-read-file").arg("path", path),
             EngineError::Write { path, .. } => Failure::key("error-write-file").arg("path", path),
             EngineError::Account(a) => local::account(a),
+            EngineError::ReplayBusy => Failure::key("error-replay-busy"),
         };
         f.detail(e.to_string(), e.is_transient())
     }

@@ -5,6 +5,7 @@ use super::Failure;
 use crate::discovery::conntest::ConnTestError;
 use crate::model::Endpoint;
 use crate::protocol::imap::ImapError;
+use crate::protocol::imap::guard::GuardError;
 use crate::protocol::net::NetError;
 use crate::protocol::pop3::{Pop3Error, wants_app_password};
 use crate::protocol::smtp::SmtpError;
@@ -81,6 +82,12 @@ pub(super) fn imap(e: &ImapError) -> Failure {
         ImapError::ConnectionLost => Failure::key("error-connection-lost"),
         ImapError::Io(io_err) => io(io_err),
         ImapError::Timeout => Failure::key("error-server-timeout"),
+        ImapError::Guard(g) => match g {
+            GuardError::Silent { secs } => Failure::key("error-server-silent").arg("secs", secs),
+            GuardError::LineTooLong { .. } | GuardError::LiteralTooLarge { .. } => {
+                Failure::key("error-server-too-large")
+            }
+        },
         ImapError::Protocol(_) => Failure::key("error-protocol"),
     }
 }

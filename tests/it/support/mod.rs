@@ -19,6 +19,7 @@
 
 mod certs;
 mod config;
+pub mod fake_imap;
 mod process;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
