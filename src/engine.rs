@@ -17,7 +17,7 @@ pub use body::{ShownAttachment, ShownMessage};
 pub use compose::{Queued, attachments_from_paths};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
-pub use offline::{BodyFailure, BodyProgress, BodyReport, MAX_DOWNLOAD};
+pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use sync::{Change, FolderReport, SyncReport};

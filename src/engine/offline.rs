@@ -4,14 +4,20 @@
 //! Per folder (INBOX first, newest first): the messages not readable offline yet are cut
 //! into batches (500 messages or 8 MB); each batch is one `UID FETCH <ranges>
 //! (UID BODY.PEEK[...])` per section kind, and two batches are kept in flight so the server
-//! streams without waiting for us. Bodies go to a writer thread that decodes their text and
-//! commits each batch in one transaction (part, snippet, search row together). Progress is
-//! only what the cache holds, so a cut or a kill loses at most the batches in flight and
-//! the next run goes on from there, with no duplicate and no gap.
+//! streams without waiting for us. Bodies go to a writer thread that commits each batch in
+//! one transaction. Progress is only what the cache holds, so a cut or a kill loses at most
+//! the batches in flight and the next run goes on from there, with no duplicate and no gap.
+//!
+//! Search indexing of whole messages is deferred to `index_bodies` (call it after
+//! `download_bodies`, or when idle): full-text indexing costs ~1 µs per character of text,
+//! several times the download itself, so it must not hold the download back. Text parts of
+//! large messages are indexed as they are stored.
 mod batches;
+mod index;
 mod writer;
 
 pub use batches::MAX_DOWNLOAD;
+pub use index::IndexReport;
 
 use super::{Engine, Result};
 use crate::model::{Account, AccountId, Folder, FolderRole, OfflineMode, OfflinePolicy, Uid};
@@ -180,6 +186,7 @@ impl Engine {
             // POP3 mail is stored whole when it is downloaded.
             return Ok(BodyReport::default());
         }
+        let t0 = std::time::Instant::now();
         let mut run = Run {
             sink: match self.store.path() {
                 Some(path) => Sink::thread(path),
@@ -209,6 +216,7 @@ impl Engine {
             if cands.is_empty() {
                 continue;
             }
+            tracing::debug!(folder = %f.name, n = cands.len(), elapsed = ?t0.elapsed(), "body candidates");
             if let Err(e) = self.mirror_folder(conn, &mut run, &f, &cands).await {
                 result = Err(e);
                 break;
@@ -221,9 +229,11 @@ impl Engine {
             progress,
             ..
         } = run;
+        tracing::debug!(elapsed = ?t0.elapsed(), "bodies received");
         for s in sink.finish()? {
             tally.commit(s);
         }
+        tracing::debug!(elapsed = ?t0.elapsed(), "bodies committed");
         result?;
         let now = self.offline_backlog(account.id, policy)?;
         progress(now);
@@ -256,6 +266,7 @@ impl Engine {
             tracing::warn!(folder = %f.name, "UIDVALIDITY changed; bodies wait for a sync");
             return Ok(());
         }
+        tracing::debug!(folder = %f.name, "examined");
         let mut todo: VecDeque<Batch> = batches(cands, run.whole_max).into();
         let mut wire: VecDeque<InFlight> = VecDeque::new();
         loop {
