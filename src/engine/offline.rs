@@ -359,6 +359,7 @@ impl Engine {
         for (uid, why) in batch.refused {
             run.tally.fail(&f.name, uid, why);
         }
+        tracing::trace!(n = got.len(), "batch received");
         let missing = batch
             .wanted
             .keys()
