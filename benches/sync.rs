@@ -233,12 +233,13 @@ fn mbsync_mirror(bed: &TestBed, fsync: bool) -> Result<(Duration, usize), String
     let maildir = dir.path().join("mail");
     std::fs::create_dir_all(&maildir).unwrap();
     let rc = format!(
-        "IMAPAccount bed\nHost {host}\nPort {port}\nUser {u}\nPass {p}\n{tls} IMAPS\n\
+        "{fsync}IMAPAccount bed\nHost {host}\nPort {port}\nUser {u}\nPass {p}\n{tls} IMAPS\n\
          CertificateFile {ca}\n\nIMAPStore remote\nAccount bed\n\n\
          MaildirStore local\nPath {md}/\nInbox {md}/INBOX\n\n\
          Channel inbox\nFar :remote:INBOX\nNear :local:INBOX\nSync Pull\nCreate Near\n\
-         SyncState *\n{fsync}",
-        fsync = if fsync { "" } else { "FSync no\n" },
+         SyncState *\n",
+        // A global option: before the first section.
+        fsync = if fsync { "" } else { "FSync no\n\n" },
         host = bed.host(),
         port = bed.imaps_port(),
         ca = bed.ca_file().display(),

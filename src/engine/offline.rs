@@ -159,7 +159,7 @@ impl Engine {
         };
         let c = self
             .store
-            .offline_counts(account, since, whole_max(policy))?;
+            .offline_counts(account, since, whole_max(policy), true)?;
         Ok(BodyProgress {
             done: c.done,
             total: c.total,
@@ -227,15 +227,25 @@ impl Engine {
             sink,
             mut tally,
             progress,
+            start,
             ..
         } = run;
+        let run_start_bytes = start.bytes;
         tracing::debug!(elapsed = ?t0.elapsed(), "bodies received");
         for s in sink.finish()? {
             tally.commit(s);
         }
         tracing::debug!(elapsed = ?t0.elapsed(), "bodies committed");
         result?;
-        let now = self.offline_backlog(account.id, policy)?;
+        // The bytes are counted once, at the start (that reads every cached part).
+        let c = self
+            .store
+            .offline_counts(account.id, since, whole_max(policy), false)?;
+        let now = BodyProgress {
+            done: c.done,
+            total: c.total,
+            bytes: run_start_bytes + tally.report.bytes,
+        };
         progress(now);
         tally.report.remaining = now
             .total
@@ -310,7 +320,7 @@ impl Engine {
                     let Some(w) = fl.batch.wanted.get(&uid) else {
                         continue;
                     };
-                    let (id, text) = (w.id, w.text.clone());
+                    let (id, text, had_parts) = (w.id, w.text.clone(), w.had_parts);
                     match data {
                         None => run
                             .tally
@@ -329,6 +339,7 @@ impl Engine {
                             folder: f.id,
                             uid: Uid(uid),
                             section,
+                            had_parts,
                             data: Some(d),
                             text,
                         }),
@@ -372,6 +383,7 @@ impl Engine {
                 folder: f.id,
                 uid: Uid(uid),
                 section: String::new(),
+                had_parts: false,
                 data: None,
                 text: None,
             });

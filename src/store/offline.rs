@@ -20,7 +20,10 @@ pub struct OfflineCandidate {
     pub uid: Uid,
     /// RFC822.SIZE.
     pub size: u64,
+    /// The structure, for messages over the whole-message limit only (empty otherwise).
     pub parts: Vec<PartInfo>,
+    /// Some part of it is cached already (a whole download then replaces it).
+    pub has_parts: bool,
 }
 
 /// A downloaded body, decoded, ready to store.
@@ -31,6 +34,8 @@ pub struct OfflineBody {
     pub uid: Uid,
     /// "" for the whole message, else the text part's section.
     pub section: String,
+    /// Some part was cached before (a whole message then replaces them).
+    pub had_parts: bool,
     /// None: nothing to store (a large message without a text part), only the marker.
     pub data: Option<Vec<u8>>,
     /// Text and snippet to index now (text parts and markers); None leaves the message to
@@ -83,7 +88,9 @@ impl Store {
         whole_max: u64,
     ) -> Result<Vec<OfflineCandidate>> {
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT m.id, m.uid, m.size, m.parts FROM messages m
+            "SELECT m.id, m.uid, m.size, CASE WHEN m.size > ?3 THEN m.parts END,
+                    EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id)
+             FROM messages m
              WHERE m.folder_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2 AND {}
              ORDER BY m.uid DESC",
             wanted(3)
@@ -91,12 +98,15 @@ impl Store {
         let rows = st.query_map(
             params![folder.0, since.unwrap_or(i64::MIN), whole_max as i64],
             |r| {
-                let parts: String = r.get(3)?;
+                let parts: Option<String> = r.get(3)?;
                 Ok(OfflineCandidate {
                     id: MessageId(r.get(0)?),
                     uid: Uid(r.get(1)?),
                     size: r.get::<_, i64>(2)?.max(0) as u64,
-                    parts: serde_json::from_str(&parts).unwrap_or_default(),
+                    parts: parts
+                        .and_then(|p| serde_json::from_str(&p).ok())
+                        .unwrap_or_default(),
+                    has_parts: r.get(4)?,
                 })
             },
         )?;
@@ -104,12 +114,13 @@ impl Store {
     }
 
     /// How many messages of the account the policy covers, how many of them are readable
-    /// offline, and the bytes cached for them.
+    /// offline, and (with `bytes`: it reads every cached part) the bytes cached for them.
     pub fn offline_counts(
         &self,
         account: AccountId,
         since: Option<i64>,
         whole_max: u64,
+        bytes: bool,
     ) -> Result<OfflineCounts> {
         let (total, left): (i64, i64) = self.conn.query_row(
             &format!(
@@ -121,13 +132,17 @@ impl Store {
             params![account.0, since.unwrap_or(i64::MIN), whole_max as i64],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let bytes: i64 = self.conn.query_row(
-            "SELECT coalesce(sum(length(p.data)), 0) FROM parts p
-             JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = m.folder_id
-             WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
-            params![account.0, since.unwrap_or(i64::MIN)],
-            |r| r.get(0),
-        )?;
+        let bytes: i64 = if bytes {
+            self.conn.query_row(
+                "SELECT coalesce(sum(length(p.data)), 0) FROM parts p
+                 JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = m.folder_id
+                 WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
+                params![account.0, since.unwrap_or(i64::MIN)],
+                |r| r.get(0),
+            )?
+        } else {
+            0
+        };
         Ok(OfflineCounts {
             total: total.max(0) as u64,
             done: (total - left).max(0) as u64,
@@ -155,8 +170,24 @@ impl Store {
             let mut snippet = tx.prepare_cached("UPDATE messages SET snippet = ?2 WHERE id = ?1")?;
             let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
             let mut index = tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
+            // Whole messages (the bulk): one statement each.
+            let mut put_checked = tx.prepare_cached(
+                "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
+                 SELECT ?1, '', ?2, ?3 WHERE EXISTS
+                     (SELECT 1 FROM messages WHERE id = ?1 AND folder_id = ?4 AND uid = ?5)",
+            )?;
             let at = now();
             for b in batch {
+                if let (Some(data), None, true) = (&b.data, &b.index, b.section.is_empty()) {
+                    if b.had_parts {
+                        drop_parts.execute([b.id.0])?;
+                    }
+                    if put_checked.execute(params![b.id.0, data, at, b.folder.0, b.uid.0])? > 0 {
+                        out.bytes += data.len() as u64;
+                        out.bodies += 1;
+                    }
+                    continue;
+                }
                 let Some((indexed, has_parts)) = check
                     .query_row(params![b.id.0, b.folder.0, b.uid.0], |r| {
                         Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?))
@@ -330,6 +361,7 @@ mod speed {
                     folder: f,
                     uid: Uid(*uid),
                     section: String::new(),
+                    had_parts: false,
                     data: Some(vec![b'x'; 350]),
                     index: with_text.then(|| {
                         (

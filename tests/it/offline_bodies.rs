@@ -129,6 +129,16 @@ fn offline_mirror_reads_everything_with_the_server_gone() {
     t.run(&["account", "set", &id, "--offline-attachments-max", "1"])
         .ok();
 
+    // One message read on demand first: its text part is cached (and indexed) alone.
+    t.run(&["sync"]).ok();
+    let note = t
+        .list("INBOX")
+        .into_iter()
+        .find(|m| m["subject"] == "Note 5")
+        .unwrap();
+    let note_id = note["id"].to_string();
+    t.run(&["show", &note_id]).ok();
+
     let run = t.run(&["sync", "--bodies", "--json"]).ok();
     let b = bodies_report(&run);
     assert_eq!(b["fetched"], total, "{b}");
@@ -167,6 +177,15 @@ fn offline_mirror_reads_everything_with_the_server_gone() {
         )
         .unwrap();
     assert_eq!(big_sections, "1");
+    // The message read on demand is now kept whole, its single part replaced.
+    let note_sections: String = c
+        .query_row(
+            "SELECT group_concat(section) FROM parts WHERE message_id = ?1",
+            [note_id.parse::<i64>().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note_sections, "");
 
     // The Japanese body is searchable.
     let found = t.run(&["search", JA_WORD, "--json"]).ok().json();

@@ -14,6 +14,7 @@ pub struct Fetched {
     pub folder: FolderId,
     pub uid: Uid,
     pub section: String,
+    pub had_parts: bool,
     pub data: Option<Vec<u8>>,
     pub text: Option<PartInfo>,
 }
@@ -50,6 +51,7 @@ fn decode(f: Fetched) -> OfflineBody {
         folder: f.folder,
         uid: f.uid,
         section: f.section,
+        had_parts: f.had_parts,
         data: f.data,
         index,
     }
