@@ -21,7 +21,7 @@ pub use body::{ShownAttachment, ShownMessage};
 pub use compose::{Queued, attachments_from_paths, suggest_addresses};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
-pub use offline::{BodyFailure, BodyProgress, BodyReport, MAX_DOWNLOAD};
+pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use scheduler::{ConnState, EngineHandle, Event};

@@ -24,7 +24,7 @@ pub use activity::{Activity, ActivityKind};
 pub use drafts::{DraftRow, ServerDraft};
 pub use listing::{Listing, SortKey};
 pub use messages::{MessageRow, SortOrder};
-pub use offline::{OfflineBody, OfflineCandidate, OfflineCounts, StoredBodies};
+pub use offline::{OfflineBody, OfflineCandidate, OfflineCounts, StoredBodies, UnindexedBody};
 pub use ops::{Op, OpKind, OpState};
 pub use outbox::{NewOutbox, OutboxItem, OutboxState, SentCopy};
 pub use pop3::{KnownUidl, Pop3Message};

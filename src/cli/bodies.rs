@@ -1,16 +1,19 @@
 //! `tayori sync --bodies`: after the sync pass, the account's offline mirror downloaded to
-//! completion on one connection.
+//! completion on the same connection, then made searchable.
 use super::Result;
-use crate::engine::{BodyProgress, BodyReport, Engine};
-use crate::model::{Account, OfflineMode, Protocol};
+use crate::engine::{BodyProgress, BodyReport, Engine, IndexReport};
+use crate::model::{Account, OfflineMode};
+use crate::protocol::imap::ImapConn;
 use std::io::IsTerminal;
 
 /// Downloads every body the account's offline policy covers (an on-demand account gets
-/// "all" for this run). Progress goes to stderr at most once a second on a terminal.
-pub async fn download(engine: &mut Engine, account: &Account) -> Result<BodyReport> {
-    if account.protocol == Protocol::Pop3 {
-        return Ok(BodyReport::default()); // POP3 mail is kept whole already
-    }
+/// "all" for this run) on `conn`. Progress goes to stderr at most once a second on a
+/// terminal.
+pub async fn download(
+    engine: &mut Engine,
+    account: &Account,
+    conn: &mut ImapConn,
+) -> Result<BodyReport> {
     let mut policy = engine.store.offline_policy(account.id)?;
     if policy.mode == OfflineMode::OnDemand {
         policy.mode = OfflineMode::All;
@@ -29,12 +32,14 @@ pub async fn download(engine: &mut Engine, account: &Account) -> Result<BodyRepo
             );
         }
     };
-    let mut conn = Engine::connect(account).await?;
-    let report = engine
-        .download_bodies(&mut conn, account, &policy, &mut progress, &|| false)
-        .await?;
-    let _ = conn.logout().await;
-    Ok(report)
+    Ok(engine
+        .download_bodies(conn, account, &policy, &mut progress, &|| false)
+        .await?)
+}
+
+/// Makes the downloaded bodies searchable (no network).
+pub async fn index(engine: &mut Engine, account: &Account) -> Result<IndexReport> {
+    Ok(engine.index_bodies(account.id, &|| false).await?)
 }
 
 /// The summary line of one account.

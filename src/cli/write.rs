@@ -20,7 +20,7 @@ pub async fn sync(
     let mut reports = Vec::new();
     let mut left = Vec::new();
     for a in &accounts {
-        let r = engine.sync_account(a).await?;
+        let (r, mut conn) = engine.sync_account_open(a).await?;
         if !json && let Some(p) = &r.pop3 {
             say!(
                 "{}: {} on the server, {} downloaded, {} deleted from the server",
@@ -72,11 +72,28 @@ pub async fn sync(
                 );
             }
         }
-        if bodies {
-            let b = super::bodies::download(engine, a).await?;
-            if !json {
-                println!("{}", super::bodies::summary(&a.email, &b));
+        let bodies = match (bodies, conn.as_mut()) {
+            (true, Some(c)) => {
+                let b = super::bodies::download(engine, a, c).await?;
+                if !json {
+                    println!("{}", super::bodies::summary(&a.email, &b));
+                    use std::io::Write;
+                    let _ = std::io::stdout().flush();
+                }
+                let i = super::bodies::index(engine, a).await?;
+                if !json {
+                    println!("{}: search index: {} bodies indexed", a.email, i.indexed);
+                }
+                Some((b, i))
             }
+            // POP3 mail is kept whole when it is downloaded.
+            (true, None) => Some(Default::default()),
+            (false, _) => None,
+        };
+        if let Some(c) = conn {
+            let _ = c.logout().await;
+        }
+        if let Some((b, i)) = bodies {
             for f in &b.failures {
                 eprintln!(
                     "{}: {} UID {}: not downloaded: {}",
@@ -91,6 +108,10 @@ pub async fn sync(
                 o.insert(
                     "bodies".into(),
                     serde_json::to_value(&b).map_err(|e| CliError::Usage(e.to_string()))?,
+                );
+                o.insert(
+                    "index".into(),
+                    serde_json::to_value(i).map_err(|e| CliError::Usage(e.to_string()))?,
                 );
             }
             reports.push(v);

@@ -4,14 +4,20 @@
 //! Per folder (INBOX first, newest first): the messages not readable offline yet are cut
 //! into batches (500 messages or 8 MB); each batch is one `UID FETCH <ranges>
 //! (UID BODY.PEEK[...])` per section kind, and two batches are kept in flight so the server
-//! streams without waiting for us. Bodies go to a writer thread that decodes their text and
-//! commits each batch in one transaction (part, snippet, search row together). Progress is
-//! only what the cache holds, so a cut or a kill loses at most the batches in flight and
-//! the next run goes on from there, with no duplicate and no gap.
+//! streams without waiting for us. Bodies go to a writer thread that commits each batch in
+//! one transaction. Progress is only what the cache holds, so a cut or a kill loses at most
+//! the batches in flight and the next run goes on from there, with no duplicate and no gap.
+//!
+//! Search indexing of whole messages is deferred to `index_bodies` (call it after
+//! `download_bodies`, or when idle): full-text indexing costs ~1 µs per character of text,
+//! several times the download itself, so it must not hold the download back. Text parts of
+//! large messages are indexed as they are stored.
 mod batches;
+mod index;
 mod writer;
 
 pub use batches::MAX_DOWNLOAD;
+pub use index::IndexReport;
 
 use super::{Engine, Result};
 use crate::model::{Account, AccountId, Folder, FolderRole, OfflineMode, OfflinePolicy, Uid};
@@ -153,7 +159,7 @@ impl Engine {
         };
         let c = self
             .store
-            .offline_counts(account, since, whole_max(policy))?;
+            .offline_counts(account, since, whole_max(policy), true)?;
         Ok(BodyProgress {
             done: c.done,
             total: c.total,
@@ -180,6 +186,7 @@ impl Engine {
             // POP3 mail is stored whole when it is downloaded.
             return Ok(BodyReport::default());
         }
+        let t0 = std::time::Instant::now();
         let mut run = Run {
             sink: match self.store.path() {
                 Some(path) => Sink::thread(path),
@@ -209,6 +216,7 @@ impl Engine {
             if cands.is_empty() {
                 continue;
             }
+            tracing::debug!(folder = %f.name, n = cands.len(), elapsed = ?t0.elapsed(), "body candidates");
             if let Err(e) = self.mirror_folder(conn, &mut run, &f, &cands).await {
                 result = Err(e);
                 break;
@@ -219,13 +227,25 @@ impl Engine {
             sink,
             mut tally,
             progress,
+            start,
             ..
         } = run;
+        let run_start_bytes = start.bytes;
+        tracing::debug!(elapsed = ?t0.elapsed(), "bodies received");
         for s in sink.finish()? {
             tally.commit(s);
         }
+        tracing::debug!(elapsed = ?t0.elapsed(), "bodies committed");
         result?;
-        let now = self.offline_backlog(account.id, policy)?;
+        // The bytes are counted once, at the start (that reads every cached part).
+        let c = self
+            .store
+            .offline_counts(account.id, since, whole_max(policy), false)?;
+        let now = BodyProgress {
+            done: c.done,
+            total: c.total,
+            bytes: run_start_bytes + tally.report.bytes,
+        };
         progress(now);
         tally.report.remaining = now
             .total
@@ -256,6 +276,7 @@ impl Engine {
             tracing::warn!(folder = %f.name, "UIDVALIDITY changed; bodies wait for a sync");
             return Ok(());
         }
+        tracing::debug!(folder = %f.name, "examined");
         let mut todo: VecDeque<Batch> = batches(cands, run.whole_max).into();
         let mut wire: VecDeque<InFlight> = VecDeque::new();
         loop {
@@ -299,7 +320,7 @@ impl Engine {
                     let Some(w) = fl.batch.wanted.get(&uid) else {
                         continue;
                     };
-                    let (id, text) = (w.id, w.text.clone());
+                    let (id, text, had_parts) = (w.id, w.text.clone(), w.had_parts);
                     match data {
                         None => run
                             .tally
@@ -318,6 +339,7 @@ impl Engine {
                             folder: f.id,
                             uid: Uid(uid),
                             section,
+                            had_parts,
                             data: Some(d),
                             text,
                         }),
@@ -348,6 +370,7 @@ impl Engine {
         for (uid, why) in batch.refused {
             run.tally.fail(&f.name, uid, why);
         }
+        tracing::trace!(n = got.len(), "batch received");
         let missing = batch
             .wanted
             .keys()
@@ -360,6 +383,7 @@ impl Engine {
                 folder: f.id,
                 uid: Uid(uid),
                 section: String::new(),
+                had_parts: false,
                 data: None,
                 text: None,
             });

@@ -60,13 +60,26 @@ fn note_arrivals(rep: &mut FolderReport, headers: &[HeaderInfo]) {
 impl Engine {
     /// One complete pass over an account.
     pub async fn sync_account(&mut self, account: &Account) -> Result<SyncReport> {
+        let (report, conn) = self.sync_account_open(account).await?;
+        if let Some(conn) = conn {
+            let _ = conn.logout().await;
+        }
+        Ok(report)
+    }
+
+    /// One complete pass over an account; an IMAP account's session is handed back open
+    /// (for more work on it, e.g. the body download).
+    pub async fn sync_account_open(
+        &mut self,
+        account: &Account,
+    ) -> Result<(SyncReport, Option<ImapConn>)> {
         let t0 = std::time::Instant::now();
         // The outbox goes first: sending does not need IMAP (nor POP3).
         let mut outbox = self.send_due(account, true).await?;
         if account.protocol == crate::model::Protocol::Pop3 {
             let mut report = self.sync_pop3(account, &super::SystemClock).await?;
             report.outbox = outbox;
-            return Ok(report);
+            return Ok((report, None));
         }
         let mut conn = Self::connect(account).await?;
         tracing::debug!(elapsed = ?t0.elapsed(), "connected");
@@ -87,8 +100,7 @@ impl Engine {
         report.outbox = outbox;
         report.drafts = drafts;
         tracing::debug!(elapsed = ?t0.elapsed(), "synced");
-        let _ = conn.logout().await;
-        Ok(report)
+        Ok((report, Some(conn)))
     }
 
     /// A pass on an open connection; `only` limits it to one folder (after an IDLE wake-up).

@@ -1,10 +1,14 @@
 //! The offline mirror's view of the cache: which messages still need their body for
 //! offline reading, and writing downloaded bodies in one transaction per batch.
 //!
-//! A message is readable offline when its text is indexed (`snippet` set) and either the
-//! whole message is cached (section "", as POP3 stores mail) or it is larger than the
-//! policy keeps whole (then its text part alone is enough). Progress is nothing but this
-//! state of the cache, so an interrupted download resumes where it stopped.
+//! A message is readable offline when the whole message is cached (section "", as POP3
+//! stores mail), or when it is larger than the policy keeps whole and its text is cached
+//! (then `snippet` is set). Progress is nothing but this state of the cache, so an
+//! interrupted download resumes where it stopped.
+//!
+//! Search indexing of whole messages is deferred: a cached "" part whose message has no
+//! `snippet` yet is "downloaded, not indexed" (the reader indexes it when it is opened, and
+//! `unindexed_bodies` / `index_texts` let the engine index them in bulk afterwards).
 use super::{Result, Store, now};
 use crate::model::{AccountId, FolderId, MessageId, PartInfo, Uid};
 use rusqlite::{OptionalExtension, params};
@@ -16,7 +20,10 @@ pub struct OfflineCandidate {
     pub uid: Uid,
     /// RFC822.SIZE.
     pub size: u64,
+    /// The structure, for messages over the whole-message limit only (empty otherwise).
     pub parts: Vec<PartInfo>,
+    /// Some part of it is cached already (a whole download then replaces it).
+    pub has_parts: bool,
 }
 
 /// A downloaded body, decoded, ready to store.
@@ -27,10 +34,21 @@ pub struct OfflineBody {
     pub uid: Uid,
     /// "" for the whole message, else the text part's section.
     pub section: String,
+    /// Some part was cached before (a whole message then replaces them).
+    pub had_parts: bool,
     /// None: nothing to store (a large message without a text part), only the marker.
     pub data: Option<Vec<u8>>,
-    pub text: String,
-    pub snippet: String,
+    /// Text and snippet to index now (text parts and markers); None leaves the message to
+    /// the deferred indexing (whole messages).
+    pub index: Option<(String, String)>,
+}
+
+/// A whole cached message waiting for its search indexing.
+#[derive(Debug, Clone)]
+pub struct UnindexedBody {
+    pub id: MessageId,
+    pub raw: Vec<u8>,
+    pub parts: Vec<PartInfo>,
 }
 
 /// Counts over the messages a policy covers.
@@ -53,8 +71,8 @@ pub struct StoredBodies {
 }
 
 /// SQL: the message `m` still needs downloading (`?W` is the whole-message size limit).
-const WANTED: &str = "(m.snippet IS NULL OR (m.size <= ?W AND NOT EXISTS \
-     (SELECT 1 FROM parts p WHERE p.message_id = m.id AND p.section = '')))";
+const WANTED: &str = "(NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id \
+     AND p.section = '') AND (m.size <= ?W OR m.snippet IS NULL))";
 
 fn wanted(limit_param: usize) -> String {
     WANTED.replace("?W", &format!("?{limit_param}"))
@@ -70,7 +88,9 @@ impl Store {
         whole_max: u64,
     ) -> Result<Vec<OfflineCandidate>> {
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT m.id, m.uid, m.size, m.parts FROM messages m
+            "SELECT m.id, m.uid, m.size, CASE WHEN m.size > ?3 THEN m.parts END,
+                    EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id)
+             FROM messages m
              WHERE m.folder_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2 AND {}
              ORDER BY m.uid DESC",
             wanted(3)
@@ -78,12 +98,15 @@ impl Store {
         let rows = st.query_map(
             params![folder.0, since.unwrap_or(i64::MIN), whole_max as i64],
             |r| {
-                let parts: String = r.get(3)?;
+                let parts: Option<String> = r.get(3)?;
                 Ok(OfflineCandidate {
                     id: MessageId(r.get(0)?),
                     uid: Uid(r.get(1)?),
                     size: r.get::<_, i64>(2)?.max(0) as u64,
-                    parts: serde_json::from_str(&parts).unwrap_or_default(),
+                    parts: parts
+                        .and_then(|p| serde_json::from_str(&p).ok())
+                        .unwrap_or_default(),
+                    has_parts: r.get(4)?,
                 })
             },
         )?;
@@ -91,12 +114,13 @@ impl Store {
     }
 
     /// How many messages of the account the policy covers, how many of them are readable
-    /// offline, and the bytes cached for them.
+    /// offline, and (with `bytes`: it reads every cached part) the bytes cached for them.
     pub fn offline_counts(
         &self,
         account: AccountId,
         since: Option<i64>,
         whole_max: u64,
+        bytes: bool,
     ) -> Result<OfflineCounts> {
         let (total, left): (i64, i64) = self.conn.query_row(
             &format!(
@@ -108,13 +132,17 @@ impl Store {
             params![account.0, since.unwrap_or(i64::MIN), whole_max as i64],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let bytes: i64 = self.conn.query_row(
-            "SELECT coalesce(sum(length(p.data)), 0) FROM parts p
-             JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = m.folder_id
-             WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
-            params![account.0, since.unwrap_or(i64::MIN)],
-            |r| r.get(0),
-        )?;
+        let bytes: i64 = if bytes {
+            self.conn.query_row(
+                "SELECT coalesce(sum(length(p.data)), 0) FROM parts p
+                 JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = m.folder_id
+                 WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
+                params![account.0, since.unwrap_or(i64::MIN)],
+                |r| r.get(0),
+            )?
+        } else {
+            0
+        };
         Ok(OfflineCounts {
             total: total.max(0) as u64,
             done: (total - left).max(0) as u64,
@@ -123,15 +151,15 @@ impl Store {
     }
 
     /// Stores a batch of downloaded bodies in one transaction: the part (a whole message
-    /// replaces the single parts cached before), the snippet and the search text. A body
-    /// whose message is gone, or now has another UID, is skipped.
+    /// replaces the single parts cached before) and, when given, the snippet and the
+    /// search text. A body whose message is gone, or now has another UID, is skipped.
     pub fn store_offline_bodies(&mut self, batch: &[OfflineBody]) -> Result<StoredBodies> {
         let tx = self.conn.transaction()?;
         let mut out = StoredBodies::default();
         {
             let mut check = tx.prepare_cached(
-                "SELECT snippet IS NOT NULL FROM messages WHERE id = ?1 AND folder_id = ?2
-                 AND uid = ?3",
+                "SELECT snippet IS NOT NULL, EXISTS (SELECT 1 FROM parts WHERE message_id = ?1)
+                 FROM messages WHERE id = ?1 AND folder_id = ?2 AND uid = ?3",
             )?;
             let mut put = tx.prepare_cached(
                 "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
@@ -144,36 +172,217 @@ impl Store {
             let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
             let mut index =
                 tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
+            // Whole messages (the bulk): one statement each.
+            let mut put_checked = tx.prepare_cached(
+                "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
+                 SELECT ?1, '', ?2, ?3 WHERE EXISTS
+                     (SELECT 1 FROM messages WHERE id = ?1 AND folder_id = ?4 AND uid = ?5)",
+            )?;
             let at = now();
             for b in batch {
-                let Some(indexed) = check
+                if let (Some(data), None, true) = (&b.data, &b.index, b.section.is_empty()) {
+                    if b.had_parts {
+                        drop_parts.execute([b.id.0])?;
+                    }
+                    if put_checked.execute(params![b.id.0, data, at, b.folder.0, b.uid.0])? > 0 {
+                        out.bytes += data.len() as u64;
+                        out.bodies += 1;
+                    }
+                    continue;
+                }
+                let Some((indexed, has_parts)) = check
                     .query_row(params![b.id.0, b.folder.0, b.uid.0], |r| {
-                        r.get::<_, bool>(0)
+                        Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?))
                     })
                     .optional()?
                 else {
                     continue;
                 };
                 if let Some(data) = &b.data {
-                    put.execute(params![b.id.0, b.section, data, at])?;
-                    if b.section.is_empty() {
+                    if b.section.is_empty() && has_parts {
                         drop_parts.execute([b.id.0])?;
                     }
+                    put.execute(params![b.id.0, b.section, data, at])?;
                     out.bytes += data.len() as u64;
                     out.bodies += 1;
                 } else {
                     out.marked += 1;
                 }
-                snippet.execute(params![b.id.0, b.snippet])?;
-                if indexed {
-                    unindex.execute([b.id.0])?;
-                }
-                if !b.text.is_empty() {
-                    index.execute(params![b.id.0, b.text])?;
+                if let Some((text, snip)) = &b.index {
+                    snippet.execute(params![b.id.0, snip])?;
+                    if indexed {
+                        unindex.execute([b.id.0])?;
+                    }
+                    if !text.is_empty() {
+                        index.execute(params![b.id.0, text])?;
+                    }
                 }
             }
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Whole cached messages of the account without search text yet (downloaded by the
+    /// mirror, not indexed), in id order after `after`, at most `limit`: (id, raw size).
+    pub fn unindexed_ids(
+        &self,
+        account: AccountId,
+        after: MessageId,
+        limit: u32,
+    ) -> Result<Vec<(MessageId, u64)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.id, length(p.data) FROM messages m
+             JOIN parts p ON p.message_id = m.id AND p.section = ''
+             WHERE m.folder_id IN (SELECT id FROM folders WHERE account_id = ?1)
+               AND m.snippet IS NULL AND m.id > ?2
+             ORDER BY m.id LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![account.0, after.0, limit], |r| {
+            Ok((MessageId(r.get(0)?), r.get::<_, i64>(1)?.max(0) as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One whole cached message waiting for its indexing (None if indexed meanwhile).
+    pub fn unindexed_body(&self, id: MessageId) -> Result<Option<UnindexedBody>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT p.data, m.parts FROM messages m
+                 JOIN parts p ON p.message_id = m.id AND p.section = ''
+                 WHERE m.id = ?1 AND m.snippet IS NULL",
+                [id.0],
+                |r| {
+                    let parts: String = r.get(1)?;
+                    Ok(UnindexedBody {
+                        id,
+                        raw: r.get(0)?,
+                        parts: serde_json::from_str(&parts).unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// How many whole cached messages of the account wait for their search indexing.
+    pub fn count_unindexed(&self, account: AccountId) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM messages m
+             WHERE m.folder_id IN (SELECT id FROM folders WHERE account_id = ?1)
+               AND m.snippet IS NULL
+               AND EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id AND p.section = '')",
+            [account.0],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Indexes (id, text, snippet) in one transaction; a message indexed meanwhile (by the
+    /// reader) or gone is left alone. Returns how many were indexed.
+    pub fn index_texts(&mut self, texts: &[(MessageId, String, String)]) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        {
+            let mut snippet = tx.prepare_cached(
+                "UPDATE messages SET snippet = ?2 WHERE id = ?1 AND snippet IS NULL",
+            )?;
+            let mut index =
+                tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
+            for (id, text, snip) in texts {
+                if snippet.execute(params![id.0, snip])? == 0 {
+                    continue;
+                }
+                if !text.is_empty() {
+                    index.execute(params![id.0, text])?;
+                }
+                n += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+    use crate::model::*;
+    use crate::store::NewAccount;
+
+    fn header(i: u32) -> HeaderInfo {
+        HeaderInfo {
+            uid: Uid(i),
+            message_id: Some(format!("<{i}.bench@example.test>")),
+            subject: format!("Benchmark message {i} about the quarterly report"),
+            from: format!("Sender {i} <sender{i}@example.test>"),
+            to: "Alice <alice@example.test>".into(),
+            cc: String::new(),
+            date: 1_700_000_000 + i64::from(i),
+            internal_date: 1_700_000_000 + i64::from(i),
+            size: 400,
+            flags: Flags::default(),
+            modseq: Some(1),
+            in_reply_to: None,
+            references: None,
+            parts: vec![],
+            has_attachments: false,
+        }
+    }
+
+    /// Timing probe for the body writer (run with --ignored --nocapture).
+    #[test]
+    #[ignore]
+    fn store_offline_bodies_speed() {
+        for (label, with_text, per_tx) in [
+            ("no text", false, 500usize),
+            ("text, 500 per tx", true, 500),
+            ("text, 5000 per tx", true, 5000),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut s = Store::open_dir(dir.path()).unwrap();
+            let a = s
+                .add_account(&NewAccount::imap("a@x", "h", 1, Security::Tls))
+                .unwrap();
+            let f = s.upsert_folder(a, "INBOX", Some("/"), None).unwrap();
+            let n = 20_000u32;
+            for b in 0..n / 1000 {
+                let batch: Vec<HeaderInfo> = (0..1000).map(|i| header(b * 1000 + i + 1)).collect();
+                s.store_headers(f, &batch).unwrap();
+            }
+            let ids: Vec<(i64, u32)> = {
+                let mut st = s.conn.prepare("SELECT id, uid FROM messages").unwrap();
+                st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap()
+            };
+            let bodies: Vec<OfflineBody> = ids
+                .iter()
+                .map(|(id, uid)| OfflineBody {
+                    id: MessageId(*id),
+                    folder: f,
+                    uid: Uid(*uid),
+                    section: String::new(),
+                    had_parts: false,
+                    data: Some(vec![b'x'; 350]),
+                    index: with_text.then(|| {
+                        (
+                            format!("Hello,\n\nthis is a generated message {uid} for the benchmark.\n\nRegards"),
+                            "Hello, this is a generated message".to_string(),
+                        )
+                    }),
+                })
+                .collect();
+            let t0 = std::time::Instant::now();
+            for chunk in bodies.chunks(per_tx) {
+                s.store_offline_bodies(chunk).unwrap();
+            }
+            let el = t0.elapsed();
+            eprintln!(
+                "{label}: {n} bodies in {el:?} ({:.1} us each)",
+                el.as_secs_f64() * 1e6 / f64::from(n)
+            );
+        }
     }
 }

@@ -139,6 +139,16 @@ fn offline_mirror_reads_everything_with_the_server_gone() {
     t.run(&["account", "set", &id, "--offline-attachments-max", "1"])
         .ok();
 
+    // One message read on demand first: its text part is cached (and indexed) alone.
+    t.run(&["sync"]).ok();
+    let note = t
+        .list("INBOX")
+        .into_iter()
+        .find(|m| m["subject"] == "Note 5")
+        .unwrap();
+    let note_id = note["id"].to_string();
+    t.run(&["show", &note_id]).ok();
+
     let run = t.run(&["sync", "--bodies", "--json"]).ok();
     let b = bodies_report(&run);
     assert_eq!(b["fetched"], total, "{b}");
@@ -177,6 +187,15 @@ fn offline_mirror_reads_everything_with_the_server_gone() {
         )
         .unwrap();
     assert_eq!(big_sections, "1");
+    // The message read on demand is now kept whole, its single part replaced.
+    let note_sections: String = c
+        .query_row(
+            "SELECT group_concat(section) FROM parts WHERE message_id = ?1",
+            [note_id.parse::<i64>().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note_sections, "");
 
     // The Japanese body is searchable.
     let found = t.run(&["search", JA_WORD, "--json"]).ok().json();
@@ -263,15 +282,9 @@ fn offline_mirror_killed_mid_way_resumes_without_gaps_or_duplicates() {
     child.wait().unwrap();
     let partial = cached_bodies(&t);
     assert!(partial >= 1500 && partial < n as u64, "partial = {partial}");
-    // Whole batches only: every cached body is searchable text too.
+    // Whole batches only: one body row per message cached so far.
     let c = db(&t);
-    assert_eq!(
-        count(
-            &c,
-            "SELECT count(*) FROM messages WHERE snippet IS NOT NULL"
-        ),
-        partial as i64
-    );
+    assert_eq!(count(&c, "SELECT count(*) FROM parts"), partial as i64);
 
     let run = t.run(&["sync", "--bodies", "--json"]).ok();
     let b = bodies_report(&run);
@@ -374,7 +387,7 @@ fn offline_download_pauses_between_batches_and_skips_expunged_mail() {
         (0..n).map(|i| {
             (
                 BASE_TS + i as i64 * 60,
-                make_message(i, &format!("Message {i}"), "hello"),
+                make_message(i, &format!("Message {i}"), &format!("paused body {i}")),
                 false,
             )
         }),
@@ -430,6 +443,19 @@ fn offline_download_pauses_between_batches_and_skips_expunged_mail() {
             .unwrap()
     });
     assert_eq!((again.fetched, again.remaining, again.failed), (0, 0, 0));
+    // Downloaded, not searchable yet: the deferred indexing pauses and resumes too.
+    assert_eq!(e.index_backlog(account).unwrap(), n as u64 - 10);
+    let (paused, rest) = rt.block_on(async {
+        let paused = e.index_bodies(account, &|| true).await.unwrap();
+        let rest = e.index_bodies(account, &|| false).await.unwrap();
+        (paused, rest)
+    });
+    assert!(paused.indexed > 0 && paused.remaining > 0, "{paused:?}");
+    assert_eq!(paused.indexed + paused.remaining, n as u64 - 10);
+    assert_eq!((rest.indexed, rest.remaining), (paused.remaining, 0));
+    assert_eq!(e.index_backlog(account).unwrap(), 0);
+    let hit = t.run(&["search", "paused body 777", "--json"]).ok().json();
+    assert_eq!(hit.as_array().unwrap().len(), 1);
     let run = t.run(&["sync", "--bodies", "--json"]).ok();
     assert_eq!(bodies_report(&run)["remaining"], 0);
     assert_eq!(cached_bodies(&t), n as u64 - 10);

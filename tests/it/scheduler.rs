@@ -289,6 +289,19 @@ fn the_offline_policy_changed_in_settings_applies_without_a_restart() {
     }
     assert_eq!(bodies(), 30, "the new policy did not take effect");
     eprintln!("policy clicked -> 30 bodies offline in {:?}", t0.elapsed());
+    // And what came down is searchable: the scheduler indexes it after the download.
+    let found = || {
+        t.run(&["search", "offline text 17", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .map_or(0, |a| a.len())
+    };
+    let t1 = Instant::now();
+    while found() == 0 && t1.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(found() >= 1, "the downloaded text is not searchable");
     let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
     assert_eq!(
         store.offline_policy(acc).unwrap().mode,

@@ -30,15 +30,15 @@ pub enum Job {
 
 /// The job of one candidate: whole when its size fits `whole_max`, else its text part.
 pub fn job(c: &OfflineCandidate, whole_max: u64) -> Job {
-    let text = mime::choose_text_part(&c.parts).cloned();
     if c.size <= whole_max {
+        // Its text is found and indexed afterwards, from the cached message.
         return Job::Fetch {
             section: String::new(),
-            text,
+            text: None,
             size: c.size,
         };
     }
-    match text {
+    match mime::choose_text_part(&c.parts).cloned() {
         None => Job::Mark,
         Some(p) if p.size > MAX_DOWNLOAD => Job::Refuse(format!(
             "its text part is {:.1} MB, over the {} MB limit of one download",
@@ -59,6 +59,7 @@ pub struct Wanted {
     pub id: MessageId,
     pub section: String,
     pub text: Option<PartInfo>,
+    pub had_parts: bool,
 }
 
 /// One batch: the FETCH commands to send and what they should bring.
@@ -110,6 +111,7 @@ pub fn batches(cands: &[OfflineCandidate], whole_max: u64) -> Vec<Batch> {
                         id: c.id,
                         section,
                         text,
+                        had_parts: c.has_parts,
                     },
                 );
             }
@@ -142,6 +144,7 @@ mod tests {
                 filename: None,
                 is_attachment: false,
             }],
+            has_parts: false,
         }
     }
 

@@ -1,7 +1,8 @@
-//! The writer of the offline mirror: decodes each downloaded body into searchable text and
-//! commits a batch per transaction, on a thread of its own with its own store connection
-//! (as the first header sync does), so decoding and SQLite run while the next batch is on
-//! the wire.
+//! The writer of the offline mirror: commits a batch of downloaded bodies per transaction,
+//! on a thread of its own with its own store connection (as the first header sync does), so
+//! SQLite runs while the next batch is on the wire. Text parts of large messages are decoded
+//! and indexed here; whole messages are indexed afterwards (see `index`): full-text
+//! indexing costs ~1 µs per character, far more than the download.
 use crate::mime;
 use crate::model::{FolderId, MessageId, PartInfo, Uid};
 use crate::store::{OfflineBody, Store, StoreError, StoredBodies};
@@ -13,35 +14,46 @@ pub struct Fetched {
     pub folder: FolderId,
     pub uid: Uid,
     pub section: String,
+    pub had_parts: bool,
     pub data: Option<Vec<u8>>,
     pub text: Option<PartInfo>,
 }
 
-/// The text the reader would show, for the snippet and the search index.
-fn text_of(f: &Fetched) -> String {
-    let Some(raw) = &f.data else {
-        return String::new();
-    };
-    match (f.section.is_empty(), &f.text) {
-        (true, Some(p)) => mime::part_of_whole(raw, &p.section)
+/// The text the reader would show of a whole message (for the snippet and the index).
+pub fn text_of_whole(raw: &[u8], parts: &[PartInfo]) -> String {
+    match mime::choose_text_part(parts) {
+        Some(p) => mime::part_of_whole(raw, &p.section)
             .and_then(|b| mime::decode_part_text(p, &b).ok())
             .unwrap_or_default(),
-        (true, None) => mime::parse_message(raw).map(|m| m.text).unwrap_or_default(),
-        (false, Some(p)) => mime::decode_part_text(p, raw).unwrap_or_default(),
-        (false, None) => mime::sniff_text(raw, None),
+        None if parts.is_empty() => mime::parse_message(raw).map(|m| m.text).unwrap_or_default(),
+        None => String::new(),
     }
 }
 
 fn decode(f: Fetched) -> OfflineBody {
-    let text = text_of(&f);
+    let index = match (&f.data, &f.text) {
+        // A marker: nothing to read, nothing to index.
+        (None, _) => Some((String::new(), String::new())),
+        // Whole messages: indexed afterwards.
+        (Some(_), _) if f.section.is_empty() => None,
+        (Some(raw), Some(p)) => {
+            let text = mime::decode_part_text(p, raw).unwrap_or_default();
+            Some((mime::snippet(&text, 200), text))
+        }
+        (Some(raw), None) => {
+            let text = mime::sniff_text(raw, None);
+            Some((mime::snippet(&text, 200), text))
+        }
+    }
+    .map(|(snippet, text)| (text, snippet));
     OfflineBody {
         id: f.id,
         folder: f.folder,
         uid: f.uid,
-        snippet: mime::snippet(&text, 200),
-        text,
         section: f.section,
+        had_parts: f.had_parts,
         data: f.data,
+        index,
     }
 }
 
@@ -69,12 +81,16 @@ impl Sink {
         let (ack_tx, acks) = std::sync::mpsc::channel();
         let handle = std::thread::spawn(move || -> Result<(), StoreError> {
             let mut store = Store::open(&path)?;
+            let mut busy = std::time::Duration::ZERO;
             while let Some(batch) = rx.blocking_recv() {
+                let t0 = std::time::Instant::now();
                 let stored = write_batch(&mut store, batch)?;
+                busy += t0.elapsed();
                 if ack_tx.send(stored).is_err() {
                     break;
                 }
             }
+            tracing::debug!(?busy, "body writer done");
             Ok(())
         });
         Sink::Thread { tx, acks, handle }

@@ -347,9 +347,16 @@ async fn download_step(
                 let _ = ev.try_send(Event::Changed(id));
             }
             if rep.remaining > 0 && (rep.fetched > 0 || !reads.is_empty()) {
-                Step::More
-            } else {
-                Step::Done
+                return Step::More;
+            }
+            // Downloaded mail becomes searchable (no network; pausable for a read too).
+            match engine.index_bodies(id, &pause).await {
+                Ok(ix) if ix.remaining > 0 => Step::More,
+                Ok(_) => Step::Done,
+                Err(e) => {
+                    tracing::warn!("account {id}: search indexing stopped: {e}");
+                    Step::Done
+                }
             }
         }
         Err(e) if e.is_transient() => Step::Retry,
