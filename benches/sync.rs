@@ -168,7 +168,12 @@ fn run_bodies(data: &std::path::Path) -> (Duration, Duration, String) {
         eprintln!("  | {l}");
     }
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let status = child.wait().unwrap();
     let el = t0.elapsed();
     assert!(status.success(), "{err}");
@@ -229,7 +234,11 @@ fn mbsync_mirror(bed: &TestBed, fsync: bool) -> Result<(Duration, usize), String
     let dir = tempfile::tempdir().unwrap();
     let (u, p) = bed.user(0);
     // isync 1.5 renamed SSLType to TLSType (1.4.4 on Debian 12 knows only SSLType).
-    let tls = if version >= (1, 5) { "TLSType" } else { "SSLType" };
+    let tls = if version >= (1, 5) {
+        "TLSType"
+    } else {
+        "SSLType"
+    };
     let maildir = dir.path().join("mail");
     std::fs::create_dir_all(&maildir).unwrap();
     let rc = format!(

@@ -4,7 +4,12 @@ use crate::engine::{Engine, WatchEvent};
 use crate::model::{AccountId, Flags, MessageId, Protocol};
 
 /// One sync pass per account; with `bodies`, then the offline mirror of its bodies.
-pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool, bodies: bool) -> Result<()> {
+pub async fn sync(
+    engine: &mut Engine,
+    account: Option<i64>,
+    json: bool,
+    bodies: bool,
+) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
     if accounts.is_empty() {
         return Err(CliError::Usage(
@@ -86,7 +91,10 @@ pub async fn sync(engine: &mut Engine, account: Option<i64>, json: bool, bodies:
         }
         if let Some((b, i)) = bodies {
             for f in &b.failures {
-                eprintln!("{}: {} UID {}: not downloaded: {}", a.email, f.folder, f.uid, f.reason);
+                eprintln!(
+                    "{}: {} UID {}: not downloaded: {}",
+                    a.email, f.folder, f.uid, f.reason
+                );
             }
             if b.remaining > 0 {
                 left.push(format!("{}: {}", a.email, b.remaining));

@@ -4,8 +4,14 @@ use std::borrow::Cow;
 
 /// Header and body of a message (split at the first empty line).
 fn split_header(raw: &[u8]) -> Option<(&[u8], &[u8])> {
-    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| (p, p + 4));
-    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| (p, p + 2));
+    let crlf = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| (p, p + 4));
+    let lf = raw
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|p| (p, p + 2));
     let (end, body) = match (crlf, lf) {
         (Some(a), Some(b)) => {
             if a.0 <= b.0 {

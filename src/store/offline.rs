@@ -167,9 +167,11 @@ impl Store {
             )?;
             let mut drop_parts =
                 tx.prepare_cached("DELETE FROM parts WHERE message_id = ?1 AND section <> ''")?;
-            let mut snippet = tx.prepare_cached("UPDATE messages SET snippet = ?2 WHERE id = ?1")?;
+            let mut snippet =
+                tx.prepare_cached("UPDATE messages SET snippet = ?2 WHERE id = ?1")?;
             let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
-            let mut index = tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
+            let mut index =
+                tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
             // Whole messages (the bulk): one statement each.
             let mut put_checked = tx.prepare_cached(
                 "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
@@ -285,7 +287,8 @@ impl Store {
             let mut snippet = tx.prepare_cached(
                 "UPDATE messages SET snippet = ?2 WHERE id = ?1 AND snippet IS NULL",
             )?;
-            let mut index = tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
+            let mut index =
+                tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
             for (id, text, snip) in texts {
                 if snippet.execute(params![id.0, snip])? == 0 {
                     continue;
@@ -376,7 +379,10 @@ mod speed {
                 s.store_offline_bodies(chunk).unwrap();
             }
             let el = t0.elapsed();
-            eprintln!("{label}: {n} bodies in {el:?} ({:.1} us each)", el.as_secs_f64() * 1e6 / f64::from(n));
+            eprintln!(
+                "{label}: {n} bodies in {el:?} ({:.1} us each)",
+                el.as_secs_f64() * 1e6 / f64::from(n)
+            );
         }
     }
 }

@@ -16,7 +16,11 @@ const BASE_TS: i64 = 1_790_000_000;
 const JA_WORD: &str = "株式会社";
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn html_message(i: usize) -> Vec<u8> {
@@ -31,7 +35,9 @@ fn html_message(i: usize) -> Vec<u8> {
 
 /// A plain message dated `ts` (its Date header, which the Days policy looks at).
 fn dated(i: usize, ts: i64) -> Vec<u8> {
-    let date = chrono::DateTime::from_timestamp(ts, 0).unwrap().to_rfc2822();
+    let date = chrono::DateTime::from_timestamp(ts, 0)
+        .unwrap()
+        .to_rfc2822();
     format!(
         "From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nSubject: Dated {i}\r\n\
          Date: {date}\r\nMessage-ID: <dated-{i}@example.test>\r\nMIME-Version: 1.0\r\n\
@@ -71,7 +77,11 @@ fn cached_bodies(t: &Tayori) -> u64 {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     v["folders"]
         .as_array()
-        .map(|a| a.iter().map(|f| f["cached_bodies"].as_u64().unwrap_or(0)).sum())
+        .map(|a| {
+            a.iter()
+                .map(|f| f["cached_bodies"].as_u64().unwrap_or(0))
+                .sum()
+        })
         .unwrap_or(0)
 }
 
@@ -207,7 +217,10 @@ fn offline_mirror_reads_everything_with_the_server_gone() {
         let text = shown["text"].as_str().unwrap();
         assert!(!text.trim().is_empty(), "empty text for {subject}");
         if let Some(num) = subject.strip_prefix("Note ") {
-            assert!(text.starts_with(&format!("note {num}:")), "{subject}: {text}");
+            assert!(
+                text.starts_with(&format!("note {num}:")),
+                "{subject}: {text}"
+            );
         }
         if let Some(num) = subject.strip_prefix("Offer ") {
             assert!(text.contains(&format!("Offer number {num}")), "{text}");
@@ -268,10 +281,7 @@ fn offline_mirror_killed_mid_way_resumes_without_gaps_or_duplicates() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let partial = cached_bodies(&t);
-    assert!(
-        partial >= 1500 && partial < n as u64,
-        "partial = {partial}"
-    );
+    assert!(partial >= 1500 && partial < n as u64, "partial = {partial}");
     // Whole batches only: one body row per message cached so far.
     let c = db(&t);
     assert_eq!(count(&c, "SELECT count(*) FROM parts"), partial as i64);
@@ -283,7 +293,10 @@ fn offline_mirror_killed_mid_way_resumes_without_gaps_or_duplicates() {
     assert_eq!(cached_bodies(&t), n as u64);
     assert_eq!(count(&c, "SELECT count(*) FROM parts"), n as i64);
     assert_eq!(
-        count(&c, "SELECT count(DISTINCT message_id) FROM parts WHERE section = ''"),
+        count(
+            &c,
+            "SELECT count(DISTINCT message_id) FROM parts WHERE section = ''"
+        ),
         n as i64
     );
     assert_eq!(
@@ -411,7 +424,10 @@ fn offline_download_pauses_between_batches_and_skips_expunged_mail() {
         (first, second, seen)
     });
     assert!(first.remaining > 0, "{first:?}");
-    assert!(first.fetched >= 500 && first.fetched < n as u64 - 10, "{first:?}");
+    assert!(
+        first.fetched >= 500 && first.fetched < n as u64 - 10,
+        "{first:?}"
+    );
     assert_eq!(second.remaining, 0, "{second:?}");
     assert_eq!(first.fetched + second.fetched, n as u64 - 10);
     assert_eq!(first.failed + second.failed, 0);
@@ -500,7 +516,8 @@ fn offline_account_set_round_trip_and_refusals() {
         let r = t.run(&["account", "set", &id, "--offline", bad]);
         assert_ne!(r.code, 0);
         assert!(
-            r.stderr.contains("not an offline mode: use on-demand, days:N (N at least 1) or all"),
+            r.stderr
+                .contains("not an offline mode: use on-demand, days:N (N at least 1) or all"),
             "{bad}: {}",
             r.stderr
         );

@@ -76,6 +76,10 @@ impl Batch {
     pub fn len(&self) -> usize {
         self.wanted.len() + self.marks.len() + self.refused.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Cuts the candidates (newest first) into batches of at most [`BATCH_MESSAGES`] messages
@@ -97,7 +101,7 @@ pub fn batches(cands: &[OfflineCandidate], whole_max: u64) -> Vec<Batch> {
             Job::Fetch { size, .. } => *size,
             _ => 0,
         };
-        if cur.len() > 0 && (cur.len() >= BATCH_MESSAGES || bytes + size > BATCH_BYTES) {
+        if !cur.is_empty() && (cur.len() >= BATCH_MESSAGES || bytes + size > BATCH_BYTES) {
             out.push(close(&mut cur, &mut by_section));
             bytes = 0;
         }
@@ -119,7 +123,7 @@ pub fn batches(cands: &[OfflineCandidate], whole_max: u64) -> Vec<Batch> {
             Job::Refuse(why) => cur.refused.push((c.uid.0, why)),
         }
     }
-    if cur.len() > 0 {
+    if !cur.is_empty() {
         out.push(close(&mut cur, &mut by_section));
     }
     out
@@ -151,9 +155,16 @@ mod tests {
     #[test]
     fn small_whole_large_text_huge_text_refused() {
         let max = 10 << 20;
-        assert!(matches!(job(&cand(1, 500, 100), max), Job::Fetch { ref section, .. } if section.is_empty()));
-        assert!(matches!(job(&cand(2, 20 << 20, 100), max), Job::Fetch { ref section, .. } if section == "1"));
-        assert!(matches!(job(&cand(3, 80 << 20, 40 << 20), max), Job::Refuse(_)));
+        assert!(
+            matches!(job(&cand(1, 500, 100), max), Job::Fetch { ref section, .. } if section.is_empty())
+        );
+        assert!(
+            matches!(job(&cand(2, 20 << 20, 100), max), Job::Fetch { ref section, .. } if section == "1")
+        );
+        assert!(matches!(
+            job(&cand(3, 80 << 20, 40 << 20), max),
+            Job::Refuse(_)
+        ));
         let mut none = cand(4, 20 << 20, 0);
         none.parts.clear();
         assert_eq!(job(&none, max), Job::Mark);
@@ -163,7 +174,10 @@ mod tests {
     fn batches_respect_count_and_bytes() {
         let cands: Vec<_> = (0..1200u32).rev().map(|u| cand(u + 1, 1000, 10)).collect();
         let b = batches(&cands, 10 << 20);
-        assert_eq!(b.iter().map(Batch::len).collect::<Vec<_>>(), [500, 500, 200]);
+        assert_eq!(
+            b.iter().map(Batch::len).collect::<Vec<_>>(),
+            [500, 500, 200]
+        );
         assert_eq!(b[0].commands.len(), 1);
         let big: Vec<_> = (0..3u32).map(|u| cand(u + 1, 6 << 20, 10)).collect();
         assert_eq!(batches(&big, 10 << 20).len(), 3);

@@ -85,7 +85,10 @@ impl ImapConn {
                         match a {
                             AttributeValue::Uid(u) => uid = Some(*u),
                             AttributeValue::BodySection { section, data, .. } => {
-                                body = Some((section_name(section), data.as_deref().map(<[u8]>::to_vec)))
+                                body = Some((
+                                    section_name(section),
+                                    data.as_deref().map(<[u8]>::to_vec),
+                                ))
                             }
                             _ => {}
                         }
