@@ -122,7 +122,8 @@ struct InFlight {
 
 /// The state of one `download_bodies` call.
 struct Run<'a> {
-    sink: Sink,
+    /// Started with the first batch (a call with nothing to do starts no thread).
+    sink: Option<Sink>,
     tally: Tally,
     start: BodyProgress,
     whole_max: u64,
@@ -134,7 +135,7 @@ struct Run<'a> {
 impl Run<'_> {
     /// Reports what was committed and asks `pause` (once it said yes, it stays paused).
     fn after_batch(&mut self) {
-        for s in self.sink.committed() {
+        for s in self.sink.as_mut().map(Sink::committed).unwrap_or_default() {
             self.tally.commit(s);
         }
         (self.progress)(BodyProgress {
@@ -188,10 +189,7 @@ impl Engine {
         }
         let t0 = std::time::Instant::now();
         let mut run = Run {
-            sink: match self.store.path() {
-                Some(path) => Sink::thread(path),
-                None => Sink::Inline(Vec::new()),
-            },
+            sink: None,
             tally: Tally::default(),
             start: self.offline_backlog(account.id, policy)?,
             whole_max: whole_max(policy),
@@ -232,8 +230,10 @@ impl Engine {
         } = run;
         let run_start_bytes = start.bytes;
         tracing::debug!(elapsed = ?t0.elapsed(), "bodies received");
-        for s in sink.finish()? {
-            tally.commit(s);
+        if let Some(sink) = sink {
+            for s in sink.finish()? {
+                tally.commit(s);
+            }
         }
         tracing::debug!(elapsed = ?t0.elapsed(), "bodies committed");
         result?;
@@ -277,6 +277,12 @@ impl Engine {
             return Ok(());
         }
         tracing::debug!(folder = %f.name, "examined");
+        if run.sink.is_none() {
+            run.sink = Some(match self.store.path() {
+                Some(path) => Sink::thread(path),
+                None => Sink::Inline(Vec::new()),
+            });
+        }
         let mut todo: VecDeque<Batch> = batches(cands, run.whole_max).into();
         let mut wire: VecDeque<InFlight> = VecDeque::new();
         loop {
@@ -388,7 +394,14 @@ impl Engine {
                 text: None,
             });
         }
-        if !got.is_empty() && !run.sink.send(&mut self.store, got).await? {
+        if got.is_empty() {
+            return Ok(());
+        }
+        let sent = match run.sink.as_mut() {
+            Some(sink) => sink.send(&mut self.store, got).await?,
+            None => false,
+        };
+        if !sent {
             return Err(StoreError::Corrupt("the body writer stopped".into()).into());
         }
         Ok(())

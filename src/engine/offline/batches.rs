@@ -76,6 +76,10 @@ impl Batch {
     pub fn len(&self) -> usize {
         self.wanted.len() + self.marks.len() + self.refused.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Cuts the candidates (newest first) into batches of at most [`BATCH_MESSAGES`] messages
@@ -97,7 +101,7 @@ pub fn batches(cands: &[OfflineCandidate], whole_max: u64) -> Vec<Batch> {
             Job::Fetch { size, .. } => *size,
             _ => 0,
         };
-        if cur.len() > 0 && (cur.len() >= BATCH_MESSAGES || bytes + size > BATCH_BYTES) {
+        if !cur.is_empty() && (cur.len() >= BATCH_MESSAGES || bytes + size > BATCH_BYTES) {
             out.push(close(&mut cur, &mut by_section));
             bytes = 0;
         }
@@ -119,7 +123,7 @@ pub fn batches(cands: &[OfflineCandidate], whole_max: u64) -> Vec<Batch> {
             Job::Refuse(why) => cur.refused.push((c.uid.0, why)),
         }
     }
-    if cur.len() > 0 {
+    if !cur.is_empty() {
         out.push(close(&mut cur, &mut by_section));
     }
     out

@@ -30,22 +30,21 @@ pub fn text_of_whole(raw: &[u8], parts: &[PartInfo]) -> String {
     }
 }
 
+/// Text and snippet of a text part.
+fn indexed(text: String) -> (String, String) {
+    let snippet = mime::snippet(&text, 200);
+    (text, snippet)
+}
+
 fn decode(f: Fetched) -> OfflineBody {
     let index = match (&f.data, &f.text) {
         // A marker: nothing to read, nothing to index.
         (None, _) => Some((String::new(), String::new())),
         // Whole messages: indexed afterwards.
         (Some(_), _) if f.section.is_empty() => None,
-        (Some(raw), Some(p)) => {
-            let text = mime::decode_part_text(p, raw).unwrap_or_default();
-            Some((mime::snippet(&text, 200), text))
-        }
-        (Some(raw), None) => {
-            let text = mime::sniff_text(raw, None);
-            Some((mime::snippet(&text, 200), text))
-        }
-    }
-    .map(|(snippet, text)| (text, snippet));
+        (Some(raw), Some(p)) => Some(indexed(mime::decode_part_text(p, raw).unwrap_or_default())),
+        (Some(raw), None) => Some(indexed(mime::sniff_text(raw, None))),
+    };
     OfflineBody {
         id: f.id,
         folder: f.folder,
