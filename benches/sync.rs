@@ -13,6 +13,8 @@
 //!   same INBOX to a Maildir; peak RSS of the mirror.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "sync/opens.rs"]
+mod opens;
 #[path = "../tests/it/support/mod.rs"]
 mod support;
 
@@ -337,6 +339,30 @@ fn bench(n: usize) {
     let _ = watch.wait();
     lat.sort();
 
+    // Opening 50 uncached messages one after another through the scheduler's kept session
+    // (spread over the folder, none with a body yet), and the LOGINs Dovecot logged meanwhile.
+    let opened: Vec<tayori::model::MessageId> = {
+        let store = tayori::store::Store::open_dir(data.path()).unwrap();
+        let inbox = store
+            .folder_by_role(
+                tayori::model::AccountId(1),
+                tayori::model::FolderRole::Inbox,
+            )
+            .unwrap()
+            .unwrap();
+        let step = (n / 50).max(1) as u32;
+        (0..50u32)
+            .filter_map(|k| {
+                store
+                    .message_by_uid(inbox.id, tayori::model::Uid(1 + k * step))
+                    .unwrap()
+                    .map(|m| m.id)
+            })
+            .collect()
+    };
+    let (open_median, open_max, open_logins) =
+        opens::uncached_opens(&bed, data.path(), tayori::model::AccountId(1), &opened);
+
     // The body mirror. The limit first: the same bodies read off the wire, twice (the
     // second read, with the server's caches warm, is the fair limit: ours runs after it).
     let t0 = Instant::now();
@@ -384,6 +410,12 @@ fn bench(n: usize) {
         lat[2].as_secs_f64() * 1e3
     );
     println!("  peak RSS of first sync         {rss}");
+    println!(
+        "  open uncached (kept session)   median {:.1} ms, max {:.1} ms over {} messages; {open_logins} LOGINs meanwhile",
+        open_median.as_secs_f64() * 1e3,
+        open_max.as_secs_f64() * 1e3,
+        opened.len()
+    );
     println!(
         "  raw BODY.PEEK[] FETCH, cold    {:.3} s",
         raw_bodies_cold.as_secs_f64()

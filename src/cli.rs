@@ -3,6 +3,7 @@ mod account_cmd;
 mod account_set;
 mod bodies;
 mod discover_cmd;
+pub(crate) mod out;
 mod read;
 mod send_cmd;
 mod write;
@@ -169,7 +170,7 @@ pub struct FlagArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
-    /// Add an IMAP or POP3 account; prints its id.
+    /// Add an IMAP or POP3 account (its logins are tested first); prints its id.
     Add(Box<account_cmd::AddArgs>),
     /// List accounts.
     List {
@@ -184,11 +185,13 @@ pub enum AccountCmd {
         #[command(flatten)]
         settings: account_set::SetArgs,
     },
-    /// Set (or replace) the outgoing SMTP server of an account.
+    /// Set (or replace) the outgoing SMTP server of an account (its login is tested first).
     Smtp {
         id: i64,
         #[command(flatten)]
         smtp: account_cmd::SmtpArgs,
+        #[command(flatten)]
+        test: account_cmd::TestArgs,
     },
 }
 
@@ -249,8 +252,11 @@ pub fn run(cli: Cli, command: Command) -> i32 {
     };
     match rt.block_on(dispatch(cli.data_dir, command)) {
         Ok(()) => 0,
+        // `tayori list | head -1`: the reader has what it wanted.
+        Err(e) if out::is_broken_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("tayori: {e}");
+            // A server's or a message's words may be in it: no escape sequences.
+            eprintln!("tayori: {}", out::terminal_safe(&e.to_string()));
             1
         }
     }
@@ -258,16 +264,17 @@ pub fn run(cli: Cli, command: Command) -> i32 {
 
 async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
     let t0 = std::time::Instant::now();
-    let mut engine = open_engine(dir)?;
+    let data = data_dir(dir);
+    let mut engine = Engine::new(Store::open_dir(&data)?);
     tracing::debug!(elapsed = ?t0.elapsed(), "store open");
     match command {
-        Command::Account(cmd) => account_cmd::run(&mut engine, cmd),
+        Command::Account(cmd) => account_cmd::run(&mut engine, cmd).await,
         Command::Sync {
             account,
             json,
             bodies,
         } => write::sync(&mut engine, account, json, bodies).await,
-        Command::Watch { account } => write::watch(&mut engine, account).await,
+        Command::Watch { account } => write::watch(&mut engine, data, account).await,
         Command::Folders { account, json } => read::folders(&engine, account, json),
         Command::List {
             folder,
@@ -306,6 +313,5 @@ pub(crate) fn rfc3339(ts: i64) -> String {
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| CliError::Usage(e.to_string()))?;
-    println!("{s}");
-    Ok(())
+    out::json_text(&s)
 }

@@ -1,5 +1,6 @@
 //! The sync engine: mirrors IMAP folders into the store, replays the offline queue,
 //! fetches bodies on demand and watches for pushes. Never imports the UI.
+pub mod accounts;
 mod body;
 mod compose;
 mod drafts;
@@ -9,17 +10,21 @@ mod outbox;
 pub mod plan;
 mod pop3;
 mod replay;
+mod replay_lock;
+pub mod scheduler;
 mod server_search;
+mod session;
 mod sync;
 mod watch;
 
 pub use body::{ShownAttachment, ShownMessage};
-pub use compose::{Queued, attachments_from_paths};
+pub use compose::{Queued, attachments_from_paths, suggest_addresses};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
 pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
+pub use scheduler::{ConnState, EngineHandle, Event};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
 
@@ -41,6 +46,9 @@ pub enum EngineError {
     Pop3(crate::protocol::pop3::Pop3Error),
     #[error("{0}")]
     NotCached(String),
+    /// A part is not on this device and the server cannot be reached now.
+    #[error("this part is not downloaded yet and the server cannot be reached: {0}")]
+    Offline(Box<EngineError>),
     #[error(transparent)]
     Compose(#[from] crate::mime::compose::ComposeError),
     #[error(transparent)]
@@ -59,6 +67,13 @@ pub enum EngineError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Account(#[from] accounts::AccountError),
+    /// Another process kept the account's replay lock for too long.
+    #[error(
+        "another Tayori process on this data directory is sending this account's queued changes; they stay queued here"
+    )]
+    ReplayBusy,
 }
 
 pub type Result<T> = std::result::Result<T, EngineError>;
@@ -70,6 +85,7 @@ impl EngineError {
         match self {
             EngineError::Imap(e) => e.is_transient(),
             EngineError::Pop3(e) => e.is_transient(),
+            EngineError::Offline(_) | EngineError::ReplayBusy => true,
             _ => false,
         }
     }
@@ -78,11 +94,15 @@ impl EngineError {
 /// The engine over one store. Store calls are short and synchronous; network work is async.
 pub struct Engine {
     pub store: Store,
+    sessions: session::Sessions,
 }
 
 impl Engine {
     pub fn new(store: Store) -> Self {
-        Engine { store }
+        Engine {
+            store,
+            sessions: session::Sessions::default(),
+        }
     }
 
     /// Looks up the password (off the async threads: the Secret Service client blocks).

@@ -2,6 +2,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 pub mod account;
 pub mod cli;
+pub mod crash_point;
 pub mod discovery;
 pub mod engine;
 pub mod i18n;

@@ -15,6 +15,7 @@ mod ops;
 mod outbox;
 mod parts;
 mod pop3;
+mod private;
 mod search;
 mod smtp;
 
@@ -62,12 +63,17 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating and migrating as needed) the cache in `dir/tayori.sqlite3`.
+    /// The directory and the database are private to the user (0700 and 0600 on Unix, even
+    /// under a permissive umask, and tightened when found looser): the cache holds mail.
     pub fn open_dir(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+        let dir_err = |source| StoreError::Dir {
             path: dir.display().to_string(),
             source,
-        })?;
-        Self::open(&dir.join("tayori.sqlite3"))
+        };
+        private::create_dir(dir).map_err(dir_err)?;
+        let db = dir.join("tayori.sqlite3");
+        private::create_file(&db).map_err(dir_err)?;
+        Self::open(&db)
     }
 
     pub fn open(path: &Path) -> Result<Self> {

@@ -1,15 +1,19 @@
 //! The desktop window (iced). The ONLY module that imports iced. It reads the cache through
 //! store queries, acts through the store's offline queue, and leaves the network to the
-//! engine on worker threads: it never speaks a protocol.
+//! engine's scheduler (`engine::EngineHandle`): it never speaks a protocol.
 pub mod app;
 pub mod compose;
+mod data;
+mod engine_bridge;
 mod events;
+pub mod failure;
 pub mod form;
 pub mod format;
+mod reads;
+mod routes;
 pub mod settings;
 pub mod view;
 pub mod wizard;
-pub mod worker;
 
 use app::{App, Message};
 use iced::Task;
@@ -50,8 +54,9 @@ impl App {
         let syncing = self
             .states
             .values()
-            .any(|s| matches!(s, worker::ConnState::Syncing));
+            .any(|s| matches!(s, crate::engine::ConnState::Syncing));
         let mut subs = vec![
+            self.engine_subscription(),
             iced::keyboard::listen().map(Message::Key),
             iced::window::resize_events().map(|(_, size)| Message::Resized(size)),
         ];
@@ -89,12 +94,11 @@ pub fn run(
 ) -> i32 {
     let size = settings::Settings::load(&dir);
     let boot = move || {
-        let mut app = App::new(Some(dir.clone()));
-        let task = app.start_worker();
+        let app = App::new(Some(dir.clone()));
         let requests = Task::run(later.clone(), Message::Instance);
         (
             app,
-            Task::batch([task, Task::done(Message::Instance(first.clone())), requests]),
+            Task::batch([Task::done(Message::Instance(first.clone())), requests]),
         )
     };
     let result = iced::application(boot, App::update, App::view)

@@ -34,7 +34,7 @@ fn entry_user(account: &Account) -> String {
 }
 
 /// Runs the password command through the shell and returns its first output line.
-fn run_command(cmd: &str) -> Result<String, CredentialError> {
+pub fn run_command(cmd: &str) -> Result<String, CredentialError> {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)
@@ -71,9 +71,21 @@ pub fn store_password(account: &Account, password: &str) -> Result<(), Credentia
     entry.set_password(password).map_err(keyring_error)
 }
 
-/// Removes the password from the OS keyring (account removal). Missing is fine.
-pub fn forget_password(account: &Account) {
-    if let Ok(entry) = keyring::Entry::new(SERVICE, &entry_user(account)) {
-        let _ = entry.delete_credential();
+/// Removes the password from the OS keyring. An entry that is not there is fine.
+pub fn delete_password(account: &Account) -> Result<(), CredentialError> {
+    let entry = keyring::Entry::new(SERVICE, &entry_user(account)).map_err(keyring_error)?;
+    match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(keyring_error(e)),
     }
+}
+
+/// Removes the password from the OS keyring (account removal), ignoring failures.
+pub fn forget_password(account: &Account) {
+    let _ = delete_password(account);
+}
+
+/// The keyring entry name of an account's password ("login#id"): what a keeper files it under.
+pub fn entry_name(account: &Account) -> String {
+    entry_user(account)
 }

@@ -1,13 +1,20 @@
-//! `tayori account add|list|remove`.
+//! `tayori account add|list|remove|smtp`. Adding goes through the engine's one account path
+//! (`engine::accounts::create_account`): the logins are tested (unless `--no-test`), then
+//! the account, its SMTP settings and the password are stored, or nothing is.
 use super::{AccountCmd, CliError, Result, print_json};
 use crate::account::credentials;
-use crate::engine::Engine;
+use crate::account::keeper::OsKeyring;
+use crate::engine::accounts::{
+    NewAccountSpec, OutgoingSpec, Secret, create_account, database_of, set_outgoing,
+};
+use crate::engine::{Engine, EngineError};
 use crate::model::{
     AccountId, Endpoint, Pop3Options, Protocol, Security, SendCharset, SmtpSettings,
 };
 use crate::store::NewAccount;
 use clap::Args;
 use std::io::Read;
+use std::sync::Arc;
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
@@ -62,6 +69,18 @@ pub struct AddArgs {
     pub name: Option<String>,
     #[command(flatten)]
     pub smtp: SmtpArgs,
+    #[command(flatten)]
+    pub test: TestArgs,
+}
+
+/// Whether the logins are tried before anything is stored.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Store the settings without testing the logins first (for a server that cannot be
+    /// reached now). By default the incoming and the SMTP logins are tested, and nothing is
+    /// stored when one fails.
+    #[arg(long)]
+    pub no_test: bool,
 }
 
 /// The outgoing server of an account.
@@ -88,15 +107,14 @@ pub struct SmtpArgs {
 }
 
 impl SmtpArgs {
-    /// The settings, None when no --smtp-host was given.
-    fn settings(&self, account: AccountId) -> Result<Option<SmtpSettings>> {
+    /// The outgoing server, None when no --smtp-host was given.
+    fn outgoing(&self) -> Result<Option<OutgoingSpec>> {
         let (Some(host), Some(port), Some(sec)) =
             (&self.smtp_host, self.smtp_port, &self.smtp_security)
         else {
             return Ok(None);
         };
-        Ok(Some(SmtpSettings {
-            account_id: account,
+        Ok(Some(OutgoingSpec {
             endpoint: Endpoint {
                 host: host.clone(),
                 port,
@@ -123,9 +141,9 @@ struct Listed {
     offline: super::account_set::OfflineView,
 }
 
-pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
+pub async fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
     match cmd {
-        AccountCmd::Add(a) => add(engine, *a),
+        AccountCmd::Add(a) => add(engine, *a).await,
         AccountCmd::List { json } => {
             let accounts = engine.store.accounts()?;
             let mut listed = Vec::new();
@@ -175,14 +193,17 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
             Ok(())
         }
         AccountCmd::Set { id, settings } => super::account_set::run(engine, id, &settings),
-        AccountCmd::Smtp { id, smtp } => {
+        AccountCmd::Smtp { id, smtp, test } => {
             let acc = engine.store.account(AccountId(id))?;
-            let Some(settings) = smtp.settings(acc.id)? else {
+            let Some(outgoing) = smtp.outgoing()? else {
                 return Err(CliError::Usage(
                     "give --smtp-host, --smtp-port and --smtp-security".into(),
                 ));
             };
-            engine.store.set_smtp_settings(&settings)?;
+            let db = database_of(&engine.store).map_err(EngineError::from)?;
+            set_outgoing(db, acc.id, outgoing, !test.no_test, Arc::new(OsKeyring))
+                .await
+                .map_err(EngineError::from)?;
             Ok(())
         }
         AccountCmd::Remove { id } => {
@@ -196,12 +217,7 @@ pub fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
     }
 }
 
-fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
-    if a.password_command.is_none() && !a.password_stdin {
-        return Err(CliError::Usage(
-            "give --password-command CMD or --password-stdin".into(),
-        ));
-    }
+async fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
     let ca_file = match &a.ca_file {
         Some(p) => Some(
             std::fs::canonicalize(p)
@@ -247,14 +263,20 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         delete_after_days: a.delete_after_days,
         delete_when_deleted: a.delete_on_server_when_deleted,
     };
-    let password = if a.password_stdin {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Some(s.lines().next().unwrap_or("").to_string())
-    } else {
-        None
+    let secret = match (a.password_stdin, a.password_command) {
+        (true, _) => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            Secret::Password(s.lines().next().unwrap_or("").to_string())
+        }
+        (false, Some(cmd)) => Secret::Command(cmd),
+        (false, None) => {
+            return Err(CliError::Usage(
+                "give --password-command CMD or --password-stdin".into(),
+            ));
+        }
     };
-    let new = NewAccount {
+    let account = NewAccount {
         name: a.name.clone().unwrap_or_else(|| a.email.clone()),
         email: a.email.clone(),
         username: a.username.clone().unwrap_or_else(|| a.email.clone()),
@@ -265,24 +287,19 @@ fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
             security,
         },
         pop3,
-        password_command: a.password_command,
+        password_command: None,
         ca_file,
     };
-    // Checked before the account exists, so a bad value leaves nothing behind.
-    let smtp = a.smtp.settings(AccountId(0))?;
-    let id = engine.store.add_account(&new)?;
-    if let Some(mut settings) = smtp {
-        settings.account_id = id;
-        engine.store.set_smtp_settings(&settings)?;
-    }
-    if let Some(pw) = password {
-        let acc = engine.store.account(id)?;
-        if let Err(e) = outside_runtime(|| credentials::store_password(&acc, &pw)) {
-            // Do not leave an account that can never log in.
-            engine.store.remove_account(id)?;
-            return Err(crate::engine::EngineError::Credentials(e).into());
-        }
-    }
+    // Checked before anything is tried, so a bad value leaves nothing behind.
+    let spec = NewAccountSpec {
+        account,
+        smtp: a.smtp.outgoing()?,
+        test_logins: !a.test.no_test,
+    };
+    let db = database_of(&engine.store).map_err(EngineError::from)?;
+    let id = create_account(db, spec, secret, Arc::new(OsKeyring))
+        .await
+        .map_err(EngineError::from)?;
     println!("{id}");
     Ok(())
 }

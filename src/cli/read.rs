@@ -1,4 +1,5 @@
 //! Read commands: served from the cache (show/save fetch a missing part on demand).
+use super::out::say;
 use super::{CliError, Result, print_json, rfc3339};
 use crate::engine::Engine;
 use crate::model::{AccountId, MessageId};
@@ -28,7 +29,7 @@ pub fn folders(engine: &Engine, account: Option<i64>, json_out: bool) -> Result<
         return print_json(&out);
     }
     for f in out {
-        println!(
+        say!(
             "{}\t{}\t{}\t{}",
             f["display_name"].as_str().unwrap_or(""),
             f["role"].as_str().unwrap_or("-"),
@@ -59,7 +60,7 @@ fn print_rows(rows: &[MessageRow], json_out: bool) -> Result<()> {
             if r.flags.flagged { '!' } else { ' ' },
             if r.has_attachments { '@' } else { ' ' }
         );
-        println!(
+        say!(
             "{}\t{marks}\t{}\t{}\t{}",
             r.id,
             rfc3339(r.date),
@@ -124,16 +125,19 @@ pub async fn show(engine: &mut Engine, id: i64, json_out: bool, raw: bool) -> Re
             })).collect::<Vec<_>>(),
         }));
     }
-    println!("From: {}\nTo: {}", m.from, m.to);
+    say!("From: {}\nTo: {}", m.from, m.to);
     if !m.cc.is_empty() {
-        println!("Cc: {}", m.cc);
+        say!("Cc: {}", m.cc);
     }
-    println!("Date: {}\nSubject: {}\n", rfc3339(m.date), m.subject);
-    println!("{}", m.text);
+    say!("Date: {}\nSubject: {}\n", rfc3339(m.date), m.subject);
+    say!("{}", m.text);
     for a in &m.attachments {
-        println!(
+        say!(
             "[{}] {} ({}, {} bytes)",
-            a.index, a.filename, a.mime, a.size
+            a.index,
+            a.filename,
+            a.mime,
+            a.size
         );
     }
     Ok(())
@@ -146,7 +150,7 @@ pub async fn save_attachment(
     path: &std::path::Path,
 ) -> Result<()> {
     let n = engine.save_attachment(MessageId(id), index, path).await?;
-    println!("{} bytes written to {}", n, path.display());
+    say!("{} bytes written to {}", n, path.display());
     Ok(())
 }
 
@@ -211,7 +215,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         }));
     }
     for f in &folders {
-        println!(
+        say!(
             "{}\tserver {}/{}\tcached {}/{}\tbodies {} ({} bytes)\tuidvalidity {}\tmodseq {}\tlast sync {}{}",
             f["folder"].as_str().unwrap_or(""),
             f["server_total"],
@@ -229,18 +233,19 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
                 .unwrap_or_default(),
         );
     }
-    println!(
+    say!(
         "pending operations: {pending}; failed: {}",
         ops.len() - pending
     );
     for d in &pop3_deletions {
-        println!(
+        say!(
             "account {}: {} server deletion(s) waiting for the next POP3 sync",
-            d["account"], d["pending"]
+            d["account"],
+            d["pending"]
         );
     }
     for o in &ops {
-        println!(
+        say!(
             "  #{} {:?} {} uid {:?}: {:?}{}",
             o.id,
             o.kind,

@@ -1,4 +1,5 @@
 //! `tayori send`, `outbox`, `draft` and `drafts`.
+use super::out::say;
 use super::{CliError, Result, print_json, rfc3339};
 use crate::engine::{Engine, SendResult, attachments_from_paths};
 use crate::mime::compose::Compose;
@@ -128,7 +129,7 @@ pub async fn send(
     let (state, err) = match result {
         Some(SendResult::Sent { reply }) => {
             if !json {
-                println!("{id}\tsent\t{reply}");
+                say!("{id}\tsent\t{reply}");
             }
             return Ok(());
         }
@@ -156,7 +157,7 @@ pub async fn send(
         }
     };
     if !json {
-        println!("{id}\t{state}");
+        say!("{id}\t{state}");
     }
     Err(CliError::Usage(err))
 }
@@ -168,7 +169,7 @@ pub fn outbox(engine: &mut Engine, json: bool, retry: Option<i64>) -> Result<()>
                 "outbox message {id} cannot be queued again (sent, or being sent)"
             )));
         }
-        println!("{id}\tqueued");
+        say!("{id}\tqueued");
         return Ok(());
     }
     let items = engine.store.outbox(None)?;
@@ -176,7 +177,7 @@ pub fn outbox(engine: &mut Engine, json: bool, retry: Option<i64>) -> Result<()>
         return print_json(&items);
     }
     for i in items {
-        println!(
+        say!(
             "{}\t{}\t{} attempt(s)\t{}\t{}\t{}",
             i.id,
             serde_json::to_value(i.state)
@@ -199,7 +200,7 @@ pub fn save_draft(engine: &mut Engine, m: &MessageArgs, id: Option<i64>) -> Resu
     for w in &saved.warnings {
         eprintln!("tayori: warning: {w}");
     }
-    println!("{}", saved.id);
+    say!("{}", saved.id);
     Ok(())
 }
 
@@ -209,7 +210,7 @@ pub fn drafts(engine: &Engine, json: bool) -> Result<()> {
         return print_json(&list);
     }
     for d in list {
-        println!(
+        say!(
             "{}\t{}\t{}\t{}\t{}",
             d.row.id,
             if d.synced { "synced" } else { "local" },

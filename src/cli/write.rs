@@ -1,6 +1,7 @@
 //! Commands that change state: sync, watch, flag, move, delete.
+use super::out::say;
 use super::{CliError, FlagArgs, Result, print_json};
-use crate::engine::{Engine, WatchEvent};
+use crate::engine::Engine;
 use crate::model::{AccountId, Flags, MessageId, Protocol};
 
 /// One sync pass per account; with `bodies`, then the offline mirror of its bodies.
@@ -21,15 +22,18 @@ pub async fn sync(
     for a in &accounts {
         let (r, mut conn) = engine.sync_account_open(a).await?;
         if !json && let Some(p) = &r.pop3 {
-            println!(
+            say!(
                 "{}: {} on the server, {} downloaded, {} deleted from the server",
-                a.email, p.server_count, p.downloaded, p.deleted_on_server
+                a.email,
+                p.server_count,
+                p.downloaded,
+                p.deleted_on_server
             );
         } else if !json {
             let fetched: usize = r.folders.iter().map(|f| f.fetched).sum();
             let removed: usize = r.folders.iter().map(|f| f.removed).sum();
             let flags: usize = r.folders.iter().map(|f| f.flag_changes).sum();
-            println!(
+            say!(
                 "{}: {} folders, {fetched} new, {removed} removed, {flags} flag changes, {} queued changes sent, {} refused",
                 a.email,
                 r.folders.len(),
@@ -43,7 +47,7 @@ pub async fn sync(
                 .filter(|x| matches!(x.result, crate::engine::SendResult::Sent { .. }))
                 .count();
             if !o.outcomes.is_empty() || o.filed > 0 {
-                println!(
+                say!(
                     "{}: outbox: {sent} sent, {} not sent, {} filed in Sent",
                     a.email,
                     o.outcomes.len() - sent,
@@ -51,14 +55,14 @@ pub async fn sync(
                 );
             }
             if let Some(e) = &o.filing_error {
-                println!("{}: Sent copies wait: {e}", a.email);
+                say!("{}: Sent copies wait: {e}", a.email);
             }
             let d = &r.drafts;
             if let Some(e) = &d.error {
-                println!("{}: drafts not synced: {e}", a.email);
+                say!("{}: drafts not synced: {e}", a.email);
             }
             if d.uploaded + d.pulled + d.gone + d.conflicts.len() > 0 {
-                println!(
+                say!(
                     "{}: drafts: {} uploaded, {} updated from the server, {} gone, {} changed on both sides (both kept)",
                     a.email,
                     d.uploaded,
@@ -128,62 +132,115 @@ pub async fn sync(
     Ok(())
 }
 
-pub async fn watch(engine: &mut Engine, account: Option<i64>) -> Result<()> {
+/// Runs the engine's scheduler for every account (or one) and prints one line per change.
+/// With several accounts each line starts with the account's address and ": ".
+pub async fn watch(
+    engine: &mut Engine,
+    dir: std::path::PathBuf,
+    account: Option<i64>,
+) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
-    let Some(a) = accounts.first().cloned() else {
+    if accounts.is_empty() {
         return Err(CliError::Usage(
             "no accounts (add one with `tayori account add`)".into(),
         ));
-    };
-    if a.protocol == Protocol::Pop3 {
-        return Err(CliError::Usage(format!(
-            "{} is a POP3 account: POP3 has no push; run `tayori sync` to download new mail",
-            a.email
-        )));
     }
-    engine
-        .watch(&a, |ev| {
-            match ev {
-                WatchEvent::Online => println!("online {}", a.email),
-                WatchEvent::Offline(why) => println!("offline {why}"),
-                WatchEvent::Outbox(r) => {
-                    for o in &r.outcomes {
-                        let state = match &o.result {
-                            crate::engine::SendResult::Sent { .. } => "sent",
-                            crate::engine::SendResult::Queued { .. } => "queued",
-                            crate::engine::SendResult::Failed { .. } => "failed",
-                            crate::engine::SendResult::Uncertain { .. } => "uncertain",
-                        };
-                        println!("outbox {} {state} {}", o.id, o.subject);
-                    }
+    let (handle, events) = crate::engine::EngineHandle::new(dir);
+    for a in &accounts {
+        handle.add_account(a.id);
+    }
+    let emails: std::collections::HashMap<AccountId, String> =
+        accounts.iter().map(|a| (a.id, a.email.clone())).collect();
+    let many = accounts.len() > 1;
+    let mut pushing = std::collections::HashSet::new();
+    while let Ok(ev) = events.recv().await {
+        let Some((id, lines)) = watch_lines(&ev, &emails, &mut pushing) else {
+            continue;
+        };
+        let prefix = match (many, emails.get(&id)) {
+            (true, Some(e)) => format!("{e}: "),
+            _ => String::new(),
+        };
+        for l in lines {
+            say!("{prefix}{}", terminal_safe(&l));
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }
+    Ok(())
+}
+
+/// Mail text never reaches the terminal with control characters (escape sequences).
+fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn outbox_lines(r: &crate::engine::OutboxReport, out: &mut Vec<String>) {
+    for o in &r.outcomes {
+        let state = match &o.result {
+            crate::engine::SendResult::Sent { .. } => "sent",
+            crate::engine::SendResult::Queued { .. } => "queued",
+            crate::engine::SendResult::Failed { .. } => "failed",
+            crate::engine::SendResult::Uncertain { .. } => "uncertain",
+        };
+        out.push(format!("outbox {} {state} {}", o.id, o.subject));
+    }
+}
+
+/// The lines `watch` prints for one scheduler event.
+fn watch_lines(
+    ev: &crate::engine::Event,
+    emails: &std::collections::HashMap<AccountId, String>,
+    pushing: &mut std::collections::HashSet<AccountId>,
+) -> Option<(AccountId, Vec<String>)> {
+    use crate::engine::{Change, ConnState, Event};
+    let mut out = Vec::new();
+    let id = match ev {
+        Event::State(id, s) => {
+            match s {
+                ConnState::Pushing | ConnState::Online if pushing.insert(*id) => {
+                    out.push(format!(
+                        "online {}",
+                        emails.get(id).map_or("", |e| e.as_str())
+                    ));
                 }
-                WatchEvent::Synced(r) => {
-                    for f in &r.folders {
-                        for c in &f.changes {
-                            match c {
-                                crate::engine::Change::Arrived { uid, subject } => {
-                                    println!("arrived {} {uid} {subject}", f.folder)
-                                }
-                                crate::engine::Change::Removed { uid } => {
-                                    println!("removed {} {uid}", f.folder)
-                                }
-                                crate::engine::Change::Flags { uid, seen, flagged } => println!(
-                                    "flags {} {uid} {}{}",
-                                    f.folder,
-                                    if *seen { "seen" } else { "unseen" },
-                                    if *flagged { " flagged" } else { "" }
-                                ),
-                            }
+                ConnState::Offline(f) | ConnState::Failing(f) => {
+                    pushing.remove(id);
+                    out.push(format!("offline {}", f.detail));
+                }
+                _ => {}
+            }
+            *id
+        }
+        Event::Outbox(id, r) => {
+            outbox_lines(r, &mut out);
+            *id
+        }
+        Event::Synced(id, r) => {
+            outbox_lines(&r.outbox, &mut out);
+            for f in &r.folders {
+                for c in &f.changes {
+                    out.push(match c {
+                        Change::Arrived { uid, subject } => {
+                            format!("arrived {} {uid} {subject}", f.folder)
                         }
-                    }
+                        Change::Removed { uid } => format!("removed {} {uid}", f.folder),
+                        Change::Flags { uid, seen, flagged } => format!(
+                            "flags {} {uid} {}{}",
+                            f.folder,
+                            if *seen { "seen" } else { "unseen" },
+                            if *flagged { " flagged" } else { "" }
+                        ),
+                    });
                 }
             }
-            use std::io::Write;
-            let _ = std::io::stdout().flush();
-            true
-        })
-        .await?;
-    Ok(())
+            *id
+        }
+        _ => return None,
+    };
+    Some((id, out))
 }
 
 /// Tries to send queued changes now; offline is fine (they stay queued).
@@ -202,7 +259,7 @@ async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
                 "the server refused {failed} change(s): {why}"
             )));
         }
-        Err(e) => println!("queued (will be sent when the server is reachable): {e}"),
+        Err(e) => say!("queued (will be sent when the server is reachable): {e}"),
     }
     Ok(())
 }

@@ -1,10 +1,12 @@
-//! Connection tests for the wizard: try settings with a password (never the keyring) and
-//! say precisely what is wrong.
+//! Connection tests (account setup, `tayori discover`): try settings with a password (never
+//! the keyring) and say precisely what is wrong. The SMTP login itself is
+//! [`crate::protocol::smtp::test_login`].
 use super::guess::{self, Kind};
 use crate::model::{Endpoint, Security};
-use crate::protocol::imap::{Credentials, ImapConn, ImapError};
+use crate::protocol::imap::{Credentials, ImapConn, ImapError, guard};
 use crate::protocol::net::NetError;
 use crate::protocol::pop3::{Pop3Conn, Pop3Error};
+use crate::protocol::smtp::{self, SmtpError};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -45,36 +47,30 @@ pub enum ConnTestError {
     PortClosed { host: String, port: u16 },
     #[error("{host}:{port} did not answer (the port is filtered, or the host is down)")]
     Filtered { host: String, port: u16 },
+    #[error("{host}:{port} cannot be reached (no route to it: offline?)")]
+    Unreachable { host: String, port: u16 },
     #[error("TLS with {host} failed: {reason}")]
     Tls {
         host: String,
         reason: String,
         cert: Option<Box<CertInfo>>,
     },
+    #[error("cannot read the CA file {path}: {reason}")]
+    CaFile { path: String, reason: String },
     #[error("{host} does not offer STARTTLS; refusing to continue without encryption")]
     NoStartTls { host: String },
     #[error("wrong user name or password (the server says: {server_says})")]
     WrongPassword { server_says: String },
     #[error("the server wants an app password or OAuth sign-in (it says: {server_says})")]
     AppPassword { server_says: String },
+    #[error("{host} refused: {server_says}")]
+    Refused { host: String, server_says: String },
+    #[error("{host} did not answer in time")]
+    Timeout { host: String },
+    #[error("the connection to {host} was lost")]
+    ConnectionLost { host: String },
     #[error("{0}")]
     Other(String),
-}
-
-impl ConnTestError {
-    /// Fluent id of the message the wizard shows.
-    pub fn fluent_id(&self) -> &'static str {
-        match self {
-            ConnTestError::HostNotFound { .. } => "conntest-host-not-found",
-            ConnTestError::PortClosed { .. } => "conntest-port-closed",
-            ConnTestError::Filtered { .. } => "conntest-filtered",
-            ConnTestError::Tls { .. } => "conntest-tls",
-            ConnTestError::NoStartTls { .. } => "conntest-no-starttls",
-            ConnTestError::WrongPassword { .. } => "conntest-wrong-password",
-            ConnTestError::AppPassword { .. } => "conntest-app-password",
-            ConnTestError::Other(_) => "conntest-other",
-        }
-    }
 }
 
 pub use crate::protocol::pop3::wants_app_password;
@@ -109,6 +105,17 @@ async fn reach(host: &str, port: u16) -> Result<SocketAddr, ConnTestError> {
                     port,
                 })
             }
+            Ok(Err(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable
+                ) =>
+            {
+                last = Some(ConnTestError::Unreachable {
+                    host: host.to_string(),
+                    port,
+                })
+            }
             Ok(Err(e)) => last = Some(ConnTestError::Other(e.to_string())),
             Err(_) => {
                 last = Some(ConnTestError::Filtered {
@@ -137,6 +144,7 @@ pub async fn test_login(
         password: password.to_string(),
     };
     let (h, p, s) = (server.host.as_str(), server.port, server.security);
+    let host = || h.to_string();
     match kind {
         ServerKind::Imap => match ImapConn::connect(h, p, s, ca_file, &creds).await {
             Ok(c) => {
@@ -145,10 +153,19 @@ pub async fn test_login(
             }
             Err(ImapError::Auth(t)) => Err(login_failed(t)),
             Err(ImapError::NoStartTls { host }) => Err(ConnTestError::NoStartTls { host }),
-            Err(ImapError::Net(NetError::Tls { reason, .. })) => {
-                Err(tls_error(kind, server, addr, reason).await)
+            Err(ImapError::Net(n)) => Err(net_error(kind, server, addr, n).await),
+            Err(ImapError::No(t) | ImapError::Bad(t)) => Err(ConnTestError::Refused {
+                host: host(),
+                server_says: t,
+            }),
+            Err(ImapError::Timeout | ImapError::Guard(guard::GuardError::Silent { .. })) => {
+                Err(ConnTestError::Timeout { host: host() })
             }
-            Err(e) => Err(ConnTestError::Other(e.to_string())),
+            Err(e @ ImapError::Guard(_)) => Err(ConnTestError::Other(e.to_string())),
+            Err(ImapError::ConnectionLost | ImapError::Io(_)) => {
+                Err(ConnTestError::ConnectionLost { host: host() })
+            }
+            Err(e @ ImapError::Protocol(_)) => Err(ConnTestError::Other(e.to_string())),
         },
         ServerKind::Pop3 => match Pop3Conn::connect(h, p, s, ca_file, &creds).await {
             Ok(c) => {
@@ -158,78 +175,56 @@ pub async fn test_login(
             Err(Pop3Error::Auth(t)) => Err(login_failed(t)),
             Err(Pop3Error::AppPassword(t)) => Err(ConnTestError::AppPassword { server_says: t }),
             Err(Pop3Error::NoStls { host }) => Err(ConnTestError::NoStartTls { host }),
-            Err(Pop3Error::Net(NetError::Tls { reason, .. })) => {
-                Err(tls_error(kind, server, addr, reason).await)
+            Err(Pop3Error::Net(n)) => Err(net_error(kind, server, addr, n).await),
+            Err(Pop3Error::Err(t)) => Err(ConnTestError::Refused {
+                host: host(),
+                server_says: t,
+            }),
+            Err(Pop3Error::Timeout) => Err(ConnTestError::Timeout { host: host() }),
+            Err(Pop3Error::ConnectionLost | Pop3Error::Io(_)) => {
+                Err(ConnTestError::ConnectionLost { host: host() })
             }
-            Err(e) => Err(ConnTestError::Other(e.to_string())),
+            Err(e @ Pop3Error::Protocol(_)) => Err(ConnTestError::Other(e.to_string())),
         },
-        ServerKind::Smtp => smtp(server, &creds, ca_file, addr).await,
-    }
-}
-
-async fn smtp(
-    server: &Endpoint,
-    creds: &Credentials,
-    ca_file: Option<&str>,
-    addr: SocketAddr,
-) -> Result<(), ConnTestError> {
-    use lettre::transport::smtp::authentication::{Credentials as SmtpCreds, Mechanism};
-    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-    use lettre::{AsyncSmtpTransport, Tokio1Executor};
-    let other = |e: &dyn std::fmt::Display| ConnTestError::Other(e.to_string());
-    let mut tp = TlsParameters::builder(server.host.clone());
-    if let Some(ca) = ca_file {
-        let pem = std::fs::read(ca).map_err(|e| other(&e))?;
-        tp = tp.add_root_certificate(Certificate::from_pem(&pem).map_err(|e| other(&e))?);
-    }
-    let params = tp.build_native().map_err(|e| other(&e))?;
-    let tls = match server.security {
-        Security::Tls => Tls::Wrapper(params),
-        Security::Starttls => Tls::Required(params),
-    };
-    let transport: AsyncSmtpTransport<Tokio1Executor> =
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.host.clone())
-            .port(server.port)
-            .tls(tls)
-            .credentials(SmtpCreds::new(
-                creds.username.clone(),
-                creds.password.clone(),
-            ))
-            .authentication(vec![Mechanism::Plain, Mechanism::Login])
-            .timeout(Some(STAGE_TIMEOUT))
-            .build();
-    match transport.test_connection().await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(ConnTestError::Other(
-            "the SMTP server closed the connection".into(),
-        )),
-        // lettre reports a failed handshake on connect as a connection error: its words tell.
-        Err(e) if e.is_tls() || looks_like_tls(&e.to_string()) => {
-            Err(tls_error(ServerKind::Smtp, server, addr, e.to_string()).await)
-        }
-        Err(e) => {
-            let text = e.to_string();
-            let code = e.status().map(|c| c.to_string()).unwrap_or_default();
-            if wants_app_password(&text) {
-                Err(ConnTestError::AppPassword { server_says: text })
-            } else if code == "535" || code == "534" || text.contains("535") {
-                Err(login_failed(text))
-            } else if text.to_ascii_lowercase().contains("starttls") {
-                Err(ConnTestError::NoStartTls {
-                    host: server.host.clone(),
-                })
-            } else {
-                Err(ConnTestError::Other(text))
+        ServerKind::Smtp => match smtp::test_login(server, ca_file, &creds, STAGE_TIMEOUT).await {
+            Ok(()) => Ok(()),
+            Err(SmtpError::Auth(t)) => Err(login_failed(t)),
+            Err(SmtpError::NoStartTls { host }) => Err(ConnTestError::NoStartTls { host }),
+            Err(SmtpError::Tls { reason, .. }) => Err(tls_error(kind, server, addr, reason).await),
+            Err(SmtpError::CaFile { path, reason }) => Err(ConnTestError::CaFile { path, reason }),
+            Err(SmtpError::Rejected(t) | SmtpError::Deferred(t)) => Err(ConnTestError::Refused {
+                host: host(),
+                server_says: t,
+            }),
+            Err(SmtpError::Timeout) => Err(ConnTestError::Timeout { host: host() }),
+            Err(SmtpError::Connect { .. } | SmtpError::Network(_) | SmtpError::Ambiguous(_)) => {
+                Err(ConnTestError::ConnectionLost { host: host() })
             }
-        }
+        },
     }
 }
 
-fn looks_like_tls(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    ["certificate", "ssl routines", "handshake"]
-        .iter()
-        .any(|k| t.contains(k))
+/// A connection-level failure after the port answered (TLS, CA file, a dropped link).
+async fn net_error(
+    kind: ServerKind,
+    server: &Endpoint,
+    addr: SocketAddr,
+    e: NetError,
+) -> ConnTestError {
+    let host = server.host.clone();
+    match e {
+        NetError::Tls { reason, .. } => tls_error(kind, server, addr, reason).await,
+        NetError::CaFile { path, reason } => ConnTestError::CaFile { path, reason },
+        NetError::Timeout { .. } => ConnTestError::Timeout { host },
+        NetError::HostNotFound { .. } => ConnTestError::HostNotFound { host },
+        NetError::Connect { port, source, .. } => match source.kind() {
+            std::io::ErrorKind::ConnectionRefused => ConnTestError::PortClosed { host, port },
+            std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable => {
+                ConnTestError::Unreachable { host, port }
+            }
+            _ => ConnTestError::ConnectionLost { host },
+        },
+    }
 }
 
 async fn tls_error(

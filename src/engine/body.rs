@@ -66,14 +66,14 @@ impl Engine {
             ));
         };
         let account = self.store.account(row.account_id)?;
-        let mut conn = Self::connect(&account).await.map_err(|e| {
-            EngineError::NotCached(format!(
-                "this part is not downloaded yet and the server cannot be reached: {e}"
-            ))
-        })?;
-        conn.select(&row.folder, None).await?;
-        let data = conn.fetch_section(uid, section).await?;
-        let _ = conn.logout().await;
+        let uidvalidity = self.store.folder(row.folder_id)?.uidvalidity;
+        let data = self
+            .fetch_part(&account, &row.folder, uidvalidity, uid, section)
+            .await
+            .map_err(|e| match e {
+                e if e.is_transient() => EngineError::Offline(Box::new(e)),
+                e => e,
+            })?;
         self.store.cache_part(row.id, section, &data)?;
         Ok(data)
     }

@@ -32,30 +32,7 @@ impl Engine {
     /// Addresses from the cache for To/Cc/Bcc completion: those whose name or address
     /// contains `query` (case-insensitive), most frequent first, one per address.
     pub fn suggest_addresses(&self, query: &str, limit: usize) -> Result<Vec<String>> {
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut counts: std::collections::HashMap<String, (usize, usize, String)> =
-            std::collections::HashMap::new();
-        let fields = self.store.address_fields_matching(&q, 2000)?;
-        for (i, field) in fields.iter().enumerate() {
-            for a in compose::split_addresses(field) {
-                if !a.to_lowercase().contains(&q) {
-                    continue;
-                }
-                let key = crate::mime::reply::bare_address(&a);
-                let e = counts.entry(key).or_insert((0, i, a.clone()));
-                e.0 += 1;
-                // Prefer a form with a display name.
-                if !e.2.contains('<') && a.contains('<') {
-                    e.2 = a;
-                }
-            }
-        }
-        let mut v: Vec<(usize, usize, String)> = counts.into_values().collect();
-        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(v.into_iter().take(limit).map(|(_, _, a)| a).collect())
+        suggest_addresses(&self.store, query, limit)
     }
 
     /// The account's signature block ("-- " line and the signature), if it has one.
@@ -248,6 +225,39 @@ pub fn attachments_from_paths(paths: &[std::path::PathBuf]) -> Result<Vec<Attach
             Ok(Attachment::new(&name, data))
         })
         .collect()
+}
+
+/// Addresses from the cache for To/Cc/Bcc completion: those whose name or address contains
+/// `query` (case-insensitive), most frequent first, one per address.
+pub fn suggest_addresses(
+    store: &crate::store::Store,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<String>> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut counts: std::collections::HashMap<String, (usize, usize, String)> =
+        std::collections::HashMap::new();
+    let fields = store.address_fields_matching(&q, 2000)?;
+    for (i, field) in fields.iter().enumerate() {
+        for a in compose::split_addresses(field) {
+            if !a.to_lowercase().contains(&q) {
+                continue;
+            }
+            let key = crate::mime::reply::bare_address(&a);
+            let e = counts.entry(key).or_insert((0, i, a.clone()));
+            e.0 += 1;
+            // Prefer a form with a display name.
+            if !e.2.contains('<') && a.contains('<') {
+                e.2 = a;
+            }
+        }
+    }
+    let mut v: Vec<(usize, usize, String)> = counts.into_values().collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(v.into_iter().take(limit).map(|(_, _, a)| a).collect())
 }
 
 #[cfg(test)]

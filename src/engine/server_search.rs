@@ -12,11 +12,11 @@ impl Engine {
             // POP3 mail is all on this device: the local search already saw it.
             return Ok(Vec::new());
         }
-        let mut conn = Self::connect(account).await?;
+        let mut kept = self.take_session(account).await?;
         let mut out = Vec::new();
         for f in self.store.folders(account.id)? {
-            conn.select(&f.name, None).await?;
-            let mut uids = conn.search_text(text.trim()).await?;
+            kept.select(&f.name).await?;
+            let mut uids = kept.conn.search_text(text.trim()).await?;
             uids.sort_unstable_by(|a, b| b.cmp(a));
             for u in uids {
                 if let Some(m) = self.store.message_by_uid(f.id, Uid(u))? {
@@ -27,7 +27,7 @@ impl Engine {
                 }
             }
         }
-        let _ = conn.logout().await;
+        self.put_back(account.id, kept).await;
         Ok(out)
     }
 }

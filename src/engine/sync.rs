@@ -415,21 +415,16 @@ impl Engine {
             }
             Ok(())
         });
-        let mut fetch_result = Ok(());
-        for chunk in uids.chunks(BATCH) {
-            match conn.fetch_headers(chunk).await {
-                Ok(headers) => {
-                    note_arrivals(rep, &headers);
-                    if tx.send(headers).is_err() {
-                        break; // the writer failed; its error is reported below
-                    }
-                }
-                Err(e) => {
-                    fetch_result = Err(e.into());
-                    break;
-                }
-            }
-        }
+        let chunks: Vec<&[u32]> = uids.chunks(BATCH).collect();
+        // Pipelined: the next batch's FETCH is on the wire while one is read.
+        let fetch_result: Result<()> = conn
+            .fetch_header_batches(&chunks, |headers| {
+                note_arrivals(rep, &headers);
+                // False when the writer failed; its error is reported below.
+                tx.send(headers).is_ok()
+            })
+            .await
+            .map_err(Into::into);
         drop(tx);
         let written = writer
             .join()

@@ -14,7 +14,7 @@ pub enum WatchEvent<'a> {
     Synced(&'a SyncReport),
     /// The outbox sent (or retried) messages, or filed Sent copies.
     Outbox(&'a super::OutboxReport),
-    Offline(String),
+    Offline(super::Failure),
     Online,
 }
 
@@ -34,7 +34,7 @@ impl Engine {
             if !matches!(&err, super::EngineError::Imap(e) if e.is_transient()) {
                 return Err(err);
             }
-            if !on_event(WatchEvent::Offline(err.to_string())) {
+            if !on_event(WatchEvent::Offline(super::Failure::of(&err))) {
                 return Ok(());
             }
             tokio::time::sleep(backoff).await;

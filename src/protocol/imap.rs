@@ -5,6 +5,7 @@ pub mod bodystructure;
 pub mod envelope;
 mod fetch;
 mod folders;
+pub mod guard;
 mod idle;
 mod mutate;
 mod raw;
@@ -39,9 +40,11 @@ pub enum ImapError {
     #[error("the connection was lost")]
     ConnectionLost,
     #[error("network error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("the server did not answer in time")]
     Timeout,
+    #[error("{0}")]
+    Guard(guard::GuardError),
     #[error("protocol error: {0}")]
     Protocol(String),
 }
@@ -51,16 +54,58 @@ impl ImapError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ImapError::Net(_) | ImapError::ConnectionLost | ImapError::Io(_) | ImapError::Timeout
+            ImapError::Net(_)
+                | ImapError::ConnectionLost
+                | ImapError::Io(_)
+                | ImapError::Timeout
+                // The connection is unusable after any refusal of the guard; a later try may
+                // meet a server that behaves.
+                | ImapError::Guard(_)
         )
     }
+}
+
+impl From<std::io::Error> for ImapError {
+    fn from(e: std::io::Error) -> Self {
+        if let Some(g) = guard::GuardError::from_io(&e) {
+            return ImapError::Guard(g);
+        }
+        // async-imap words a response it cannot parse as "<nom error> during parsing of
+        // <every byte it holds>": keep one line in words, not the dump.
+        let text = e.to_string();
+        if text.contains(" during parsing of ") {
+            return ImapError::Protocol(format!(
+                "the server sent a response that is not valid IMAP: {}",
+                one_line(&text, 80)
+            ));
+        }
+        ImapError::Io(e)
+    }
+}
+
+/// The first `max` characters of the text after "during parsing of", control characters
+/// shown as spaces, on one line.
+fn one_line(text: &str, max: usize) -> String {
+    let after = text
+        .split_once(" during parsing of ")
+        .map(|(_, r)| r)
+        .unwrap_or(text);
+    let mut out: String = after
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if after.chars().count() > max {
+        out.push('…');
+    }
+    out
 }
 
 impl From<async_imap::error::Error> for ImapError {
     fn from(e: async_imap::error::Error) -> Self {
         use async_imap::error::Error as E;
         match e {
-            E::Io(io) => ImapError::Io(io),
+            E::Io(io) => io.into(),
             E::Bad(s) => ImapError::Bad(s),
             E::No(s) => ImapError::No(s),
             E::ConnectionLost => ImapError::ConnectionLost,

@@ -15,6 +15,13 @@ pub type BoxIo = Box<dyn Io>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
+    /// The name does not resolve (a typo, or no network to ask DNS with).
+    #[error("cannot reach {host}:{port}: the host name was not found ({reason})")]
+    HostNotFound {
+        host: String,
+        port: u16,
+        reason: String,
+    },
     #[error("cannot reach {host}:{port}: {source}")]
     Connect {
         host: String,
@@ -31,23 +38,49 @@ pub enum NetError {
     Tls { host: String, reason: String },
 }
 
-/// Opens a TCP connection with a timeout.
+/// Opens a TCP connection with a timeout: the name is resolved first (so a name that does
+/// not resolve is told apart from a server that refuses), then each address is tried.
 pub async fn tcp(host: &str, port: u16) -> Result<TcpStream, NetError> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((host, port))).await {
-        Ok(Ok(s)) => {
-            let _ = s.set_nodelay(true);
-            Ok(s)
+    let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
+    let timeout = || NetError::Timeout {
+        host: host.to_string(),
+        port,
+    };
+    let addrs: Vec<std::net::SocketAddr> =
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
+            Ok(Ok(a)) => a.collect(),
+            Ok(Err(e)) => {
+                return Err(NetError::HostNotFound {
+                    host: host.to_string(),
+                    port,
+                    reason: e.to_string(),
+                });
+            }
+            Err(_) => return Err(timeout()),
+        };
+    let mut last = None;
+    for addr in addrs {
+        match tokio::time::timeout_at(deadline, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Ok(Err(source)) => last = Some(source),
+            Err(_) => return Err(timeout()),
         }
-        Ok(Err(source)) => Err(NetError::Connect {
+    }
+    Err(match last {
+        Some(source) => NetError::Connect {
             host: host.to_string(),
             port,
             source,
-        }),
-        Err(_) => Err(NetError::Timeout {
+        },
+        None => NetError::HostNotFound {
             host: host.to_string(),
             port,
-        }),
-    }
+            reason: "no address".into(),
+        },
+    })
 }
 
 /// Which trust anchors a handshake uses.

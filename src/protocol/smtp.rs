@@ -130,6 +130,27 @@ fn tls_parameters(host: &str, ca_file: Option<&str>) -> Result<TlsParameters, Sm
     })
 }
 
+/// Words of a connection error that mean the TLS handshake failed.
+fn looks_like_tls(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["certificate", "ssl routines", "handshake"]
+        .iter()
+        .any(|k| t.contains(k))
+}
+
+/// The SMTP login test (account setup, `tayori account smtp`): connect, secure, log in,
+/// QUIT. Each step may take `limit`. Nothing is sent.
+pub async fn test_login(
+    endpoint: &Endpoint,
+    ca_file: Option<&str>,
+    creds: &Credentials,
+    limit: Duration,
+) -> Result<(), SmtpError> {
+    let conn = SmtpConn::connect_within(endpoint, ca_file, creds, limit).await?;
+    conn.quit().await;
+    Ok(())
+}
+
 /// A connected, encrypted, authenticated SMTP session.
 pub struct SmtpConn {
     conn: AsyncSmtpConnection,
@@ -142,11 +163,23 @@ impl SmtpConn {
         ca_file: Option<&str>,
         creds: &Credentials,
     ) -> Result<SmtpConn, SmtpError> {
+        Self::connect_within(endpoint, ca_file, creds, STEP_TIMEOUT).await
+    }
+
+    /// [`SmtpConn::connect`] with each step (connect, STARTTLS, AUTH) limited to `limit`.
+    pub async fn connect_within(
+        endpoint: &Endpoint,
+        ca_file: Option<&str>,
+        creds: &Credentials,
+        limit: Duration,
+    ) -> Result<SmtpConn, SmtpError> {
         let host = endpoint.host.as_str();
         let tls = tls_parameters(host, ca_file)?;
         let hello = ClientId::default();
         let connect_err = |e: lettre::transport::smtp::Error| {
-            if e.is_tls() {
+            // lettre reports a handshake that failed on connect as a connection error; only
+            // its words tell it was TLS.
+            if e.is_tls() || looks_like_tls(&e.to_string()) {
                 SmtpError::Tls {
                     host: host.to_string(),
                     reason: format!("{e:#}"),
@@ -162,12 +195,12 @@ impl SmtpConn {
         let implicit = (endpoint.security == Security::Tls).then(|| tls.clone());
         let fut = AsyncSmtpConnection::connect_tokio1(
             (host, endpoint.port),
-            Some(STEP_TIMEOUT),
+            Some(limit),
             &hello,
             implicit,
             None,
         );
-        let mut conn = match tokio::time::timeout(STEP_TIMEOUT, fut).await {
+        let mut conn = match tokio::time::timeout(limit, fut).await {
             Ok(r) => r.map_err(connect_err)?,
             Err(_) => return Err(SmtpError::Timeout),
         };
@@ -179,7 +212,7 @@ impl SmtpConn {
                     host: host.to_string(),
                 });
             }
-            match tokio::time::timeout(STEP_TIMEOUT, conn.starttls(tls, &hello)).await {
+            match tokio::time::timeout(limit, conn.starttls(tls, &hello)).await {
                 Ok(r) => r.map_err(connect_err)?,
                 Err(_) => return Err(SmtpError::Timeout),
             }
@@ -191,7 +224,8 @@ impl SmtpConn {
             });
         }
         let lcreds = LCredentials::new(creds.username.clone(), creds.password.clone());
-        match step(
+        match step_within(
+            limit,
             conn.auth(&[Mechanism::Plain, Mechanism::Login], &lcreds),
             false,
         )

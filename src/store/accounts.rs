@@ -1,6 +1,6 @@
 //! Accounts table.
 use super::{Result, Store, StoreError, now};
-use crate::model::{Account, AccountId, Endpoint, Pop3Options, Protocol, Security};
+use crate::model::{Account, AccountId, Endpoint, Pop3Options, Protocol, Security, SmtpSettings};
 use rusqlite::{OptionalExtension, Row, params};
 
 /// What `account add` supplies.
@@ -93,6 +93,24 @@ impl Store {
         if a.protocol == Protocol::Pop3 {
             self.ensure_local_folders(id)?;
         }
+        Ok(id)
+    }
+
+    /// Adds the account and, when given, its SMTP settings (their `account_id` is set to
+    /// the new account's) in one transaction: both are stored, or neither.
+    pub fn add_account_with_smtp(
+        &self,
+        a: &NewAccount,
+        smtp: Option<&SmtpSettings>,
+    ) -> Result<AccountId> {
+        let tx = self.conn.unchecked_transaction()?;
+        let id = self.add_account(a)?;
+        if let Some(s) = smtp {
+            let mut s = s.clone();
+            s.account_id = id;
+            self.set_smtp_settings(&s)?;
+        }
+        tx.commit()?;
         Ok(id)
     }
 

@@ -176,7 +176,9 @@ impl Store {
         note: &str,
     ) -> Result<DraftId> {
         let ts = now();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (account, old_mid): (i64, String) = tx.query_row(
             "SELECT account_id, message_id FROM drafts WHERE id = ?1",
             [id.0],

@@ -133,15 +133,6 @@ impl Store {
         Ok(())
     }
 
-    /// Renames a cached folder, keeping its messages (server-side rename detected).
-    pub fn rename_folder(&self, id: FolderId, new_name: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE folders SET name = ?2 WHERE id = ?1",
-            params![id.0, new_name],
-        )?;
-        Ok(())
-    }
-
     /// Records a complete pass: the server state every cached row now agrees with.
     pub fn set_sync_state(&self, id: FolderId, s: &SyncState) -> Result<()> {
         self.conn.execute(
@@ -157,16 +148,6 @@ impl Store {
                 s.server_unread,
                 now()
             ],
-        )?;
-        Ok(())
-    }
-
-    /// Marks the folder's incremental state unknown (next pass does a full compare).
-    pub fn invalidate_sync_state(&self, id: FolderId, uidvalidity: Option<u32>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE folders SET uidvalidity = ?2, uidnext = NULL, highest_modseq = NULL
-             WHERE id = ?1",
-            params![id.0, uidvalidity],
         )?;
         Ok(())
     }

@@ -69,7 +69,9 @@ impl Store {
     /// same UID get the new flags; placeholders with the same Message-ID are adopted.
     /// Returns how many messages were new to the cache.
     pub fn store_headers(&mut self, folder: FolderId, batch: &[HeaderInfo]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let placeholders: i64 = tx.query_row(
             "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid IS NULL",
             [folder.0],
@@ -140,7 +142,9 @@ impl Store {
         folder: FolderId,
         updates: &[(Uid, Flags, Option<u64>)],
     ) -> Result<Vec<(MessageId, Uid, Flags)>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut changed = Vec::new();
         {
             let mut get = tx.prepare_cached(
@@ -167,7 +171,9 @@ impl Store {
 
     /// Drops cached messages whose UIDs vanished from the server; returns how many.
     pub fn remove_uids(&mut self, folder: FolderId, uids: &[Uid]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut n = 0;
         {
             let mut del =
@@ -183,7 +189,9 @@ impl Store {
     /// UIDVALIDITY changed: every cached UID of the folder is void. Rows become
     /// placeholders (kept with their cached bodies) until re-matched by Message-ID.
     pub fn forget_uids(&mut self, folder: FolderId, new_uidvalidity: Option<u32>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE messages SET uid = NULL, modseq = NULL WHERE folder_id = ?1",
             [folder.0],

@@ -154,7 +154,9 @@ impl Store {
         add: &Flags,
         remove: &Flags,
     ) -> Result<Option<OpId>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let t = target(&tx, msg)?;
         let add_bits = add.to_bits() & !t.flags;
         let remove_bits = remove.to_bits() & t.flags;
@@ -192,7 +194,9 @@ impl Store {
     /// Moves the message locally at once (it becomes a placeholder in `dest` until the
     /// server tells its new UID) and queues the move.
     pub fn local_move(&mut self, msg: MessageId, dest: FolderId) -> Result<Option<OpId>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let t = target(&tx, msg)?;
         if t.folder_id == dest.0 {
             return Ok(None);
@@ -212,7 +216,9 @@ impl Store {
 
     /// Removes the message locally at once and queues its permanent removal.
     pub fn local_expunge(&mut self, msg: MessageId) -> Result<OpId> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let t = target(&tx, msg)?;
         let op = record(&tx, &t, msg, "expunge", None)?;
         tx.execute("DELETE FROM messages WHERE id = ?1", [msg.0])?;
@@ -253,7 +259,9 @@ impl Store {
     /// The server refused the op: keep it as failed with the server's words, and make the
     /// next pass over the source folder a full compare so the cache shows the server's truth.
     pub fn op_failed(&mut self, op: &Op, error: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE ops SET state = 'failed', error = ?2, attempts = attempts + 1, updated = ?3
              WHERE id = ?1",
@@ -281,6 +289,16 @@ impl Store {
     }
 
     /// A transient failure (offline): the op stays pending.
+    /// Counts an attempt before a step that is not idempotent (COPY), so that a process
+    /// killed after it leaves a trace the next replay sees (`attempts > 0`).
+    pub fn op_started(&self, id: OpId) -> Result<()> {
+        self.conn.execute(
+            "UPDATE ops SET attempts = attempts + 1, updated = ?2 WHERE id = ?1",
+            params![id.0, now()],
+        )?;
+        Ok(())
+    }
+
     pub fn op_attempted(&self, id: OpId, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE ops SET attempts = attempts + 1, error = ?2, updated = ?3 WHERE id = ?1",

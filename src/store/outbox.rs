@@ -139,7 +139,9 @@ impl Store {
         let rcpts =
             serde_json::to_string(&n.recipients).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let ts = now();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO outbox (account_id, message_id, envelope_from, recipients, subject,
                                  compose, raw, state, next_attempt, draft_message_id,
@@ -306,7 +308,9 @@ impl Store {
     /// Takes an unsent row out of the outbox for editing; returns its editable fields
     /// (JSON of `Compose`) and message bytes. None when it is being sent or was sent.
     pub fn take_outbox(&mut self, id: OutboxId) -> Result<Option<(String, Vec<u8>)>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let row: Option<(String, Vec<u8>)> = tx
             .query_row(
                 "SELECT compose, raw FROM outbox

@@ -83,7 +83,9 @@ impl Store {
         msg: &Pop3Message,
         downloaded: i64,
     ) -> Result<Option<MessageId>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let known: Option<i64> = tx
             .query_row(
                 "SELECT 1 FROM pop3_uidls WHERE account_id = ?1 AND uidl = ?2",
@@ -143,7 +145,9 @@ impl Store {
     /// Forgets UIDLs the server no longer has (after a QUIT that committed their DELE, or
     /// because its listing lacks them).
     pub fn forget_uidls(&mut self, account: AccountId, uidls: &[String]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut del =
                 tx.prepare_cached("DELETE FROM pop3_uidls WHERE account_id = ?1 AND uidl = ?2")?;
@@ -158,7 +162,9 @@ impl Store {
     /// Deletes a POP3 message here: to Trash (or for good when it is in Trash), and when
     /// `dele` is set marks its server copy for DELE at the next sync, in one transaction.
     pub fn pop3_local_delete(&mut self, msg: MessageId, dele: bool) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (account, folder): (i64, i64) = tx
             .query_row(
                 "SELECT f.account_id, f.id FROM messages m JOIN folders f ON f.id = m.folder_id
@@ -205,7 +211,9 @@ impl Store {
     /// POP3 accounts have no server folders: queued flag changes and moves are local only.
     /// Marks them done and gives moved messages a local UID in their new folder.
     pub fn settle_local_ops(&mut self, account: AccountId) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let placeholders: Vec<(i64, i64)> = {
             let mut st = tx.prepare(
                 "SELECT m.id, m.folder_id FROM messages m JOIN folders f ON f.id = m.folder_id

@@ -66,7 +66,9 @@ impl Store {
     /// Adds a message's body text to the index (after its text part was fetched) and
     /// stores its snippet.
     pub fn index_body(&mut self, msg: MessageId, text: &str, snippet: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE messages SET snippet = ?2 WHERE id = ?1",
             params![msg.0, snippet],

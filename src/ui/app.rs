@@ -1,12 +1,14 @@
-//! The window's state and its update function (Elm architecture). Reads come from the
-//! store directly (they are fast and local); actions go through the store's offline queue
-//! and wake the account's worker; network work happens on the worker threads.
+//! The window's state and its update function (Elm architecture). Actions go through the
+//! store's offline queue and wake the account in the engine's scheduler ([`EngineHandle`]);
+//! network work happens there, and its events come back as `Message::Engine`.
+use super::data::Snapshot;
 use super::form::AddForm;
-use super::settings::{DownloadPolicy, Settings, ThemeChoice};
-use super::worker::{ConnState, Event, Worker};
-use crate::engine::ShownMessage;
+use super::settings::{Settings, ThemeChoice};
+use crate::engine::{BodyProgress, ConnState, EngineHandle, Event, ShownMessage};
 use crate::i18n::Localizer;
-use crate::model::{Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OpId};
+use crate::model::{
+    Account, AccountId, Flags, Folder, FolderId, FolderRole, MessageId, OfflinePolicy, OpId,
+};
 use crate::store::{Activity, Listing, MessageRow, Op, SortKey, Store};
 use iced::widget::scrollable::Viewport;
 use iced::{Task, keyboard};
@@ -16,9 +18,9 @@ use std::path::PathBuf;
 /// Height of one message-list row in pixels: the list builds only the rows in view.
 pub const ROW_HEIGHT: f32 = 52.0;
 /// Rows built beyond the visible ones, above and below, so scrolling never shows a gap.
-const OVERSCAN: u32 = 8;
+pub(super) const OVERSCAN: u32 = 8;
 /// Search results shown at most.
-const SEARCH_LIMIT: u32 = 200;
+pub(super) const SEARCH_LIMIT: u32 = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -43,6 +45,8 @@ pub enum Reading {
 pub struct AccountView {
     pub account: Account,
     pub folders: Vec<FolderView>,
+    /// Which bodies this device keeps (the account's setting in the store).
+    pub offline: OfflinePolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +76,14 @@ pub enum Message {
     SelectAll,
     ClearSelection,
     SearchChanged(String),
-    Worker(Event),
+    /// From the engine's scheduler (its event stream, a Subscription).
+    Engine(Event),
+    /// Read pool answers: a reload of accounts/counts/queues (generation, snapshot) ...
+    Reloaded(u64, Box<Snapshot>),
+    /// ... a list window (generation, count, first index, rows) ...
+    Window(u64, u32, u32, Vec<MessageRow>),
+    /// ... and search results for a query (`true`: rows of the servers' matches, added).
+    Searched(String, Vec<MessageRow>, bool),
     Key(keyboard::Event),
     OpenLink(String),
     /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
@@ -82,7 +93,9 @@ pub enum Message {
     DiscardOp(OpId),
     SetLanguage(Option<String>),
     SetTheme(ThemeChoice),
-    SetDownload(DownloadPolicy),
+    SetOffline(AccountId, OfflinePolicy),
+    /// "Sync now": every account runs a pass at once.
+    SyncNow,
     SetAccountSync(AccountId, bool),
     SetNotifications(bool),
     /// Queue a failed or uncertain outgoing message again.
@@ -102,8 +115,9 @@ pub enum Message {
     /// `mailto:` URL.
     Instance(crate::instance::Request),
     Wizard(super::wizard::WizardMsg),
+    /// The wizard or the manual form added this account (stored, password kept).
+    AccountCreated(AccountId),
     Resized(iced::Size),
-    WorkerClosed,
     /// Once a second while an account syncs: refresh counts and progress.
     Tick,
 }
@@ -116,10 +130,24 @@ pub enum Pane {
 
 pub struct App {
     pub dir: Option<PathBuf>,
-    pub store: Option<Store>,
+    /// The window's own engine over one store connection, for its quick local writes
+    /// (flags, moves, drafts, the outbox); reads go through `reads`.
+    pub local: Option<crate::engine::Engine>,
+    /// Queries off the UI thread.
+    pub reads: super::reads::ReadPool,
+    /// Read-pool requests made during an update, returned with its Task.
+    pub(super) pending: Vec<Task<Message>>,
+    pub(super) reload_gen: u64,
+    pub(super) window_gen: u64,
+    /// Open the row at this index once the list window holding it arrives (keyboard steps).
+    open_at: Option<u32>,
     pub tr: Localizer,
     pub settings: Settings,
-    pub worker: Worker,
+    /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
+    pub engine: EngineHandle,
+    engine_events: Option<async_channel::Receiver<Event>>,
+    /// Offline download progress per account.
+    pub bodies: HashMap<AccountId, BodyProgress>,
     pub screen: Screen,
     pub accounts: Vec<AccountView>,
     pub listing: Option<Listing>,
@@ -154,7 +182,7 @@ pub struct App {
     pub compose: super::compose::ComposeState,
     pub wizard: super::wizard::Wizard,
     pub now: i64,
-    /// Shared with the workers: switching notifications off applies at once.
+    /// New-mail notifications (after a pass brought Inbox mail); off applies at once.
     pub notifier: crate::notify::Notifier,
 }
 
@@ -169,10 +197,17 @@ impl App {
         let tr = Localizer::new(&settings.language());
         let mut app = App {
             dir: dir.clone(),
-            store: None,
+            local: None,
+            reads: super::reads::ReadPool::none(),
+            pending: Vec::new(),
+            reload_gen: 0,
+            window_gen: 0,
+            open_at: None,
             tr,
             settings,
-            worker: Worker::idle(),
+            engine: EngineHandle::idle(),
+            engine_events: None,
+            bodies: HashMap::new(),
             screen: Screen::Mail,
             accounts: Vec::new(),
             listing: None,
@@ -207,34 +242,73 @@ impl App {
         };
         if let Some(dir) = dir {
             match Store::open_dir(&dir) {
-                Ok(s) => app.store = Some(s),
-                Err(e) => app.error = Some(e.to_string()),
+                Ok(s) => {
+                    // The first frame shows the cache at once: read it here, before the
+                    // event loop; later reads go through the pool.
+                    app.apply_snapshot(Snapshot::read(&s));
+                    app.local = Some(crate::engine::Engine::new(s));
+                    app.reads = super::reads::ReadPool::start(&dir);
+                }
+                Err(e) => app.error = Some(super::failure::store_text(&app.tr, e)),
             }
         }
-        app.reload();
+        app.make_engine();
         if app.accounts.is_empty() {
             app.screen = Screen::Wizard;
         } else {
             let inbox = app.first_inbox();
-            app.open_listing(inbox);
+            app.listing = Some(inbox);
+            if let Some(store) = app.store() {
+                let (count, first, rows) = app.window_query(0.0).read(store);
+                (app.count, app.first, app.rows) = (count, first, rows);
+            }
         }
         app
     }
 
-    /// Starts the background workers; the returned task feeds their events in.
-    pub fn start_worker(&mut self) -> Task<Message> {
-        let (Some(dir), Some(store)) = (&self.dir, &self.store) else {
-            return Task::none();
-        };
-        let accounts = store.accounts().unwrap_or_default();
-        let (worker, events) = Worker::start(
-            dir.clone(),
-            accounts,
-            self.settings.download,
-            self.notifier.clone(),
-        );
-        self.worker = worker;
-        Task::run(events, Message::Worker).chain(Task::done(Message::WorkerClosed))
+    /// Makes the scheduler over this window's data dir; it starts with the engine
+    /// subscription ([`App::engine_subscription`]).
+    fn make_engine(&mut self) {
+        if let Some(dir) = &self.dir {
+            let (handle, events) = EngineHandle::new(dir.clone());
+            self.engine = handle;
+            self.engine_events = Some(events);
+        }
+    }
+
+    /// The scheduler's event stream as a Subscription: started once (its identity is the
+    /// data dir), it starts every account and feeds their events in.
+    pub fn engine_subscription(&self) -> iced::Subscription<Message> {
+        match (&self.dir, &self.engine_events) {
+            (Some(dir), Some(events)) => iced::Subscription::run_with(
+                super::engine_bridge::Feed {
+                    dir: dir.clone(),
+                    handle: self.engine.clone(),
+                    events: events.clone(),
+                },
+                super::engine_bridge::stream,
+            )
+            .map(Message::Engine),
+            _ => iced::Subscription::none(),
+        }
+    }
+
+    /// Accounts were added (wizard, form): start the ones not running yet.
+    pub fn accounts_changed(&mut self) {
+        self.reload();
+        let running = self.engine.running();
+        let ids: Vec<AccountId> = self
+            .store()
+            .and_then(|s| s.accounts().ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        for id in ids {
+            if !running.contains(&id) {
+                self.engine.add_account(id);
+            }
+        }
     }
 
     fn first_inbox(&self) -> Listing {
@@ -248,39 +322,24 @@ impl App {
             .map_or(Listing::UnifiedInbox, |f| Listing::Folder(f.folder.id))
     }
 
-    /// Re-reads accounts, folders, counts, queue and activity from the store.
-    pub fn reload(&mut self) {
-        let Some(store) = &self.store else { return };
-        let mut out = Vec::new();
-        for account in store.accounts().unwrap_or_default() {
-            let mut folders: Vec<FolderView> = store
-                .folders(account.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|folder| {
-                    let s = store.folder_stats(folder.id).ok();
-                    FolderView {
-                        cached_total: s.as_ref().map_or(0, |s| s.cached_total),
-                        cached_unread: s.as_ref().map_or(0, |s| s.cached_unread),
-                        cached_bodies: s.as_ref().map_or(0, |s| s.cached_bodies),
-                        cached_bytes: s.as_ref().map_or(0, |s| s.cached_bytes),
-                        folder,
-                    }
-                })
-                .collect();
-            folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
-            out.push(AccountView { account, folders });
+    /// The store connection of the window's own engine (local writes, single-row lookups).
+    pub fn store(&self) -> Option<&Store> {
+        self.local.as_ref().map(|e| &e.store)
+    }
+
+    pub fn store_mut(&mut self) -> Option<&mut Store> {
+        self.local.as_mut().map(|e| &mut e.store)
+    }
+
+    /// Runs the update, then hands back the read-pool requests it made with its Task.
+    pub fn update(&mut self, msg: Message) -> Task<Message> {
+        let task = self.update_inner(msg);
+        if self.pending.is_empty() {
+            return task;
         }
-        self.accounts = out;
-        self.ops = store.open_ops().unwrap_or_default();
-        self.outbox = store
-            .outbox(None)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|o| o.state != crate::store::OutboxState::Sent)
-            .collect();
-        self.activity = store.recent_activity(50).unwrap_or_default();
-        self.now = chrono::Utc::now().timestamp();
+        let mut tasks = std::mem::take(&mut self.pending);
+        tasks.push(task);
+        Task::batch(tasks)
     }
 
     /// Shows `listing` from its top.
@@ -298,30 +357,6 @@ impl App {
         (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
     }
 
-    /// Re-queries the count and the rows around the scroll position.
-    pub fn refresh_window(&mut self) {
-        let (Some(store), Some(listing)) = (&self.store, self.listing) else {
-            self.rows.clear();
-            self.count = 0;
-            return;
-        };
-        self.count = store.listing_count(listing, self.unread_only).unwrap_or(0);
-        let top = (self.scroll_y / ROW_HEIGHT).floor() as u32;
-        self.first = top.saturating_sub(OVERSCAN).min(self.count);
-        let limit = self.visible_rows() + 2 * OVERSCAN;
-        match store.listing_window(
-            listing,
-            self.sort,
-            self.descending,
-            self.unread_only,
-            limit,
-            self.first,
-        ) {
-            Ok(rows) => self.rows = rows,
-            Err(e) => self.error = Some(e.to_string()),
-        }
-    }
-
     /// The message rows the selection applies to: the multi-selection, else the open one.
     fn targets(&self) -> Vec<MessageId> {
         if self.multi.is_empty() {
@@ -331,8 +366,18 @@ impl App {
         }
     }
 
+    /// The account of a message: from the rows on screen, else the store.
+    pub fn account_of(&self, id: MessageId) -> Option<AccountId> {
+        self.rows
+            .iter()
+            .chain(self.results.iter().flatten())
+            .find(|r| r.id == id)
+            .map(|r| r.account_id)
+            .or_else(|| self.message_row(id).map(|r| r.account_id))
+    }
+
     pub fn message_row(&self, id: MessageId) -> Option<MessageRow> {
-        self.store.as_ref().and_then(|s| s.message(id).ok())
+        self.store().and_then(|s| s.message(id).ok())
     }
 
     pub fn folder_of_role(&self, account: AccountId, role: FolderRole) -> Option<FolderId> {
@@ -345,30 +390,35 @@ impl App {
 
     fn after_local_change(&mut self, accounts: BTreeSet<AccountId>) {
         for a in accounts {
-            self.worker.kick(a);
+            self.engine.wake(a);
         }
         self.reload();
         self.refresh_window();
-        if let Some(r) = &mut self.results
-            && let Some(store) = &self.store
-        {
-            *r = store.search(&self.search, SEARCH_LIMIT).unwrap_or_default();
+        if self.results.is_some() {
+            self.research();
         }
     }
 
     fn set_flags(&mut self, add: Flags, remove: Flags) {
         let mut touched = BTreeSet::new();
-        for id in self.targets() {
-            let Some(store) = &mut self.store else { return };
+        let mut failed = None;
+        let targets = self.targets();
+        let Some(store) = self.store_mut() else {
+            return;
+        };
+        for id in targets {
             match store.message(id) {
                 Ok(row) => {
                     touched.insert(row.account_id);
                     if let Err(e) = store.local_set_flags(id, &add, &remove) {
-                        self.error = Some(e.to_string());
+                        failed = Some(e);
                     }
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => failed = Some(e),
             }
+        }
+        if let Some(e) = failed {
+            self.error = Some(super::failure::store_text(&self.tr, e));
         }
         self.after_local_change(touched);
     }
@@ -384,10 +434,10 @@ impl App {
                 continue;
             };
             touched.insert(row.account_id);
-            if let Some(store) = &mut self.store
+            if let Some(store) = self.store_mut()
                 && let Err(e) = store.local_move(id, to)
             {
-                self.error = Some(e.to_string());
+                self.error = Some(super::failure::store_text(&self.tr, e));
             }
         }
         self.clear_open();
@@ -404,7 +454,9 @@ impl App {
         self.selected = Some(id);
         self.cursor = Some(index);
         self.reading = Reading::Loading(id);
-        self.worker.show(id);
+        if let Some(account) = self.account_of(id) {
+            self.engine.show(account, id);
+        }
         // Opening marks it read, as mail clients do; queued like any flag change.
         if self
             .message_row(id)
@@ -443,25 +495,23 @@ impl App {
                 },
             );
         }
-        let id = self
-            .store
-            .as_ref()
-            .and_then(|s| {
-                s.listing_window(
-                    self.listing?,
-                    self.sort,
-                    self.descending,
-                    self.unread_only,
-                    1,
-                    next,
-                )
-                .ok()
-            })
-            .and_then(|mut v| v.pop())
+        if next >= self.first && next < self.first + self.rows.len() as u32 {
+            return Task::batch([scroll, self.open_index(next)]);
+        }
+        // Not among the rows built: open it when its window arrives.
+        self.open_at = Some(next);
+        scroll
+    }
+
+    /// Opens the row at `index` of the listing (it must be among the rows built).
+    fn open_index(&mut self, index: u32) -> Task<Message> {
+        let id = index
+            .checked_sub(self.first)
+            .and_then(|i| self.rows.get(i as usize))
             .map(|r| r.id);
         match id {
-            Some(id) => Task::batch([scroll, self.open_message(id, next)]),
-            None => scroll,
+            Some(id) => self.open_message(id, index),
+            None => Task::none(),
         }
     }
 
@@ -473,7 +523,7 @@ impl App {
         }
     }
 
-    pub fn update(&mut self, msg: Message) -> Task<Message> {
+    fn update_inner(&mut self, msg: Message) -> Task<Message> {
         match msg {
             Message::Nav(s) => {
                 if self.screen == Screen::Compose && s != Screen::Compose {
@@ -562,10 +612,10 @@ impl App {
                         continue;
                     };
                     touched.insert(row.account_id);
-                    if let Some(store) = &mut self.store
+                    if let Some(store) = self.store_mut()
                         && let Err(e) = store.local_delete(id)
                     {
-                        self.error = Some(e.to_string());
+                        self.error = Some(super::failure::store_text(&self.tr, e));
                     }
                 }
                 self.clear_open();
@@ -585,16 +635,57 @@ impl App {
                 self.search = q;
                 self.searching_server = false;
                 self.searched_server = false;
-                self.results = if self.search.trim().is_empty() {
-                    None
+                if self.search.trim().is_empty() {
+                    self.results = None;
                 } else {
-                    self.store
-                        .as_ref()
-                        .map(|s| s.search(&self.search, SEARCH_LIMIT).unwrap_or_default())
-                };
+                    self.research();
+                }
             }
-            Message::Worker(ev) => return self.on_event(ev),
-            Message::WorkerClosed => {}
+            Message::Engine(ev) => return self.on_event(ev),
+            Message::Reloaded(generation, snap) => {
+                if generation == self.reload_gen {
+                    self.apply_snapshot(*snap);
+                }
+            }
+            Message::Window(generation, count, first, rows) => {
+                if generation == self.window_gen {
+                    self.count = count;
+                    self.first = first;
+                    self.rows = rows;
+                    if let Some(i) = self.open_at.take() {
+                        return self.open_index(i);
+                    }
+                }
+            }
+            Message::Searched(q, rows, true) => {
+                if q == self.search {
+                    let results = self.results.get_or_insert_with(Vec::new);
+                    for r in rows {
+                        if !results.iter().any(|o| o.id == r.id) {
+                            results.push(r);
+                        }
+                    }
+                    results.sort_by_key(|r| std::cmp::Reverse(r.date));
+                    self.searched_server = true;
+                }
+            }
+            Message::Searched(q, rows, false) => {
+                if q == self.search && !q.trim().is_empty() {
+                    // Server matches already shown stay (they may have no cached body).
+                    let mut rows = rows;
+                    if self.searched_server
+                        && let Some(old) = &self.results
+                    {
+                        for r in old {
+                            if !rows.iter().any(|n| n.id == r.id) {
+                                rows.push(r.clone());
+                            }
+                        }
+                        rows.sort_by_key(|r| std::cmp::Reverse(r.date));
+                    }
+                    self.results = Some(rows);
+                }
+            }
             Message::Tick => {
                 self.reload();
                 self.refresh_window();
@@ -628,24 +719,27 @@ impl App {
                     }
                     let name = super::view::safe_file_name(&a.filename);
                     self.notice = Some(self.tr.tr("attachment-downloading", None));
-                    self.worker.save_attachment(id, index, dir.join(name), open);
+                    if let Some(account) = self.account_of(id) {
+                        self.engine
+                            .save_attachment(account, id, index, dir.join(name), open);
+                    }
                 }
             }
             Message::SearchServer => {
                 if !self.search.trim().is_empty() {
                     self.searching_server = true;
-                    self.worker.search_server(self.search.clone());
+                    self.engine.search_server(self.search.clone());
                 }
             }
             Message::RetryOp(op) => {
-                if let Some(store) = &self.store {
+                if let Some(store) = self.store() {
                     let _ = store.retry_op(op);
                 }
                 let accounts = self.accounts.iter().map(|a| a.account.id).collect();
                 self.after_local_change(accounts);
             }
             Message::DiscardOp(op) => {
-                if let Some(store) = &self.store {
+                if let Some(store) = self.store() {
                     let _ = store.discard_op(op);
                 }
                 self.reload();
@@ -659,20 +753,22 @@ impl App {
                 self.settings.theme = t;
                 self.save_settings();
             }
-            Message::SetDownload(p) => {
-                self.settings.download = p;
-                self.save_settings();
-                self.notice = Some(self.tr.tr("settings-applies-next-start", None));
-            }
-            Message::SetAccountSync(id, on) => {
-                if let Some(store) = &self.store {
-                    let _ = store.set_sync_enabled(id, on);
+            Message::SetOffline(id, policy) => {
+                // The engine writes it to the store and applies it at once.
+                self.engine.set_policy(id, policy);
+                if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {
+                    a.offline = policy;
                 }
-                self.reload();
-                self.notice = Some(self.tr.tr("settings-applies-next-start", None));
+            }
+            Message::SyncNow => self.engine.sync_now(None),
+            Message::SetAccountSync(id, on) => {
+                self.engine.set_sync_enabled(id, on);
+                if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {
+                    a.account.sync_enabled = on;
+                }
             }
             Message::OutboxRetry(id) => {
-                if let Some(store) = &self.store {
+                if let Some(store) = self.store() {
                     let _ = store.requeue_outbox(id);
                 }
                 let accounts = self.outbox.iter().map(|o| o.account_id).collect();
@@ -703,7 +799,9 @@ impl App {
             Message::Respond(kind) => {
                 if let Some(id) = self.selected {
                     self.notice = Some(self.tr.tr("compose-preparing", None));
-                    self.worker.respond(id, kind, self.quote_labels());
+                    if let Some(account) = self.account_of(id) {
+                        self.engine.respond(account, id, kind, self.quote_labels());
+                    }
                 }
             }
             Message::Autosave => self.compose_autosave(),
@@ -714,6 +812,10 @@ impl App {
                 return iced::window::latest().and_then(iced::window::gain_focus);
             }
             Message::Wizard(m) => return self.on_wizard(m),
+            Message::AccountCreated(id) => {
+                self.reload();
+                self.engine.add_account(id);
+            }
             Message::Resized(size) => {
                 self.settings.window_width = size.width;
                 self.settings.window_height = size.height;
@@ -742,7 +844,7 @@ impl App {
 }
 
 /// Inbox first, then the special folders in a familiar order, then the rest by name.
-fn role_rank(role: Option<FolderRole>) -> u8 {
+pub(super) fn role_rank(role: Option<FolderRole>) -> u8 {
     match role {
         Some(FolderRole::Inbox) => 0,
         Some(FolderRole::Drafts) => 1,

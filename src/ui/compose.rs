@@ -1,13 +1,10 @@
 //! The composer: From (the account's identity), To/Cc/Bcc with completion from addresses in
 //! the cache, Subject, the body, attachments (a path or a file dropped on the window), reply /
 //! reply all / forward prefilled by the engine. "Send" writes the message to the durable
-//! outbox and wakes the account's worker, which sends it (retrying when offline). Drafts save
+//! outbox and wakes the account in the engine's scheduler, which sends it (retrying when offline). Drafts save
 //! to the store every few seconds while edited and when leaving; `sync` uploads them.
-use super::app::{App, Message, Screen};
-use crate::engine::Engine;
 use crate::mime::compose::{Attachment, Compose, split_addresses};
 use crate::model::{AccountId, DraftId};
-use crate::store::Store;
 use fluent_bundle::FluentArgs;
 use iced::Task;
 use iced::widget::text_editor;
@@ -49,6 +46,8 @@ pub enum Field {
 #[derive(Debug, Clone)]
 pub enum ComposeMsg {
     Edit(Field, String),
+    /// Completions for the address being typed (the query they answer, the addresses).
+    Suggested(String, Vec<String>),
     Body(text_editor::Action),
     Suggestion(String),
     Attach,
@@ -101,119 +100,65 @@ impl ComposeState {
     }
 }
 
-fn engine(dir: &Option<PathBuf>) -> Option<Engine> {
-    dir.as_ref()
-        .and_then(|d| Store::open_dir(d).ok())
-        .map(Engine::new)
+/// What the composer needs from the window: its engine (drafts, the outbox), the read pool
+/// (completion), the language.
+pub struct Ctx<'a> {
+    pub local: &'a mut crate::engine::Engine,
+    pub reads: &'a super::reads::ReadPool,
+    pub tr: &'a crate::i18n::Localizer,
 }
 
-impl App {
-    /// Opens an empty composer for `account` (or the first account).
-    pub fn compose_new(&mut self, account: Option<AccountId>) -> Task<Message> {
-        let Some(account) = account.or_else(|| self.accounts.first().map(|a| a.account.id)) else {
-            return Task::none();
-        };
-        let Some(eng) = engine(&self.dir) else {
-            return Task::none();
-        };
-        match eng.new_compose(account) {
-            Ok(c) => self.compose_open(account, c, None),
-            Err(e) => self.error = Some(e.to_string()),
-        }
-        Task::none()
-    }
+/// What the composer reports to the root.
+#[derive(Debug, Clone)]
+pub enum ComposeEvent {
+    /// A draft was written to the store: its account should upload it now (and the notice,
+    /// when the user asked for the save).
+    DraftSaved(AccountId, Option<String>),
+    Notice(String),
+    /// The message is in the outbox (with the notice to show): close and send it.
+    Queued(AccountId, String),
+    /// Discarded: back to the mail.
+    Closed,
+}
 
-    /// Takes an unsent message out of the outbox into the composer (to fix and send again).
-    pub fn outbox_edit(&mut self, id: crate::model::OutboxId) -> Task<Message> {
-        let Some(item) = self.outbox.iter().find(|o| o.id == id).cloned() else {
-            return Task::none();
-        };
-        let Some(mut eng) = engine(&self.dir) else {
-            return Task::none();
-        };
-        match eng.edit_outbox(id) {
-            Ok(Some(c)) => {
-                self.compose_open(item.account_id, c, None);
-                self.compose.dirty = true;
+impl ComposeState {
+    /// Saves the draft if it changed since the last save.
+    pub fn autosave(&mut self, local: &mut crate::engine::Engine) -> Option<ComposeEvent> {
+        let account = self.account.filter(|_| self.dirty)?;
+        match local.save_draft(account, self.draft, &self.compose()) {
+            Ok(saved) => {
+                self.draft = Some(saved.id);
+                self.dirty = false;
+                Some(ComposeEvent::DraftSaved(account, None))
             }
-            Ok(None) => self.notice = Some(self.tr.tr("outbox-state-sending", None)),
-            Err(e) => self.error = Some(e.to_string()),
-        }
-        self.reload();
-        Task::none()
-    }
-
-    /// Opens the composer filled from a `mailto:` URL (RFC 6068).
-    pub fn compose_mailto(&mut self, url: &str) -> Task<Message> {
-        let m = match crate::mailto::Mailto::parse(url) {
-            Ok(m) => m,
             Err(e) => {
                 self.error = Some(e.to_string());
-                return Task::none();
+                None
             }
-        };
-        let Some(account) = self.accounts.first().map(|a| a.account.id) else {
-            self.notice = Some(self.tr.tr("no-accounts", None));
-            return Task::none();
-        };
-        let Some(eng) = engine(&self.dir) else {
-            return Task::none();
-        };
-        match eng.new_compose(account) {
-            Ok(mut c) => {
-                c.to = m.to;
-                c.cc = m.cc;
-                c.bcc = m.bcc;
-                c.subject = m.subject.unwrap_or_default();
-                if let Some(body) = m.body {
-                    c.body = format!("{body}{}", c.body);
-                }
-                c.in_reply_to = m.in_reply_to;
-                self.compose_open(account, c, None);
-            }
-            Err(e) => self.error = Some(e.to_string()),
-        }
-        Task::none()
-    }
-
-    pub fn compose_open(&mut self, account: AccountId, c: Compose, draft: Option<DraftId>) {
-        self.compose = ComposeState::from_compose(account, c, draft);
-        self.screen = Screen::Compose;
-    }
-
-    /// Saves the open message as a draft if it changed since the last save.
-    pub fn compose_autosave(&mut self) {
-        if !self.compose.dirty || self.compose.account.is_none() {
-            return;
-        }
-        let (Some(account), Some(mut eng)) = (self.compose.account, engine(&self.dir)) else {
-            return;
-        };
-        match eng.save_draft(account, self.compose.draft, &self.compose.compose()) {
-            Ok(saved) => {
-                self.compose.draft = Some(saved.id);
-                self.compose.dirty = false;
-            }
-            Err(e) => self.compose.error = Some(e.to_string()),
         }
     }
 
-    fn add_attachment(&mut self, path: PathBuf) {
+    fn add_attachment(&mut self, path: PathBuf, tr: &crate::i18n::Localizer) {
         match crate::engine::attachments_from_paths(std::slice::from_ref(&path)) {
             Ok(mut v) => {
-                self.compose.attachments.append(&mut v);
-                self.compose.dirty = true;
-                self.compose.large_confirmed = false;
-                self.compose.attach_path.clear();
+                self.attachments.append(&mut v);
+                self.dirty = true;
+                self.large_confirmed = false;
+                self.attach_path.clear();
             }
-            Err(e) => self.compose.error = Some(e.to_string()),
+            Err(e) => self.error = Some(super::failure::engine_text(tr, &e)),
         }
     }
 
-    pub fn on_compose(&mut self, m: ComposeMsg) -> Task<Message> {
+    /// The composer's update: its Task, and what the root must act on.
+    pub fn update(
+        &mut self,
+        m: ComposeMsg,
+        ctx: Ctx<'_>,
+    ) -> (Task<ComposeMsg>, Option<ComposeEvent>) {
         match m {
             ComposeMsg::Edit(field, v) => {
-                let c = &mut self.compose;
+                let c = &mut *self;
                 let addresses = matches!(field, Field::To | Field::Cc | Field::Bcc);
                 match field {
                     Field::To => c.to = v.clone(),
@@ -222,7 +167,7 @@ impl App {
                     Field::Subject => c.subject = v.clone(),
                     Field::AttachPath => {
                         c.attach_path = v;
-                        return Task::none();
+                        return (Task::none(), None);
                     }
                 }
                 c.dirty = true;
@@ -230,16 +175,31 @@ impl App {
                 c.suggestions.clear();
                 if addresses {
                     let last = v.rsplit(',').next().unwrap_or("").trim().to_string();
-                    if last.chars().count() >= 2
-                        && let Some(eng) = engine(&self.dir)
-                    {
-                        self.compose.suggestions =
-                            eng.suggest_addresses(&last, 5).unwrap_or_default();
+                    if last.chars().count() >= 2 {
+                        // Completion reads the cache on the read pool, never on this thread.
+                        let q = last.clone();
+                        let job = ctx.reads.query(move |s| {
+                            crate::engine::suggest_addresses(s, &q, 5).unwrap_or_default()
+                        });
+                        let task = Task::perform(job, move |found| {
+                            ComposeMsg::Suggested(last.clone(), found.unwrap_or_default())
+                        });
+                        return (task, None);
                     }
                 }
             }
+            ComposeMsg::Suggested(q, found) => {
+                // Only if that is still the address being typed.
+                let c = &*self;
+                let current = [&c.to, &c.cc, &c.bcc]
+                    .iter()
+                    .any(|f| f.rsplit(',').next().unwrap_or("").trim() == q);
+                if current {
+                    self.suggestions = found;
+                }
+            }
             ComposeMsg::Suggestion(a) => {
-                let c = &mut self.compose;
+                let c = &mut *self;
                 let mut parts: Vec<String> =
                     c.to.split(',').map(|s| s.trim().to_string()).collect();
                 parts.pop();
@@ -254,89 +214,82 @@ impl App {
             }
             ComposeMsg::Body(action) => {
                 if action.is_edit() {
-                    self.compose.dirty = true;
+                    self.dirty = true;
                 }
-                self.compose.body.perform(action);
+                self.body.perform(action);
             }
             ComposeMsg::Attach => {
-                let p = self.compose.attach_path.trim().to_string();
+                let p = self.attach_path.trim().to_string();
                 if !p.is_empty() {
-                    self.add_attachment(PathBuf::from(p));
+                    self.add_attachment(PathBuf::from(p), ctx.tr);
                 }
             }
-            ComposeMsg::FileDropped(p) => {
-                if self.screen == Screen::Compose {
-                    self.add_attachment(p);
-                }
-            }
+            ComposeMsg::FileDropped(p) => self.add_attachment(p, ctx.tr),
             ComposeMsg::Remove(i) => {
-                if i < self.compose.attachments.len() {
-                    self.compose.attachments.remove(i);
-                    self.compose.dirty = true;
+                if i < self.attachments.len() {
+                    self.attachments.remove(i);
+                    self.dirty = true;
                 }
             }
             ComposeMsg::SaveDraft => {
-                self.compose.dirty = true;
-                self.compose_autosave();
-                if self.compose.error.is_none() {
-                    self.notice = Some(self.tr.tr("compose-draft-saved", None));
+                self.dirty = true;
+                if let Some(ComposeEvent::DraftSaved(account, _)) = self.autosave(ctx.local) {
+                    let notice = ctx.tr.tr("compose-draft-saved", None);
+                    return (
+                        Task::none(),
+                        Some(ComposeEvent::DraftSaved(account, Some(notice))),
+                    );
                 }
             }
             ComposeMsg::Discard => {
-                if let (Some(d), Some(mut eng)) = (self.compose.draft, engine(&self.dir)) {
-                    let _ = eng.discard_draft(d);
+                if let Some(d) = self.draft {
+                    let _ = ctx.local.discard_draft(d);
                 }
-                self.compose = ComposeState::default();
-                self.screen = Screen::Mail;
+                return (Task::none(), Some(ComposeEvent::Closed));
             }
-            ComposeMsg::Send => return self.compose_send(),
+            ComposeMsg::Send => return (Task::none(), self.send(ctx)),
         }
-        Task::none()
+        (Task::none(), None)
     }
 
-    fn compose_send(&mut self) -> Task<Message> {
-        let c = self.compose.compose();
+    fn send(&mut self, ctx: Ctx<'_>) -> Option<ComposeEvent> {
+        let c = self.compose();
         if c.to.is_empty() && c.cc.is_empty() && c.bcc.is_empty() {
-            self.compose.error = Some(self.tr.tr("compose-error-no-recipients", None));
-            return Task::none();
+            self.error = Some(ctx.tr.tr("compose-error-no-recipients", None));
+            return None;
         }
-        let big = self.compose.total_attachment_bytes();
-        if big > LARGE_ATTACHMENT && !self.compose.large_confirmed {
+        let big = self.total_attachment_bytes();
+        if big > LARGE_ATTACHMENT && !self.large_confirmed {
             let mut args = FluentArgs::new();
-            args.set("size", super::format::size(&self.tr, big));
-            self.compose.error = Some(self.tr.tr("compose-large-warning", Some(&args)));
-            self.compose.large_confirmed = true;
-            return Task::none();
+            args.set("size", super::format::size(ctx.tr, big));
+            self.error = Some(ctx.tr.tr("compose-large-warning", Some(&args)));
+            self.large_confirmed = true;
+            return None;
         }
-        let (Some(account), Some(mut eng)) = (self.compose.account, engine(&self.dir)) else {
-            return Task::none();
-        };
-        match eng.queue_send(account, &c, self.compose.draft) {
+        let account = self.account?;
+        match ctx.local.queue_send(account, &c, self.draft) {
             Ok(q) => {
-                let mut notes = vec![self.tr.tr("compose-queued", None)];
+                let mut notes = vec![ctx.tr.tr("compose-queued", None)];
                 for w in &q.warnings {
                     let mut args = FluentArgs::new();
                     args.set("charset", "ISO-2022-JP");
-                    notes.push(self.tr.tr(w.fluent_key(), Some(&args)));
+                    notes.push(ctx.tr.tr(w.fluent_key(), Some(&args)));
                 }
-                self.notice = Some(notes.join(" "));
-                self.compose = ComposeState::default();
-                self.screen = Screen::Mail;
-                self.worker.kick(account);
+                Some(ComposeEvent::Queued(account, notes.join(" ")))
             }
             Err(e) => {
-                self.compose.error = Some(match &e {
+                self.error = Some(match &e {
                     crate::engine::EngineError::Compose(ce) => {
                         let mut args = FluentArgs::new();
                         if let crate::mime::compose::ComposeError::Address(a, _) = ce {
                             args.set("address", a.clone());
                         }
-                        self.tr.tr(ce.fluent_key(), Some(&args))
+                        ctx.tr.tr(ce.fluent_key(), Some(&args))
                     }
-                    _ => e.to_string(),
+                    _ => super::failure::engine_text(ctx.tr, &e),
                 });
+                None
             }
         }
-        Task::none()
     }
 }

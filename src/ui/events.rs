@@ -1,7 +1,7 @@
-//! What reaches the window from outside its own widgets: the workers' events and keyboard
+//! What reaches the window from outside its own widgets: the engine's events and keyboard
 //! shortcuts.
 use super::app::{App, Message, Reading, SEARCH_ID, Screen};
-use super::worker::Event;
+use crate::engine::Event;
 use crate::mime::reply::ReplyKind;
 use crate::model::{FolderRole, MessageId};
 use crate::store::Listing;
@@ -14,15 +14,35 @@ impl App {
             Event::State(id, s) => {
                 self.states.insert(id, s);
             }
-            Event::Synced(_) => {
+            Event::Changed(_) => {
                 self.reload();
                 self.refresh_window();
+            }
+            Event::Synced(id, report) => {
+                if let Some(arrivals) = crate::notify::inbox_arrivals(&report)
+                    && let Some(a) = self.accounts.iter().find(|a| a.account.id == id)
+                {
+                    self.notifier
+                        .show_in_background(crate::notify::NewMail::localized(
+                            &self.tr,
+                            &a.account.email,
+                            &arrivals,
+                        ));
+                }
+            }
+            Event::Outbox(..) => self.reload(),
+            Event::Bodies(id, p) => {
+                self.bodies.insert(id, p);
+            }
+            Event::Stopped(id) => {
+                self.states.remove(&id);
+                self.bodies.remove(&id);
             }
             Event::Shown(id, r) => {
                 if self.selected == Some(id) {
                     self.reading = match r {
                         Ok(m) => Reading::Shown(Box::new(m)),
-                        Err(e) => Reading::Failed(id, e),
+                        Err(e) => Reading::Failed(id, super::failure::failure_text(&self.tr, &e)),
                     };
                 }
                 self.reload();
@@ -38,7 +58,7 @@ impl App {
                         args.set("path", path.display().to_string());
                         self.tr.tr("attachment-saved", Some(&args))
                     }
-                    Err(e) => e,
+                    Err(e) => super::failure::failure_text(&self.tr, &e),
                 });
             }
             Event::Composed(account, r) => match r {
@@ -46,7 +66,7 @@ impl App {
                     self.notice = None;
                     self.compose_open(account, *c, None);
                 }
-                Err(e) => self.error = Some(e),
+                Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
             },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
@@ -55,19 +75,20 @@ impl App {
                 self.searching_server = false;
                 match r {
                     Ok(ids) => {
-                        let results = self.results.get_or_insert_with(Vec::new);
-                        let known: BTreeSet<MessageId> = results.iter().map(|r| r.id).collect();
-                        if let Some(store) = &self.store {
-                            for id in ids.into_iter().filter(|i| !known.contains(i)) {
-                                if let Ok(row) = store.message(id) {
-                                    results.push(row);
-                                }
-                            }
-                        }
-                        results.sort_by_key(|r| std::cmp::Reverse(r.date));
-                        self.searched_server = true;
+                        let known: BTreeSet<MessageId> =
+                            self.results.iter().flatten().map(|r| r.id).collect();
+                        let ids: Vec<MessageId> =
+                            ids.into_iter().filter(|i| !known.contains(i)).collect();
+                        let job = self.reads.query(move |s| {
+                            ids.iter()
+                                .filter_map(|id| s.message(*id).ok())
+                                .collect::<Vec<_>>()
+                        });
+                        return Task::perform(job, move |rows| {
+                            Message::Searched(text.clone(), rows.unwrap_or_default(), true)
+                        });
                     }
-                    Err(e) => self.error = Some(e),
+                    Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
                 }
             }
         }

@@ -1,12 +1,13 @@
-//! The manual "Add account" form (the fields of `tayori account add`). The login is tested
-//! first; the password goes to the keyring only after the server accepted it.
-use super::app::{App, Message, Screen};
-use crate::discovery::conntest::{ConnTestError, ServerKind, test_login};
-use crate::i18n::Localizer;
-use crate::model::{Endpoint, Security};
+//! The manual "Add account" form (the fields of `tayori account add`). Submitting runs the
+//! engine's one account path ([`create_account`]) on a task: both logins are tested first,
+//! and the account, its SMTP settings and the password are kept only when all succeeded.
+use super::failure::failure_text;
+use crate::engine::Failure;
+use crate::engine::accounts::{AccountError, NewAccountSpec, OutgoingSpec, Secret, create_account};
+use crate::model::{AccountId, Endpoint, Pop3Options, Protocol, Security};
 use crate::store::NewAccount;
-use fluent_bundle::FluentArgs;
 use iced::Task;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct AddForm {
@@ -76,7 +77,8 @@ pub enum FormMsg {
     LeaveOnServer(bool),
     SmtpStartTls(bool),
     Submit,
-    Tested(Result<(), ConnTestError>),
+    /// The engine's answer: the new account, or why nothing was added.
+    Created(Result<AccountId, Arc<AccountError>>),
 }
 
 impl AddForm {
@@ -88,14 +90,6 @@ impl AddForm {
             (true, true) => 110,
         };
         self.port.trim().parse().unwrap_or(default)
-    }
-
-    fn kind(&self) -> ServerKind {
-        if self.pop3 {
-            ServerKind::Pop3
-        } else {
-            ServerKind::Imap
-        }
     }
 
     /// The outgoing server, when one was entered.
@@ -171,33 +165,54 @@ impl AddForm {
     }
 }
 
-/// A connection-test failure in the user's language.
-pub fn conntest_message(tr: &Localizer, e: &ConnTestError) -> String {
-    let mut args = FluentArgs::new();
-    match e {
-        ConnTestError::HostNotFound { host } | ConnTestError::NoStartTls { host } => {
-            args.set("host", host.clone());
+impl AddForm {
+    /// The account as entered, for the engine.
+    pub fn spec(&self) -> NewAccountSpec {
+        let ep = self.endpoint();
+        let mut account = NewAccount::imap(self.email.trim(), &ep.host, ep.port, ep.security);
+        account.username = self.login();
+        if !self.name.trim().is_empty() {
+            account.name = self.name.trim().to_string();
         }
-        ConnTestError::PortClosed { host, port } | ConnTestError::Filtered { host, port } => {
-            args.set("host", host.clone());
-            args.set("port", port.to_string());
+        account.ca_file = self.ca();
+        if self.pop3 {
+            account.protocol = Protocol::Pop3;
+            account.pop3 = Pop3Options {
+                leave_on_server: self.leave_on_server,
+                delete_after_days: self
+                    .leave_on_server
+                    .then(|| self.delete_after_days())
+                    .flatten(),
+                delete_when_deleted: false,
+            };
         }
-        ConnTestError::Tls { host, reason, .. } => {
-            args.set("host", host.clone());
-            args.set("reason", reason.clone());
+        NewAccountSpec {
+            account,
+            smtp: self.smtp_endpoint().map(OutgoingSpec::new),
+            test_logins: true,
         }
-        ConnTestError::WrongPassword { server_says }
-        | ConnTestError::AppPassword { server_says } => {
-            args.set("server", server_says.clone());
-        }
-        ConnTestError::Other(reason) => args.set("reason", reason.clone()),
     }
-    tr.tr(e.fluent_id(), Some(&args))
 }
 
-impl App {
-    pub fn on_form(&mut self, m: FormMsg) -> Task<Message> {
-        let f = &mut self.form;
+/// What the form needs from the window: the language, the cache file (the engine adds the
+/// account to it), the keyring keeper.
+pub struct FormCtx<'a> {
+    pub tr: &'a crate::i18n::Localizer,
+    pub db: Option<std::result::Result<std::path::PathBuf, crate::engine::accounts::AccountError>>,
+    pub keeper: Arc<dyn crate::account::keeper::SecretKeeper>,
+}
+
+/// What the form reports to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEvent {
+    /// The account was tested, stored and its password kept.
+    Created(crate::model::AccountId),
+}
+
+impl AddForm {
+    /// The form's update: its Task, and what the root must act on.
+    pub fn update(&mut self, m: FormMsg, ctx: FormCtx<'_>) -> (Task<FormMsg>, Option<FormEvent>) {
+        let f = self;
         match m {
             FormMsg::Edit(field, v) => {
                 match field {
@@ -220,87 +235,34 @@ impl App {
             FormMsg::SmtpStartTls(on) => f.smtp_starttls = on,
             FormMsg::Submit => {
                 if let Some(key) = f.missing() {
-                    f.error = Some(self.tr.tr(key, None));
-                    return Task::none();
+                    f.error = Some(ctx.tr.tr(key, None));
+                    return (Task::none(), None);
                 }
+                let db = match ctx.db {
+                    Some(Ok(db)) => db,
+                    Some(Err(e)) => {
+                        f.error = Some(failure_text(ctx.tr, &Failure::of_account(&e)));
+                        return (Task::none(), None);
+                    }
+                    None => return (Task::none(), None),
+                };
                 f.busy = true;
                 f.error = None;
-                let (ep, user, pw, ca) = (f.endpoint(), f.login(), f.password.clone(), f.ca());
-                let (kind, smtp) = (f.kind(), f.smtp_endpoint());
-                return Task::perform(
-                    async move {
-                        let ca = ca.as_deref();
-                        test_login(kind, &ep, &user, &pw, ca).await?;
-                        match smtp {
-                            Some(s) => test_login(ServerKind::Smtp, &s, &user, &pw, ca).await,
-                            None => Ok(()),
-                        }
-                    },
-                    |r| Message::Form(FormMsg::Tested(r)),
-                );
+                let (spec, secret) = (f.spec(), Secret::Password(f.password.clone()));
+                let task = Task::perform(create_account(db, spec, secret, ctx.keeper), |r| {
+                    FormMsg::Created(r.map_err(Arc::new))
+                });
+                return (task, None);
             }
-            FormMsg::Tested(Err(e)) => {
+            FormMsg::Created(Err(e)) => {
                 f.busy = false;
-                f.error = Some(conntest_message(&self.tr, &e));
+                f.error = Some(failure_text(ctx.tr, &Failure::of_account(&e)));
             }
-            FormMsg::Tested(Ok(())) => {
-                f.busy = false;
-                return self.save_account();
+            FormMsg::Created(Ok(id)) => {
+                *f = AddForm::default();
+                return (Task::none(), Some(FormEvent::Created(id)));
             }
         }
-        Task::none()
-    }
-
-    fn save_account(&mut self) -> Task<Message> {
-        let f = self.form.clone();
-        let Some(store) = &self.store else {
-            return Task::none();
-        };
-        let mut new = NewAccount::imap(f.email.trim(), &f.host, f.port(), f.endpoint().security);
-        new.username = f.login();
-        if !f.name.trim().is_empty() {
-            new.name = f.name.trim().to_string();
-        }
-        new.ca_file = f.ca();
-        if f.pop3 {
-            new.protocol = crate::model::Protocol::Pop3;
-            new.pop3 = crate::model::Pop3Options {
-                leave_on_server: f.leave_on_server,
-                delete_after_days: f.leave_on_server.then(|| f.delete_after_days()).flatten(),
-                delete_when_deleted: false,
-            };
-        }
-        let added = store.add_account(&new).and_then(|id| {
-            if let Some(endpoint) = f.smtp_endpoint() {
-                store.set_smtp_settings(&crate::model::SmtpSettings {
-                    account_id: id,
-                    endpoint,
-                    username: None,
-                    send_charset: crate::model::SendCharset::default(),
-                    signature: None,
-                })?;
-            }
-            store.account(id)
-        });
-        let account = match added {
-            Ok(a) => a,
-            Err(e) => {
-                self.form.error = Some(e.to_string());
-                return Task::none();
-            }
-        };
-        if let Err(e) = (self.wizard.env.keep_password)(&account, &f.password) {
-            // Without a keyring the account cannot sync: take it back out, say why.
-            let _ = store.remove_account(account.id);
-            self.form.error = Some(e.to_string());
-            return Task::none();
-        }
-        self.form = AddForm::default();
-        self.notice = Some(self.tr.tr("add-saved", None));
-        self.reload();
-        self.screen = Screen::Mail;
-        let l = crate::store::Listing::UnifiedInbox;
-        self.open_listing(l);
-        self.start_worker()
+        (Task::none(), None)
     }
 }

@@ -11,25 +11,12 @@ pub enum ThemeChoice {
     Dark,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "mode", content = "days")]
-pub enum DownloadPolicy {
-    /// Bodies are fetched when a message is opened (the default).
-    #[default]
-    OnDemand,
-    /// Text of the last N days is fetched after each sync, for offline reading.
-    Recent(u32),
-    /// The text of every message is fetched after each sync.
-    Everything,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// "en" or "ja"; None follows the OS.
     pub language: Option<String>,
     pub theme: ThemeChoice,
-    pub download: DownloadPolicy,
     /// Desktop notifications for new Inbox mail.
     pub notifications: bool,
     pub window_width: f32,
@@ -43,7 +30,6 @@ impl Default for Settings {
         Settings {
             language: None,
             theme: ThemeChoice::System,
-            download: DownloadPolicy::OnDemand,
             notifications: true,
             window_width: 1200.0,
             window_height: 760.0,
@@ -92,7 +78,6 @@ mod tests {
         assert_eq!(Settings::load(dir.path()), Settings::default());
         let s = Settings {
             language: Some("ja".into()),
-            download: DownloadPolicy::Recent(30),
             list_pane: 500.0,
             ..Default::default()
         };

@@ -9,7 +9,7 @@ mod sync;
 mod wizard;
 
 use super::app::{App, Message, SEARCH_ID, Screen};
-use super::worker::ConnState;
+use crate::engine::ConnState;
 use fluent_bundle::FluentArgs;
 use iced::widget::{button, column, container, row, rule, space, text, text_input};
 use iced::{Element, Length};
@@ -117,6 +117,16 @@ fn status_bar(app: &App) -> Element<'_, Message> {
                     super::format::count(total)
                 ));
             }
+        }
+        if let Some(p) = app.bodies.get(&a.account.id)
+            && p.total > 0
+            && p.done < p.total
+        {
+            let mut args = FluentArgs::new();
+            args.set("done", super::format::count(p.done));
+            args.set("total", super::format::count(p.total));
+            s.push_str(" · ");
+            s.push_str(&app.tr.tr("status-bodies", Some(&args)));
         }
         parts.push(s);
     }

@@ -1,20 +1,28 @@
 //! The setup wizard: name, address and password -> discovery -> IMAP or POP3 -> (ask before
 //! a password goes to a guessed host) -> connection test of incoming and outgoing -> done.
 //!
+//! The last step is the engine's one account path ([`create_account`]): it tests both
+//! logins, then stores the account, its SMTP settings and the password, or nothing at all.
+//!
 //! Network work runs as a [`Job`] on an iced task; tests run the same job themselves and
 //! feed its message back. DNS, HTTP and the keyring are injectable through [`WizardEnv`].
-use super::app::{App, Message, Screen};
-use crate::account::credentials::{self, CredentialError};
-use crate::discovery::conntest::{ConnTestError, ServerKind, test_login};
+use super::failure::failure_text;
+use crate::account::keeper::{OsKeyring, SecretKeeper};
+use crate::discovery::conntest::ServerKind;
 use crate::discovery::system::{HttpsClient, SystemResolver};
 use crate::discovery::{
     self, Discovered, DiscoveryError, DnsError, Http, HttpError, Resolver, ServerSetting, SrvRecord,
 };
-use crate::model::{Account, Endpoint, Pop3Options, Protocol, SendCharset, SmtpSettings};
+use crate::engine::Failure;
+use crate::engine::accounts::{
+    AccountError, LoginCheck, NewAccountSpec, OutgoingSpec, Secret, ServerCheck, create_account,
+};
+use crate::model::{AccountId, Pop3Options, Protocol};
 use crate::store::NewAccount;
 use futures::future::BoxFuture;
 use iced::Task;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Testing knob: every autoconfig request of the wizard fetches this HTTPS URL instead.
@@ -25,10 +33,6 @@ pub const CA_FILE_VAR: &str = "TAYORI_DISCOVERY_CA_FILE";
 /// The password field shown after a failed test (focused then).
 pub const RETRY_PASSWORD_ID: &str = "wizard-retry-password";
 
-/// Saves a password once the servers accepted it (the OS keyring by default).
-pub type KeepPassword =
-    Arc<dyn Fn(&Account, &str) -> Result<(), CredentialError> + Send + Sync + 'static>;
-
 /// What the wizard talks to: DNS, HTTPS, the keyring. Tests swap in stubs.
 #[derive(Clone)]
 pub struct WizardEnv {
@@ -37,7 +41,9 @@ pub struct WizardEnv {
     pub options: discovery::Options,
     /// Extra trust anchor for the tests and the new account (certificates are always verified).
     pub ca_file: Option<String>,
-    pub keep_password: KeepPassword,
+    /// Keeps the password once the servers accepted it (the OS keyring by default); the
+    /// manual form uses the same one.
+    pub keeper: Arc<dyn SecretKeeper>,
 }
 
 /// A resolver for when the system's cannot be set up: every query fails (discovery then
@@ -95,7 +101,7 @@ impl WizardEnv {
                 ..Default::default()
             },
             ca_file,
-            keep_password: Arc::new(credentials::store_password),
+            keeper: Arc::new(OsKeyring),
         }
     }
 }
@@ -120,14 +126,6 @@ pub enum WField {
     DeleteDays,
 }
 
-/// The result of one connection test.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub incoming: Result<(), ConnTestError>,
-    /// None: no outgoing server to test.
-    pub outgoing: Option<Result<(), ConnTestError>>,
-}
-
 #[derive(Debug, Clone)]
 pub enum WizardMsg {
     Edit(WField, String),
@@ -139,7 +137,8 @@ pub enum WizardMsg {
     /// From the choice: test (after asking, for guessed hosts).
     Continue,
     ConfirmGuessed,
-    Tested(u64, Box<Outcome>),
+    /// The engine's answer: the new account, or why nothing was added.
+    Created(u64, Result<AccountId, Arc<AccountError>>),
     Back,
     /// To the manual form, with what is known so far.
     Manual,
@@ -155,14 +154,13 @@ pub enum Job {
         email: String,
         env: WizardEnv,
     },
-    Test {
+    /// Test the logins and add the account ([`create_account`]).
+    Create {
         generation: u64,
-        incoming: (ServerKind, Endpoint),
-        outgoing: Option<Endpoint>,
-        username: String,
-        smtp_username: String,
-        password: String,
-        ca_file: Option<String>,
+        db: PathBuf,
+        spec: Box<NewAccountSpec>,
+        secret: Secret,
+        keeper: Arc<dyn SecretKeeper>,
     },
 }
 
@@ -183,28 +181,15 @@ impl Job {
                 .await;
                 WizardMsg::Discovered(generation, r)
             }
-            Job::Test {
+            Job::Create {
                 generation,
-                incoming,
-                outgoing,
-                username,
-                smtp_username,
-                password,
-                ca_file,
+                db,
+                spec,
+                secret,
+                keeper,
             } => {
-                let ca = ca_file.as_deref();
-                let (kind, ep) = incoming;
-                let inc = test_login(kind, &ep, &username, &password, ca);
-                let out = async {
-                    match &outgoing {
-                        Some(ep) => Some(
-                            test_login(ServerKind::Smtp, ep, &smtp_username, &password, ca).await,
-                        ),
-                        None => None,
-                    }
-                };
-                let (incoming, outgoing) = futures::join!(inc, out);
-                WizardMsg::Tested(generation, Box::new(Outcome { incoming, outgoing }))
+                let r = create_account(db, *spec, secret, keeper).await;
+                WizardMsg::Created(generation, r.map_err(Arc::new))
             }
         }
     }
@@ -222,7 +207,8 @@ pub struct Wizard {
     pub protocol: Protocol,
     pub leave_on_server: bool,
     pub delete_days: String,
-    pub outcome: Option<Outcome>,
+    /// What each server said to the last login test.
+    pub outcome: Option<LoginCheck>,
     /// A Fluent-translated problem to show on the current step.
     pub error: Option<String>,
     /// The job last started (tests run it themselves; the app runs a copy on a task).
@@ -320,28 +306,96 @@ impl Wizard {
         d.parse::<u32>().map(Some).map_err(|_| "wizard-error-days")
     }
 
-    fn test_job(&mut self) -> Option<Job> {
+    /// The account as chosen so far, for the engine.
+    fn spec(&self) -> Option<NewAccountSpec> {
         let ep = self.incoming()?.endpoint();
+        let mut account = NewAccount::imap(&self.email(), &ep.host, ep.port, ep.security);
+        account.protocol = self.protocol;
+        account.username = self.username.trim().to_string();
+        if !self.name.trim().is_empty() {
+            account.name = self.name.trim().to_string();
+        }
+        account.pop3 = Pop3Options {
+            leave_on_server: self.leave_on_server,
+            delete_after_days: if self.leave_on_server {
+                self.delete_after_days().ok().flatten()
+            } else {
+                None
+            },
+            delete_when_deleted: false,
+        };
+        account.ca_file = self.env.ca_file.clone();
+        let smtp = self.outgoing().map(|s| {
+            let mut o = OutgoingSpec::new(s.endpoint());
+            let login = self.smtp_username();
+            o.username = (login != account.username).then_some(login);
+            o
+        });
+        Some(NewAccountSpec {
+            account,
+            smtp,
+            test_logins: true,
+        })
+    }
+
+    fn create_job(&mut self, db: PathBuf) -> Option<Job> {
+        let spec = self.spec()?;
         self.generation += 1;
-        Some(Job::Test {
+        Some(Job::Create {
             generation: self.generation,
-            incoming: (self.kind(), ep),
-            outgoing: self.outgoing().map(ServerSetting::endpoint),
-            username: self.username.trim().to_string(),
-            smtp_username: self.smtp_username(),
-            password: self.password.clone(),
-            ca_file: self.env.ca_file.clone(),
+            db,
+            spec: Box::new(spec),
+            secret: Secret::Password(self.password.clone()),
+            keeper: self.env.keeper.clone(),
+        })
+    }
+
+    /// Both servers accepted the login (shown when a later step failed).
+    fn passed(&self) -> Option<LoginCheck> {
+        let ok = |kind, s: &ServerSetting| ServerCheck {
+            kind,
+            server: s.endpoint(),
+            result: Ok(()),
+        };
+        Some(LoginCheck {
+            email: self.email(),
+            incoming: Some(ok(self.kind(), self.incoming()?)),
+            outgoing: self.outgoing().map(|s| ok(ServerKind::Smtp, s)),
         })
     }
 }
 
-fn spawn(job: Job) -> Task<Message> {
-    Task::perform(job.run(), Message::Wizard)
+fn spawn(job: Job) -> Task<WizardMsg> {
+    Task::perform(job.run(), std::convert::identity)
 }
 
-impl App {
-    pub fn on_wizard(&mut self, m: WizardMsg) -> Task<Message> {
-        let w = &mut self.wizard;
+/// What the wizard needs from the window: the language and the cache file (the engine adds
+/// the account to it).
+pub struct WizardCtx<'a> {
+    pub tr: &'a crate::i18n::Localizer,
+    pub db: Option<std::result::Result<std::path::PathBuf, AccountError>>,
+}
+
+/// What the wizard reports to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WizardEvent {
+    /// Both servers accepted; the account is stored and its password kept.
+    Created(crate::model::AccountId),
+    /// "Enter the settings myself": the manual form, prefilled.
+    Manual,
+    /// "Go to my mail".
+    Finished,
+}
+
+impl Wizard {
+    /// The wizard's update: its Task, and what the root must act on.
+    pub fn update(
+        &mut self,
+        m: WizardMsg,
+        ctx: WizardCtx<'_>,
+    ) -> (Task<WizardMsg>, Option<WizardEvent>) {
+        let w = self;
+        let tr = ctx.tr;
         match m {
             WizardMsg::Edit(field, v) => {
                 match field {
@@ -362,8 +416,8 @@ impl App {
                     None
                 };
                 if let Some(key) = problem {
-                    w.error = Some(self.tr.tr(key, None));
-                    return Task::none();
+                    w.error = Some(tr.tr(key, None));
+                    return (Task::none(), None);
                 }
                 w.error = None;
                 w.found = None;
@@ -375,7 +429,7 @@ impl App {
                     env: w.env.clone(),
                 };
                 w.job = Some(job.clone());
-                return spawn(job);
+                return (spawn(job), None);
             }
             WizardMsg::Discovered(g, _) if g != w.generation || w.step != Step::Discovering => {}
             WizardMsg::Discovered(_, Err(e)) => {
@@ -384,10 +438,8 @@ impl App {
                 let mut args = fluent_bundle::FluentArgs::new();
                 args.set("domain", w.domain());
                 w.error = Some(match e {
-                    DiscoveryError::BadAddress(_) => self.tr.tr("wizard-error-email", None),
-                    DiscoveryError::NothingFound { .. } => {
-                        self.tr.tr("wizard-not-found", Some(&args))
-                    }
+                    DiscoveryError::BadAddress(_) => tr.tr("wizard-error-email", None),
+                    DiscoveryError::NothingFound { .. } => tr.tr("wizard-not-found", Some(&args)),
                 });
             }
             WizardMsg::Discovered(_, Ok(found)) => {
@@ -416,28 +468,36 @@ impl App {
                     w.delete_after_days().err()
                 };
                 if let Some(key) = problem {
-                    w.error = Some(self.tr.tr(key, None));
-                    return Task::none();
+                    w.error = Some(tr.tr(key, None));
+                    return (Task::none(), None);
                 }
                 w.error = None;
                 if !w.guessed().is_empty() {
                     w.step = Step::ConfirmGuessed;
-                    return Task::none();
+                    return (Task::none(), None);
                 }
-                return self.start_test();
+                return (w.start_test(tr, ctx.db), None);
             }
-            WizardMsg::ConfirmGuessed => return self.start_test(),
-            WizardMsg::Tested(g, _) if g != w.generation || w.step != Step::Testing => {}
-            WizardMsg::Tested(_, outcome) => {
+            WizardMsg::ConfirmGuessed => return (w.start_test(tr, ctx.db), None),
+            WizardMsg::Created(g, _) if g != w.generation || w.step != Step::Testing => {}
+            WizardMsg::Created(_, Ok(id)) => {
                 w.job = None;
-                let ok =
-                    outcome.incoming.is_ok() && outcome.outgoing.as_ref().is_none_or(|o| o.is_ok());
-                w.outcome = Some(*outcome);
-                if ok {
-                    return self.save_wizard_account();
+                w.outcome = w.passed();
+                w.step = Step::Done;
+                w.password.clear();
+                return (Task::none(), Some(WizardEvent::Created(id)));
+            }
+            WizardMsg::Created(_, Err(e)) => {
+                w.job = None;
+                if let AccountError::Login(check) = &*e {
+                    w.outcome = Some((**check).clone());
+                } else {
+                    // The logins passed; keeping the account or its password did not.
+                    w.outcome = w.passed();
+                    w.error = Some(failure_text(tr, &Failure::of_account(&e)));
                 }
                 w.step = Step::Failed;
-                return iced::widget::operation::focus(RETRY_PASSWORD_ID);
+                return (iced::widget::operation::focus(RETRY_PASSWORD_ID), None);
             }
             WizardMsg::Back => {
                 w.generation += 1;
@@ -452,120 +512,37 @@ impl App {
             WizardMsg::Manual => {
                 w.generation += 1;
                 w.job = None;
-                self.prefill_form();
-                self.screen = Screen::AddAccount;
+                return (Task::none(), Some(WizardEvent::Manual));
             }
             WizardMsg::Finish => {
-                self.wizard.reset();
-                self.screen = Screen::Mail;
-                self.reload();
-                let l = crate::store::Listing::UnifiedInbox;
-                self.open_listing(l);
+                w.reset();
+                return (Task::none(), Some(WizardEvent::Finished));
             }
         }
-        Task::none()
+        (Task::none(), None)
     }
 
-    fn start_test(&mut self) -> Task<Message> {
-        let w = &mut self.wizard;
-        let Some(job) = w.test_job() else {
+    fn start_test(
+        &mut self,
+        tr: &crate::i18n::Localizer,
+        db: Option<std::result::Result<std::path::PathBuf, AccountError>>,
+    ) -> Task<WizardMsg> {
+        let db = match db {
+            Some(Ok(db)) => db,
+            Some(Err(e)) => {
+                self.error = Some(failure_text(tr, &Failure::of_account(&e)));
+                return Task::none();
+            }
+            None => return Task::none(),
+        };
+        let w = self;
+        let Some(job) = w.create_job(db) else {
             return Task::none();
         };
         w.outcome = None;
+        w.error = None;
         w.step = Step::Testing;
         w.job = Some(job.clone());
         spawn(job)
-    }
-
-    /// Copies what the wizard knows into the manual form.
-    fn prefill_form(&mut self) {
-        let w = &self.wizard;
-        let f = &mut self.form;
-        f.name = w.name.clone();
-        f.email = w.email.clone();
-        f.password = w.password.clone();
-        f.username = w.username.clone();
-        f.pop3 = w.protocol == Protocol::Pop3;
-        if let Some(s) = w.incoming() {
-            f.host = s.host.clone();
-            f.port = s.port.to_string();
-            f.starttls = s.security == crate::model::Security::Starttls;
-        }
-        if let Some(s) = w.outgoing() {
-            f.smtp_host = s.host.clone();
-            f.smtp_port = s.port.to_string();
-            f.smtp_starttls = s.security == crate::model::Security::Starttls;
-        }
-        if let Some(ca) = &w.env.ca_file {
-            f.ca_file = ca.clone();
-        }
-        f.error = None;
-    }
-
-    /// Both servers accepted the password: the account, its SMTP settings, the password in
-    /// the keyring (only now), then the first sync.
-    fn save_wizard_account(&mut self) -> Task<Message> {
-        let w = &self.wizard;
-        let (Some(store), Some(incoming)) = (&self.store, w.incoming()) else {
-            return Task::none();
-        };
-        let email = w.email();
-        let ep = incoming.endpoint();
-        let mut new = NewAccount::imap(&email, &ep.host, ep.port, ep.security);
-        new.protocol = w.protocol;
-        new.username = w.username.trim().to_string();
-        if !w.name.trim().is_empty() {
-            new.name = w.name.trim().to_string();
-        }
-        new.pop3 = Pop3Options {
-            leave_on_server: w.leave_on_server,
-            delete_after_days: if w.leave_on_server {
-                w.delete_after_days().ok().flatten()
-            } else {
-                None
-            },
-            delete_when_deleted: false,
-        };
-        new.ca_file = w.env.ca_file.clone();
-        let smtp = w.outgoing().map(|s| (s.endpoint(), w.smtp_username()));
-        let username = new.username.clone();
-        let saved = store.add_account(&new).and_then(|id| store.account(id));
-        let account = match saved {
-            Ok(a) => a,
-            Err(e) => {
-                self.wizard.error = Some(e.to_string());
-                self.wizard.step = Step::Failed;
-                return Task::none();
-            }
-        };
-        let mut problem = (w.env.keep_password)(&account, &w.password).err().map(|e| {
-            let mut args = fluent_bundle::FluentArgs::new();
-            args.set("reason", e.to_string());
-            self.tr.tr("wizard-keyring-failed", Some(&args))
-        });
-        if problem.is_none()
-            && let Some((endpoint, smtp_user)) = smtp
-        {
-            let s = SmtpSettings {
-                account_id: account.id,
-                endpoint,
-                username: (smtp_user != username).then_some(smtp_user),
-                send_charset: SendCharset::default(),
-                signature: None,
-            };
-            problem = store.set_smtp_settings(&s).err().map(|e| e.to_string());
-        }
-        if let Some(p) = problem {
-            // Without its password (or settings) the account cannot work: take it back out.
-            credentials::forget_password(&account);
-            let _ = store.remove_account(account.id);
-            self.wizard.error = Some(p);
-            self.wizard.step = Step::Failed;
-            return Task::none();
-        }
-        self.wizard.step = Step::Done;
-        self.wizard.password.clear();
-        self.reload();
-        self.start_worker()
     }
 }

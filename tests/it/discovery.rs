@@ -19,7 +19,24 @@ use tayori::discovery::system::{HttpsClient, split_https_url};
 use tayori::discovery::{
     self, DnsError, Http, HttpError, Options, ProbePorts, Resolver, Source, SrvRecord, UsernameForm,
 };
+use tayori::engine::Failure;
+use tayori::engine::accounts::{LoginCheck, ServerCheck};
 use tayori::model::{Endpoint, Security};
+
+/// The sentence (its Fluent key) the window shows for a failed login test.
+fn failure_key(kind: ServerKind, port: u16, e: ConnTestError) -> &'static str {
+    let server = ServerCheck {
+        kind,
+        server: ep("localhost", port, Security::Tls),
+        result: Err(e),
+    };
+    let check = LoginCheck {
+        email: "a@example.test".into(),
+        incoming: None,
+        outgoing: None,
+    };
+    Failure::of_check(&check, &server).unwrap().key
+}
 
 /// DNS from tables; anything else does not exist.
 #[derive(Default)]
@@ -538,7 +555,11 @@ fn connection_tests_give_specific_failures() {
             matches!(e, ConnTestError::WrongPassword { .. }),
             "{kind:?}: {e:?}"
         );
-        assert_eq!(e.fluent_id(), "conntest-wrong-password");
+        assert_eq!(
+            failure_key(kind, port, e),
+            "error-login-refused",
+            "{kind:?}"
+        );
     }
 
     // Host not found; port closed.
@@ -634,5 +655,8 @@ fn app_password_required_is_recognised() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(matches!(e, ConnTestError::AppPassword { .. }), "{e:?}");
-    assert_eq!(e.fluent_id(), "conntest-app-password");
+    assert_eq!(
+        failure_key(ServerKind::Pop3, port, e),
+        "error-app-password-required"
+    );
 }

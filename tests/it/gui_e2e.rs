@@ -323,3 +323,82 @@ fn window_reads_japanese_html_marks_read_offline_and_back() {
     w.shot(&shots, "offline-start");
     drop(w);
 }
+
+/// A draft typed in the window (English and Japanese text, while autosave runs) reaches the
+/// server's Drafts folder within 10 s, while the account is pushing: saving it wakes the
+/// account in the scheduler instead of waiting for the next pass.
+#[test]
+fn a_draft_typed_in_the_window_reaches_the_servers_drafts() {
+    let bed = TestBed::start();
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    t.run(&["sync"]).ok();
+    let shots = std::env::var_os("TAYORI_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| bed.dir.join("screenshots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let x = xvfb();
+    let w = open_window(&t, &x);
+    // The account is pushing (IDLE) once the window has synced; give it that moment.
+    std::thread::sleep(Duration::from_secs(2));
+    // A mailto: hand-over opens the composer with To and Subject filled in.
+    let handed = Command::new(bin())
+        .arg("--data-dir")
+        .arg(t.data_dir())
+        .arg("mailto:bob@example.test?subject=Window%20draft%2042")
+        .env("DISPLAY", &x.display)
+        .output()
+        .unwrap();
+    assert!(handed.status.success(), "{handed:?}");
+    // Typing into the list instead would run its shortcuts: give a loaded machine time.
+    std::thread::sleep(Duration::from_millis(3000));
+    w.shot(&shots, "compose-draft-before");
+    // Into the body editor, then type as a person would.
+    w.click(600, 330);
+    xdo(
+        &w.display,
+        &[
+            "type",
+            "--delay",
+            "40",
+            "Hello Bob, the numbers are attached. ",
+        ],
+    );
+    // xdotool types a character outside the keymap by remapping a spare key for it: slowly
+    // enough that the window reads each one before the next remap, even on a loaded machine.
+    xdo(
+        &w.display,
+        &["type", "--delay", "200", "よろしくお願いします。"],
+    );
+    let typed = Instant::now();
+    let on_server = || {
+        py_imap(
+            &bed,
+            0,
+            "import email\n\
+             M.select('Drafts')\n\
+             typ, data = M.search(None, 'SUBJECT', '\"Window draft 42\"')\n\
+             for n in data[0].split():\n\
+             \x20   typ, d = M.fetch(n, '(BODY.PEEK[])')\n\
+             \x20   m = email.message_from_bytes(d[0][1])\n\
+             \x20   print(m.get_payload(decode=True).decode('utf-8', 'replace'))",
+        )
+    };
+    let mut body = String::new();
+    while typed.elapsed() < Duration::from_secs(10) {
+        body = on_server();
+        // Autosave may have sent a version from the middle of the typing first.
+        if body.contains("numbers are attached. よろしくお願いします。") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    w.shot(&shots, "compose-draft-typed");
+    assert!(
+        body.contains("Hello Bob, the numbers are attached. よろしくお願いします。"),
+        "no draft on the server {:?} after typing; server has: {body:?}; log: {}",
+        typed.elapsed(),
+        std::fs::read_to_string(t.data_dir().join("gui.log")).unwrap_or_default()
+    );
+    eprintln!("typed -> on the server's Drafts in {:?}", typed.elapsed());
+}

@@ -44,6 +44,7 @@ fn starttls_stripped_is_refused_without_sending_credentials() {
         "starttls",
         "--password-command",
         "printf %s secret-pw",
+        "--no-test",
     ])
     .ok();
     let r = t.run(&["sync"]);
@@ -74,6 +75,7 @@ fn password_stdin_without_a_keyring_is_a_clear_error_and_adds_nothing() {
         "--imap-security",
         "tls",
         "--password-stdin",
+        "--no-test",
     ]);
     // No D-Bus session here: the Secret Service cannot be reached.
     c.env_remove("DBUS_SESSION_BUS_ADDRESS")

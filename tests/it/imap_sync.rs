@@ -412,7 +412,7 @@ fn bad_password_unreachable_host_and_untrusted_cert_fail_clearly() {
 
     let (user, _) = bed.user(0);
     let t = Tayori::new();
-    t.add_account_with(&bed, false, &user, "wrong-password", true);
+    t.add_account_untested(&bed, false, &user, "wrong-password", true);
     let r = t.run(&["sync"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("login failed"), "{}", r.stderr);
@@ -420,7 +420,7 @@ fn bad_password_unreachable_host_and_untrusted_cert_fail_clearly() {
     assert!(!r.stderr.contains("wrong-password"));
 
     let t = Tayori::new();
-    t.add_account_with(&bed, false, &user, "x", false);
+    t.add_account_untested(&bed, false, &user, "x", false);
     let r = t.run(&["sync"]);
     assert_ne!(r.code, 0);
     assert!(

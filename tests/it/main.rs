@@ -7,9 +7,15 @@
 mod common;
 mod support;
 
+mod accounts_path;
 mod desktop;
 mod discovery;
 mod drafts;
+mod faults_concurrency;
+mod faults_imap;
+mod faults_replay;
+mod faults_secrets;
+mod faults_terminal;
 mod gui_e2e;
 mod gui_wizard;
 mod imap_edges;
@@ -18,8 +24,10 @@ mod installers;
 mod mime_decode;
 mod offline_bodies;
 mod pop3_sync;
+mod scheduler;
 mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;
+mod ui_errors;
 mod ui_screens;
 mod ui_wizard;

@@ -478,6 +478,7 @@ fn offline_account_set_round_trip_and_refusals() {
             "tls",
             "--password-command",
             "printf x",
+            "--no-test",
         ])
         .ok()
         .stdout

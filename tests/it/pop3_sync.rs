@@ -339,7 +339,7 @@ fn wrong_password_is_a_clear_error() {
     let bed = TestBed::start();
     load(&bed, 0, 1, "x");
     let t = Tayori::new();
-    add_pop3(&t, &bed, false, "not-the-password", &[]);
+    add_pop3(&t, &bed, false, "not-the-password", &["--no-test"]);
     let r = t.run(&["sync"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("login failed"), "{}", r.stderr);
@@ -410,6 +410,7 @@ fn stls_not_offered_is_refused_without_sending_credentials() {
         "starttls",
         "--password-command",
         "printf %s secret",
+        "--no-test",
     ])
     .ok();
     let r = t.run(&["sync"]);

@@ -264,7 +264,7 @@ fn queued_while_the_server_is_down_then_sent_exactly_once() {
 fn wrong_smtp_password_is_a_clear_error_and_the_message_stays_queued() {
     let bed = smtp_bed();
     let t = Tayori::new();
-    let acc = add_sender(&t, &bed, true, "not-the-password", &[]);
+    let acc = add_sender(&t, &bed, true, "not-the-password", &["--no-test"]);
     let r = run_with_stdin(
         &t,
         &[

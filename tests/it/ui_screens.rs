@@ -3,12 +3,13 @@
 //! checks what the view shows and what the store recorded.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::settle;
 use iced_test::simulator;
 use tayori::engine::Engine;
+use tayori::engine::Event;
 use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
 use tayori::store::{NewAccount, Store};
 use tayori::ui::app::{App, Message, Reading, Screen};
-use tayori::ui::worker::Event;
 
 const JA_SUBJECT: &str = "会議の資料について";
 
@@ -105,7 +106,7 @@ fn click(app: &mut App, label: &str) {
     };
     assert!(!messages.is_empty(), "clicking {label:?} did nothing");
     for m in messages {
-        let _ = app.update(m);
+        settle(app, m);
     }
 }
 
@@ -124,8 +125,10 @@ fn deliver_shown(app: &mut App, dir: &tempfile::TempDir) {
         .enable_all()
         .build()
         .unwrap();
-    let shown = rt.block_on(engine.show(id)).map_err(|e| e.to_string());
-    let _ = app.update(Message::Worker(Event::Shown(id, shown)));
+    let shown = rt
+        .block_on(engine.show(id))
+        .map_err(tayori::engine::Failure::from);
+    settle(app, Message::Engine(Event::Shown(id, shown)));
 }
 
 #[test]
@@ -193,13 +196,13 @@ fn mark_unread_and_flag_from_the_reader() {
 fn search_as_you_type() {
     let dir = data_dir();
     let mut app = app(&dir);
-    let _ = app.update(Message::SearchChanged("会議".into()));
+    settle(&mut app, Message::SearchChanged("会議".into()));
     assert!(shows(&app, "1 found on this device"));
     assert!(shows(&app, JA_SUBJECT));
-    let _ = app.update(Message::SearchChanged("Message 1".into()));
+    settle(&mut app, Message::SearchChanged("Message 1".into()));
     let n = app.results.as_ref().unwrap().len();
     assert_eq!(n, 11, "Message 1, 10..19");
-    let _ = app.update(Message::SearchChanged(String::new()));
+    settle(&mut app, Message::SearchChanged(String::new()));
     assert!(app.results.is_none());
 }
 
@@ -248,12 +251,12 @@ fn keyboard_moves_through_the_list() {
         text: None,
         repeat: false,
     };
-    let _ = app.update(Message::Key(press("j")));
+    settle(&mut app, Message::Key(press("j")));
     assert_eq!(app.cursor, Some(0));
-    let _ = app.update(Message::Key(press("j")));
+    settle(&mut app, Message::Key(press("j")));
     assert_eq!(app.cursor, Some(1));
     let second = app.selected.unwrap();
-    let _ = app.update(Message::Key(press("k")));
+    settle(&mut app, Message::Key(press("k")));
     assert_eq!(app.cursor, Some(0));
     assert_ne!(app.selected, Some(second));
 }
@@ -302,16 +305,22 @@ fn composer_refuses_an_empty_to_and_queues_a_valid_message() {
     assert!(shows(&app, "Add at least one recipient (To, Cc or Bcc)."));
     assert_eq!(app.screen, Screen::Compose);
     // Completion from addresses in the cache.
-    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
-        tayori::ui::compose::Field::To,
-        "taro".into(),
-    )));
+    settle(
+        &mut app,
+        Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+            tayori::ui::compose::Field::To,
+            "taro".into(),
+        )),
+    );
     click(&mut app, "山田 太郎 <taro@example.jp>");
     assert_eq!(app.compose.to, "山田 太郎 <taro@example.jp>");
-    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
-        tayori::ui::compose::Field::Subject,
-        "資料ありがとうございます".into(),
-    )));
+    settle(
+        &mut app,
+        Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+            tayori::ui::compose::Field::Subject,
+            "資料ありがとうございます".into(),
+        )),
+    );
     click(&mut app, "Send");
     assert_eq!(app.screen, Screen::Mail);
     let store = Store::open_dir(dir.path()).unwrap();
@@ -328,18 +337,22 @@ fn composer_lists_attachments_with_sizes_and_removes_them() {
     std::fs::write(&file, vec![7u8; 3 * 1024]).unwrap();
     let mut app = app(&dir);
     click(&mut app, "Write");
-    let _ = app.update(Message::Compose(
-        tayori::ui::compose::ComposeMsg::FileDropped(file.clone()),
-    ));
+    settle(
+        &mut app,
+        Message::Compose(tayori::ui::compose::ComposeMsg::FileDropped(file.clone())),
+    );
     assert!(shows(&app, "見積書.pdf  (application/pdf, 3 KB)"));
     click(&mut app, "Remove");
     assert!(app.compose.attachments.is_empty());
     // A draft is kept while writing.
-    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
-        tayori::ui::compose::Field::Subject,
-        "draft".into(),
-    )));
-    let _ = app.update(Message::Autosave);
+    settle(
+        &mut app,
+        Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+            tayori::ui::compose::Field::Subject,
+            "draft".into(),
+        )),
+    );
+    settle(&mut app, Message::Autosave);
     assert!(app.compose.draft.is_some());
 }
 
@@ -362,7 +375,10 @@ fn reply_quotes_the_original_in_the_composer() {
         .block_on(engine.respond_to(id, tayori::mime::reply::ReplyKind::Reply, &labels))
         .unwrap();
     let account = app.message_row(id).unwrap().account_id;
-    let _ = app.update(Message::Worker(Event::Composed(account, Ok(Box::new(c)))));
+    settle(
+        &mut app,
+        Message::Engine(Event::Composed(account, Ok(Box::new(c)))),
+    );
     assert_eq!(app.screen, Screen::Compose);
     assert_eq!(app.compose.subject, format!("Re: {JA_SUBJECT}"));
     assert!(app.compose.to.contains("taro@example.jp"));
@@ -381,9 +397,12 @@ fn a_mailto_request_opens_the_composer() {
     let dir = data_dir();
     with_smtp(&dir);
     let mut app = app(&dir);
-    let _ = app.update(Message::Instance(tayori::instance::Request::Mailto {
-        url: "mailto:bob@example.com?subject=%E4%BC%9A%E8%AD%B0&body=Hello".into(),
-    }));
+    settle(
+        &mut app,
+        Message::Instance(tayori::instance::Request::Mailto {
+            url: "mailto:bob@example.com?subject=%E4%BC%9A%E8%AD%B0&body=Hello".into(),
+        }),
+    );
     assert_eq!(app.screen, Screen::Compose);
     assert_eq!(app.compose.to, "bob@example.com");
     assert_eq!(app.compose.subject, "会議");
@@ -396,14 +415,20 @@ fn the_sync_view_lists_the_outbox_and_edit_takes_a_message_back() {
     with_smtp(&dir);
     let mut app = app(&dir);
     click(&mut app, "Write");
-    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
-        tayori::ui::compose::Field::To,
-        "bob@example.test".into(),
-    )));
-    let _ = app.update(Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
-        tayori::ui::compose::Field::Subject,
-        "Outbox check".into(),
-    )));
+    settle(
+        &mut app,
+        Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+            tayori::ui::compose::Field::To,
+            "bob@example.test".into(),
+        )),
+    );
+    settle(
+        &mut app,
+        Message::Compose(tayori::ui::compose::ComposeMsg::Edit(
+            tayori::ui::compose::Field::Subject,
+            "Outbox check".into(),
+        )),
+    );
     click(&mut app, "Send");
     click(&mut app, "Sync");
     assert!(shows(&app, "Outbox check"));

@@ -12,15 +12,17 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::{BedOptions, TestBed};
+use tayori::account::keeper::MemoryKeeper;
 use tayori::discovery::conntest::ConnTestError;
 use tayori::discovery::{
     self, Discovered, DnsError, Http, HttpError, Resolver, ServerSetting, Source, SrvRecord,
     UsernameForm,
 };
+use tayori::engine::Failure;
 use tayori::model::{Protocol, Security};
 use tayori::store::Store;
 use tayori::ui::app::{App, Message, Screen};
-use tayori::ui::form::conntest_message;
+use tayori::ui::failure::failure_text;
 use tayori::ui::wizard::{Step, WField, WizardEnv, WizardMsg};
 
 /// No DNS at all: discovery must not need it for these addresses.
@@ -54,7 +56,7 @@ impl Http for StubHttp {
 }
 
 /// Autoconfig for example-isp.test pointing at the bed (IMAP, POP3 and SMTP, login = local part).
-fn autoconfig(bed: &TestBed) -> String {
+pub(crate) fn autoconfig(bed: &TestBed) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -81,12 +83,9 @@ fn autoconfig(bed: &TestBed) -> String {
     )
 }
 
-type Kept = Arc<Mutex<Vec<(String, String)>>>;
-
-/// A wizard environment of stubs; passwords "kept" are recorded instead of the OS keyring.
-fn env(xml: Option<String>, ca: Option<String>) -> (WizardEnv, Kept) {
-    let kept: Kept = Arc::default();
-    let k = kept.clone();
+/// A wizard environment of stubs; passwords are kept in memory instead of the OS keyring.
+pub(crate) fn env(xml: Option<String>, ca: Option<String>) -> (WizardEnv, Arc<MemoryKeeper>) {
+    let kept = Arc::new(MemoryKeeper::new());
     let env = WizardEnv {
         resolver: Arc::new(NoDns),
         http: Arc::new(StubHttp {
@@ -100,15 +99,12 @@ fn env(xml: Option<String>, ca: Option<String>) -> (WizardEnv, Kept) {
             ..Default::default()
         },
         ca_file: ca,
-        keep_password: Arc::new(move |a, pw| {
-            k.lock().unwrap().push((a.username.clone(), pw.to_string()));
-            Ok(())
-        }),
+        keeper: kept.clone(),
     };
     (env, kept)
 }
 
-fn new_app(dir: &tempfile::TempDir, lang: &str, env: WizardEnv) -> App {
+pub(crate) fn new_app(dir: &tempfile::TempDir, lang: &str, env: WizardEnv) -> App {
     let mut app = App::new(Some(dir.path().to_path_buf()));
     if lang != "en" {
         let _ = app.update(Message::SetLanguage(Some(lang.into())));
@@ -130,6 +126,20 @@ fn click(app: &mut App, label: &str) {
     }
 }
 
+/// Like `click`, and then runs the Tasks it returned (the read pool's reloads); only where
+/// no wizard job is pending, since those run through `run_job`.
+fn click_and_settle(app: &mut App, label: &str) {
+    let messages = {
+        let mut ui = simulator(app.view());
+        ui.click(label)
+            .unwrap_or_else(|e| panic!("no {label:?} to click: {e:?}"));
+        ui.into_messages().collect::<Vec<_>>()
+    };
+    for m in messages {
+        crate::common::settle(app, m);
+    }
+}
+
 fn shows(app: &App, label: &str) -> bool {
     let mut ui = simulator(app.view());
     ui.find(label).is_ok()
@@ -143,7 +153,7 @@ fn assert_shows(app: &App, label: &str) {
     );
 }
 
-fn edit(app: &mut App, field: WField, v: &str) {
+pub(crate) fn edit(app: &mut App, field: WField, v: &str) {
     let _ = app.update(Message::Wizard(WizardMsg::Edit(field, v.into())));
 }
 
@@ -155,10 +165,17 @@ fn run_job(app: &mut App) {
     let _ = app.update(Message::Wizard(msg));
 }
 
-fn identity(app: &mut App, name: &str, email: &str, pw: &str) {
+pub(crate) fn identity(app: &mut App, name: &str, email: &str, pw: &str) {
     edit(app, WField::Name, name);
     edit(app, WField::Email, email);
     edit(app, WField::Password, pw);
+}
+
+/// The id of the one account in the data dir.
+fn accounts_id(dir: &tempfile::TempDir) -> i64 {
+    Store::open_dir(dir.path()).unwrap().accounts().unwrap()[0]
+        .id
+        .0
 }
 
 #[test]
@@ -378,17 +395,25 @@ fn autoconfig_to_the_test_bed_imap_with_failures_then_success() {
     assert_eq!(app.wizard.step, Step::Failed);
     assert_shows(&app, "The connection test failed");
     let o = app.wizard.outcome.clone().unwrap();
-    let Err(e @ ConnTestError::Tls { cert: Some(c), .. }) = &o.incoming else {
+    let incoming = o.incoming.as_ref().unwrap();
+    let Err(ConnTestError::Tls { cert: Some(c), .. }) = &incoming.result else {
         panic!("{o:?}")
     };
     assert_eq!(c.issuer, "CN=Tayori Test CA");
-    assert_shows(&app, &conntest_message(&app.tr, e));
+    let untrusted = failure_text(&app.tr, &Failure::of_check(&o, incoming).unwrap());
+    assert!(
+        untrusted.starts_with(
+            "The secure connection to localhost failed: its certificate is not trusted."
+        ),
+        "{untrusted}"
+    );
+    assert_shows(&app, &untrusted);
     let details = format!(
         "Certificate: CN=localhost, issued by CN=Tayori Test CA, valid {} to {}, SHA-256 {}",
         c.not_before, c.not_after, c.sha256
     );
     assert_shows(&app, &details);
-    assert!(kept.lock().unwrap().is_empty());
+    assert!(kept.entries().is_empty());
 
     // 2. With the CA, the wrong password: the specific message, for both servers.
     app.wizard.env.ca_file = Some(ca.clone());
@@ -396,20 +421,25 @@ fn autoconfig_to_the_test_bed_imap_with_failures_then_success() {
     run_job(&mut app);
     assert_eq!(app.wizard.step, Step::Failed);
     let o = app.wizard.outcome.clone().unwrap();
-    let Err(e @ ConnTestError::WrongPassword { .. }) = &o.incoming else {
-        panic!("{o:?}")
-    };
+    let incoming = o.incoming.as_ref().unwrap();
     assert!(
-        matches!(o.outgoing, Some(Err(ConnTestError::WrongPassword { .. }))),
+        matches!(incoming.result, Err(ConnTestError::WrongPassword { .. })),
         "{o:?}"
     );
-    let msg = conntest_message(&app.tr, e);
     assert!(
-        msg.starts_with("The server refused the user name or password."),
+        matches!(
+            o.outgoing.as_ref().map(|c| &c.result),
+            Some(Err(ConnTestError::WrongPassword { .. }))
+        ),
+        "{o:?}"
+    );
+    let msg = failure_text(&app.tr, &Failure::of_check(&o, incoming).unwrap());
+    assert!(
+        msg.starts_with("The server localhost refused the password for alice@example-isp.test."),
         "{msg}"
     );
     assert_shows(&app, &msg);
-    assert!(kept.lock().unwrap().is_empty(), "kept a refused password");
+    assert!(kept.entries().is_empty(), "kept a refused password");
     assert!(
         Store::open_dir(dir.path())
             .unwrap()
@@ -429,8 +459,8 @@ fn autoconfig_to_the_test_bed_imap_with_failures_then_success() {
         "alice@example-isp.test is ready. Tayori is fetching your mail now.",
     );
     assert_eq!(
-        *kept.lock().unwrap(),
-        vec![("alice".to_string(), pw.clone())]
+        kept.entries(),
+        vec![(format!("alice#{}", accounts_id(&dir)), pw.clone())]
     );
     let store = Store::open_dir(dir.path()).unwrap();
     let accounts = store.accounts().unwrap();
@@ -447,7 +477,7 @@ fn autoconfig_to_the_test_bed_imap_with_failures_then_success() {
     assert_eq!(smtp.endpoint.security, Security::Starttls);
     assert_eq!(smtp.username, None);
 
-    click(&mut app, "Go to my mail");
+    click_and_settle(&mut app, "Go to my mail");
     assert_eq!(app.screen, Screen::Mail);
     assert_eq!(app.accounts.len(), 1);
 }
@@ -483,7 +513,7 @@ fn japanese_pop3_with_leave_on_server_for_30_days() {
         &app,
         "メールはこのパソコンにダウンロードされ、サーバーにもコピーが残ります。",
     );
-    assert_eq!(kept.lock().unwrap().len(), 1);
+    assert_eq!(kept.entries().len(), 1);
     let store = Store::open_dir(dir.path()).unwrap();
     let a = store.accounts().unwrap().remove(0);
     assert_eq!(a.protocol, Protocol::Pop3);
@@ -493,7 +523,8 @@ fn japanese_pop3_with_leave_on_server_for_30_days() {
     assert!(store.smtp_settings(a.id).unwrap().is_some());
 }
 
-/// The manual form, reached from the wizard: POP3 with its options and an SMTP server.
+/// The manual form, reached from the wizard: POP3 with its options and an SMTP server, as
+/// they go to the engine.
 #[test]
 fn manual_form_saves_pop3_options_and_smtp() {
     use tayori::ui::form::{Field, FormMsg};
@@ -519,16 +550,16 @@ fn manual_form_saves_pop3_options_and_smtp() {
     set(&mut app, Field::SmtpHost, "smtp.isp.test");
     click(&mut app, "Test and add");
     assert!(app.form.busy);
-    // The servers accepted the login (the test itself is covered against the bed above).
-    let _ = app.update(Message::Form(FormMsg::Tested(Ok(()))));
-    let store = Store::open_dir(dir.path()).unwrap();
-    let a = store.accounts().unwrap().remove(0);
+    // What goes to the engine's account path (which tests and stores it: tests/it/accounts_path.rs).
+    let spec = app.form.spec();
+    let a = &spec.account;
+    assert!(spec.test_logins);
     assert_eq!(a.protocol, Protocol::Pop3);
     assert_eq!((a.imap.host.as_str(), a.imap.port), ("pop.isp.test", 995));
     assert_eq!(a.pop3.delete_after_days, Some(14));
-    let smtp = store.smtp_settings(a.id).unwrap().unwrap();
+    let smtp = spec.smtp.unwrap();
     assert_eq!(smtp.endpoint.host, "smtp.isp.test");
     assert_eq!(smtp.endpoint.port, 587);
     assert_eq!(smtp.endpoint.security, Security::Starttls);
-    assert_eq!(kept.lock().unwrap().len(), 1);
+    assert!(kept.entries().is_empty());
 }

@@ -138,6 +138,52 @@ impl ImapConn {
         Ok(out)
     }
 
+    /// Fetches the headers of `chunks` (UID lists) in order, with the next chunk's FETCH
+    /// already on the wire while one is read (the server never waits for us between
+    /// batches). `on_batch` gets each chunk's headers; returning false stops (the rest is
+    /// still read off the wire, so the connection stays usable).
+    pub async fn fetch_header_batches<F>(
+        &mut self,
+        chunks: &[&[u32]],
+        mut on_batch: F,
+    ) -> Result<()>
+    where
+        F: FnMut(Vec<HeaderInfo>) -> bool,
+    {
+        let items = if self.condstore_on {
+            HEADER_FETCH_ITEMS.replacen("(UID", "(UID MODSEQ", 1)
+        } else {
+            HEADER_FETCH_ITEMS.to_string()
+        };
+        let command = |uids: &[u32]| format!("UID FETCH {} {items}", uid_set(uids));
+        let mut tags = std::collections::VecDeque::new();
+        let mut next = 0;
+        let mut go_on = true;
+        while next < chunks.len() && tags.len() < 2 {
+            tags.push_back(self.session.run_command(&command(chunks[next])).await?);
+            next += 1;
+        }
+        while let Some(tag) = tags.pop_front() {
+            if go_on && next < chunks.len() {
+                tags.push_back(self.session.run_command(&command(chunks[next])).await?);
+                next += 1;
+            }
+            let mut out = Vec::new();
+            self.finish(&tag, |r| {
+                if let Response::Fetch(_, attrs) = r
+                    && let Some(h) = header_from_attrs(attrs)
+                {
+                    out.push(h);
+                }
+            })
+            .await?;
+            if go_on {
+                go_on = on_batch(out);
+            }
+        }
+        Ok(())
+    }
+
     /// All UIDs of the selected folder (ascending).
     pub async fn all_uids(&mut self) -> Result<Vec<u32>> {
         let mut uids = Vec::new();

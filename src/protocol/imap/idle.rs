@@ -19,11 +19,16 @@ impl ImapConn {
             caps,
             qresync_on,
             condstore_on,
+            guard,
         } = self;
         let mut handle = session.idle();
         handle.init().await?;
+        // Waiting in IDLE is silence on purpose: lift the inactivity timeout meanwhile.
+        guard.idle(true);
         let (fut, _stop) = handle.wait_with_timeout(timeout);
-        let outcome = match fut.await? {
+        let waited = fut.await;
+        guard.idle(false);
+        let outcome = match waited? {
             IdleResponse::NewData(_) => IdleOutcome::Changed,
             IdleResponse::Timeout | IdleResponse::ManualInterrupt => IdleOutcome::Timeout,
         };
@@ -34,6 +39,7 @@ impl ImapConn {
                 caps,
                 qresync_on,
                 condstore_on,
+                guard,
             },
             outcome,
         ))

@@ -49,6 +49,7 @@ impl ImapConn {
         let done = self
             .raw(&format!("UID COPY {} {}", uid.0, quote(dest)), |_| {})
             .await?;
+        crate::crash_point::here("move-after-copy");
         self.expunge_uid(uid).await?;
         Ok(done.copy_uid.map(Uid))
     }

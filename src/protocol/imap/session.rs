@@ -1,8 +1,11 @@
 //! Connecting, securing and logging in.
+use super::guard::{self, GuardCtl};
 use super::{ImapError, Result};
 use crate::protocol::net::{self, BoxIo, NetError, Trust};
 use async_imap::imap_proto::{Capability, Response};
 use async_imap::{Client, Session};
+use base64::Engine as _;
+use std::sync::Arc;
 
 /// What to log in with. The password lives only in memory.
 #[derive(Clone)]
@@ -63,6 +66,8 @@ pub struct ImapConn {
     pub qresync_on: bool,
     /// CONDSTORE is in use: FETCH may ask MODSEQ / CHANGEDSINCE.
     pub condstore_on: bool,
+    /// The guard under the session: its timeout, limits and credential slot.
+    pub(crate) guard: Arc<GuardCtl>,
 }
 
 fn cap_strings(resp: &Response<'_>, out: &mut Vec<String>) {
@@ -77,18 +82,27 @@ fn cap_strings(resp: &Response<'_>, out: &mut Vec<String>) {
     }
 }
 
-struct Plain<'a>(&'a Credentials);
+/// AUTH PLAIN's answer as async-imap sees it: the bytes whose base64 is the guard's
+/// placeholder. The guard writes the real payload in its place, so the credential never
+/// reaches async-imap's command tracing.
+struct Plain(Vec<u8>);
 
-impl async_imap::Authenticator for Plain<'_> {
+impl async_imap::Authenticator for Plain {
     type Response = Vec<u8>;
     fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
-        let mut v = Vec::new();
-        v.push(0);
-        v.extend_from_slice(self.0.username.as_bytes());
-        v.push(0);
-        v.extend_from_slice(self.0.password.as_bytes());
-        v
+        self.0.clone()
     }
+}
+
+fn plain_payload(creds: &Credentials) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.push(0);
+    v.extend_from_slice(creds.username.as_bytes());
+    v.push(0);
+    v.extend_from_slice(creds.password.as_bytes());
+    base64::engine::general_purpose::STANDARD
+        .encode(v)
+        .into_bytes()
 }
 
 /// Reads the greeting; a BYE greeting is an error.
@@ -152,15 +166,18 @@ impl ImapConn {
         trust: Trust,
     ) -> Result<ImapConn> {
         let tcp = net::tcp(host, port).await?;
+        let ctl = GuardCtl::new(guard::timeout_from_env());
         let mut client: Client<BoxIo> = match security {
             crate::model::Security::Tls => {
+                let tcp = ctl.wrap(tcp);
+                ctl.retire();
                 let tls = net::tls_wrap(tcp, host, ca_file, trust).await?;
-                let mut c = Client::new(Box::new(tls) as BoxIo);
+                let mut c = Client::new(Box::new(ctl.wrap(tls)) as BoxIo);
                 greeting(&mut c).await?;
                 c
             }
             crate::model::Security::Starttls => {
-                let mut c = Client::new(Box::new(tcp) as BoxIo);
+                let mut c = Client::new(Box::new(ctl.wrap(tcp)) as BoxIo);
                 greeting(&mut c).await?;
                 // If the server refuses STARTTLS (or a man in the middle stripped it),
                 // stop here: the password must never cross the wire in clear.
@@ -170,28 +187,21 @@ impl ImapConn {
                     });
                 }
                 let plain = c.into_inner();
+                ctl.retire();
                 let tls = net::tls_wrap(plain, host, ca_file, trust).await?;
-                Client::new(Box::new(tls) as BoxIo)
+                Client::new(Box::new(ctl.wrap(tls)) as BoxIo)
             }
         };
         let pre = pre_login_caps(&mut client).await?;
         let pre = Caps::from_list(&pre);
-        let session = if pre.auth_plain {
-            client
-                .authenticate("PLAIN", Plain(creds))
-                .await
-                .map_err(|(e, _)| auth_error(e))?
-        } else {
-            client
-                .login(&creds.username, &creds.password)
-                .await
-                .map_err(|(e, _)| auth_error(e))?
-        };
+        let session = login(client, &ctl, &pre, creds).await;
+        ctl.disarm();
         let mut conn = ImapConn {
-            session,
+            session: session?,
             caps: Caps::default(),
             qresync_on: false,
             condstore_on: false,
+            guard: ctl,
         };
         conn.refresh_caps().await?;
         if conn.caps.compress && want_compression(host) {
@@ -227,13 +237,18 @@ impl ImapConn {
             caps,
             qresync_on,
             condstore_on,
+            guard,
         } = self;
-        let session = session.compress(|s| Box::new(s) as BoxIo).await?;
+        let ctl = Arc::clone(&guard);
+        let session = session
+            .compress(move |s| Box::new(ctl.wrap(s)) as BoxIo)
+            .await?;
         Ok(ImapConn {
             session,
             caps,
             qresync_on,
             condstore_on,
+            guard,
         })
     }
 
@@ -246,6 +261,38 @@ impl ImapConn {
         self.session.noop().await?;
         Ok(())
     }
+}
+
+/// Logs in with AUTH PLAIN when offered, else LOGIN. Either way async-imap is handed a
+/// placeholder and the guard writes the credential in its place (see [`guard`]).
+async fn login(
+    client: Client<BoxIo>,
+    ctl: &GuardCtl,
+    pre: &Caps,
+    creds: &Credentials,
+) -> Result<async_imap::Session<BoxIo>> {
+    if pre.auth_plain {
+        let placeholder = ctl.arm_secret(plain_payload(creds));
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(&placeholder)
+            .map_err(|e| ImapError::Protocol(e.to_string()))?;
+        return client
+            .authenticate("PLAIN", Plain(raw))
+            .await
+            .map_err(|(e, _)| auth_error(e));
+    }
+    if creds.password.contains(['\r', '\n']) || creds.username.contains(['\r', '\n']) {
+        return Err(ImapError::Auth(
+            "the user name or password contains a line break".to_string(),
+        ));
+    }
+    let quoted = creds.password.replace('\\', "\\\\").replace('"', "\\\"");
+    let placeholder = ctl.arm_secret(quoted.into_bytes());
+    let placeholder = String::from_utf8_lossy(&placeholder).into_owned();
+    client
+        .login(&creds.username, placeholder)
+        .await
+        .map_err(|(e, _)| auth_error(e))
 }
 
 /// The server's own words from async-imap's `code: .., info: Some("text")` wording of a NO.

@@ -1,6 +1,7 @@
 //! Settings: language, theme, offline download policy, per-account sync, pane widths.
+use crate::model::{OfflineMode, OfflinePolicy};
 use crate::ui::app::{App, Message, Pane};
-use crate::ui::settings::{DownloadPolicy, ThemeChoice};
+use crate::ui::settings::ThemeChoice;
 use iced::widget::{button, column, container, row, scrollable, slider, text, toggler};
 use iced::{Element, Length};
 
@@ -54,35 +55,40 @@ pub fn view(app: &App) -> Element<'_, Message> {
         ),
     ]
     .spacing(6);
-    let download = column![
-        choice(
-            tr("download-on-demand"),
-            s.download == DownloadPolicy::OnDemand,
-            Message::SetDownload(DownloadPolicy::OnDemand)
-        ),
-        choice(
-            tr("download-recent"),
-            matches!(s.download, DownloadPolicy::Recent(_)),
-            Message::SetDownload(DownloadPolicy::Recent(30))
-        ),
-        choice(
-            tr("download-all"),
-            s.download == DownloadPolicy::Everything,
-            Message::SetDownload(DownloadPolicy::Everything)
-        ),
-    ]
-    .spacing(6);
-    let mut accounts = column![].spacing(6);
+    // Per account: sync on/off and which bodies to keep here (applied at once by the engine).
+    let mut accounts = column![].spacing(10);
     for a in &app.accounts {
         let id = a.account.id;
+        let p = a.offline;
+        let with = |mode| Message::SetOffline(id, OfflinePolicy { mode, ..p });
+        let download = row![
+            choice(
+                tr("download-on-demand"),
+                p.mode == OfflineMode::OnDemand,
+                with(OfflineMode::OnDemand)
+            ),
+            choice(
+                tr("download-recent"),
+                matches!(p.mode, OfflineMode::Days(_)),
+                with(OfflineMode::Days(30))
+            ),
+            choice(
+                tr("download-all"),
+                p.mode == OfflineMode::All,
+                with(OfflineMode::All)
+            ),
+        ]
+        .spacing(6);
         accounts = accounts.push(
-            toggler(a.account.sync_enabled)
-                .label(format!(
-                    "{} — {}",
-                    a.account.email,
-                    tr("settings-account-sync")
-                ))
-                .on_toggle(move |on| Message::SetAccountSync(id, on)),
+            column![
+                text(a.account.email.clone()).size(15),
+                toggler(a.account.sync_enabled)
+                    .label(tr("settings-account-sync"))
+                    .on_toggle(move |on| Message::SetAccountSync(id, on)),
+                text(tr("settings-download")).size(13),
+                download,
+            ]
+            .spacing(6),
         );
     }
     let panes = column![
@@ -120,8 +126,6 @@ pub fn view(app: &App) -> Element<'_, Message> {
         lang,
         section("settings-theme"),
         theme,
-        section("settings-download"),
-        download,
         notifications,
         section("settings-accounts"),
         accounts,

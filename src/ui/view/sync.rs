@@ -1,11 +1,11 @@
 //! The sync view: per account and folder, the connection state, what the server holds vs.
 //! what this device holds (and can show offline), pending and failed changes with retry
 //! and discard, and recent changes that came from other devices.
+use crate::engine::ConnState;
 use crate::model::Protocol;
 use crate::store::{ActivityKind, OpKind, OpState, OutboxState};
 use crate::ui::app::{App, Message};
 use crate::ui::format;
-use crate::ui::worker::ConnState;
 use fluent_bundle::FluentArgs;
 use iced::widget::{button, column, container, row, rule, scrollable, text};
 use iced::{Element, Length};
@@ -20,15 +20,27 @@ fn state_line(app: &App, s: Option<&ConnState>) -> (String, Option<String>) {
         Some(ConnState::Syncing) => ("state-syncing", None),
         Some(ConnState::Pushing) => ("state-pushing", None),
         Some(ConnState::Online) => ("state-online", None),
-        Some(ConnState::Offline(w)) => ("state-offline", Some(w.clone())),
-        Some(ConnState::Failing(w)) => ("state-failing", Some(w.clone())),
+        Some(ConnState::Offline(f)) => (
+            "state-offline",
+            Some(crate::ui::failure::failure_text(&app.tr, f)),
+        ),
+        Some(ConnState::Failing(f)) => (
+            "state-failing",
+            Some(crate::ui::failure::failure_text(&app.tr, f)),
+        ),
         Some(ConnState::Disabled) => ("state-disabled", None),
     };
     (app.tr.tr(key, None), why)
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {
-    let mut col = column![text(app.tr.tr("sync-heading", None)).size(22)].spacing(10);
+    let heading = row![
+        text(app.tr.tr("sync-heading", None)).size(22),
+        button(text(app.tr.tr("sync-now", None)).size(14)).on_press(Message::SyncNow),
+    ]
+    .spacing(16)
+    .align_y(iced::Alignment::Center);
+    let mut col = column![heading].spacing(10);
     for a in &app.accounts {
         let (state, why) = state_line(app, app.states.get(&a.account.id));
         let note = match a.account.protocol {
@@ -40,6 +52,15 @@ pub fn view(app: &App) -> Element<'_, Message> {
             col = col.push(text(w).size(13).style(text::danger));
         }
         col = col.push(text(app.tr.tr(note, None)).size(13).style(text::secondary));
+        if let Some(p) = app.bodies.get(&a.account.id)
+            && p.total > 0
+        {
+            let mut args = FluentArgs::new();
+            args.set("done", format::count(p.done));
+            args.set("total", format::count(p.total));
+            args.set("size", format::size(&app.tr, p.bytes));
+            col = col.push(text(app.tr.tr("sync-bodies-progress", Some(&args))).size(13));
+        }
         col = col.push(
             row![
                 cell(app.tr.tr("sync-col-folder", None), 160.0),

@@ -1,9 +1,11 @@
 //! The setup wizard's steps (state and update in `ui/wizard.rs`).
 use crate::discovery::ServerSetting;
 use crate::discovery::conntest::ConnTestError;
+use crate::engine::Failure;
+use crate::engine::accounts::{LoginCheck, ServerCheck};
 use crate::model::{Protocol, Security};
 use crate::ui::app::{App, Message};
-use crate::ui::form::conntest_message;
+use crate::ui::failure::failure_text;
 use crate::ui::wizard::{RETRY_PASSWORD_ID, Step, WField, Wizard, WizardMsg};
 use fluent_bundle::FluentArgs;
 use iced::widget::{
@@ -278,24 +280,26 @@ fn confirm<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Col
 fn result_lines<'a>(
     app: &App,
     title: String,
-    r: Option<&Result<(), ConnTestError>>,
+    check: Option<(&LoginCheck, Option<&ServerCheck>)>,
 ) -> Element<'a, Message> {
     let mut c = column![text(title).size(15)].spacing(4);
-    match r {
+    let Some((check, server)) = check else {
+        return c.push(text(tr(app, "wizard-testing")).size(14)).into();
+    };
+    match server.map(|s| (s, &s.result)) {
         None => c = c.push(text(tr(app, "wizard-testing")).size(14)),
-        Some(Ok(())) => {
+        Some((_, Ok(()))) => {
             c = c.push(
                 text(tr(app, "wizard-test-ok"))
                     .size(14)
                     .style(text::success),
             )
         }
-        Some(Err(e)) => {
-            c = c.push(
-                text(conntest_message(&app.tr, e))
-                    .size(14)
-                    .style(text::danger),
-            );
+        Some((server, Err(e))) => {
+            let sentence = Failure::of_check(check, server)
+                .map(|f| failure_text(&app.tr, &f))
+                .unwrap_or_default();
+            c = c.push(text(sentence).size(14).style(text::danger));
             if let ConnTestError::Tls {
                 cert: Some(cert), ..
             } = e
@@ -336,14 +340,14 @@ fn testing<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Col
         col = col.push(result_lines(
             app,
             server_line(app, &format!("{} ({kind})", tr(app, "wizard-incoming")), s),
-            o.map(|o| &o.incoming),
+            o.map(|o| (o, o.incoming.as_ref())),
         ));
     }
     if let Some(s) = w.outgoing() {
         col = col.push(result_lines(
             app,
             server_line(app, &tr(app, "wizard-outgoing"), s),
-            o.and_then(|o| o.outgoing.as_ref()),
+            o.map(|o| (o, o.outgoing.as_ref())),
         ));
     }
     if failed {

@@ -2,6 +2,8 @@
 //! imaplib) against the test bed.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod window;
+
 use crate::support::TestBed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -68,6 +70,19 @@ impl Tayori {
         self.add_account_with(bed, starttls, &user, &pw, true)
     }
 
+    /// Adds the account without testing its login first (`--no-test`): for settings meant
+    /// to fail later, at sync.
+    pub fn add_account_untested(
+        &self,
+        bed: &TestBed,
+        starttls: bool,
+        user: &str,
+        pw: &str,
+        trust_ca: bool,
+    ) -> String {
+        self.add_account_args(bed, starttls, user, pw, trust_ca, &["--no-test"])
+    }
+
     pub fn add_account_with(
         &self,
         bed: &TestBed,
@@ -75,6 +90,18 @@ impl Tayori {
         user: &str,
         pw: &str,
         trust_ca: bool,
+    ) -> String {
+        self.add_account_args(bed, starttls, user, pw, trust_ca, &[])
+    }
+
+    fn add_account_args(
+        &self,
+        bed: &TestBed,
+        starttls: bool,
+        user: &str,
+        pw: &str,
+        trust_ca: bool,
+        extra: &[&str],
     ) -> String {
         let port = if starttls {
             bed.imap_port()
@@ -105,6 +132,7 @@ impl Tayori {
             args.push("--ca-file");
             args.push(&ca_s);
         }
+        args.extend_from_slice(extra);
         self.run(&args).ok().stdout.trim().to_string()
     }
 
@@ -239,4 +267,30 @@ pub fn cached_count(t: &Tayori) -> usize {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// Runs `app.update(msg)` and then every Task it returned (read-pool queries and whatever
+/// they lead to), feeding each output back into `update`, until nothing is left: what the
+/// iced runtime does between frames. Widget operations (scrolling, focus) are skipped.
+pub fn settle(app: &mut tayori::ui::app::App, msg: tayori::ui::app::Message) {
+    let task = app.update(msg);
+    drive(app, task);
+}
+
+pub fn drive(app: &mut tayori::ui::app::App, task: iced::Task<tayori::ui::app::Message>) {
+    use futures::StreamExt;
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let actions: Vec<_> = rt.block_on(stream.collect());
+    for a in actions {
+        if let iced_runtime::Action::Output(m) = a {
+            let next = app.update(m);
+            drive(app, next);
+        }
+    }
 }

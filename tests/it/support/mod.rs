@@ -19,6 +19,7 @@
 
 mod certs;
 mod config;
+pub mod fake_imap;
 mod process;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -346,6 +347,45 @@ impl TestBed {
     /// (login, password) of user `n`: 0 alice, 1 bob, 2 carol (`<login>@example.test`).
     pub fn user(&self, n: usize) -> (String, String) {
         (USERS[n].0.to_string(), USERS[n].1.to_string())
+    }
+
+    /// Gives user `n` a password of its own for SMTP (Postfix SASL and Dovecot submission),
+    /// as providers with a separate sending password do; IMAP and POP3 keep theirs. Dovecot
+    /// reads the password files at each login, so it applies at once.
+    pub fn set_smtp_password(&self, n: usize, pw: &str) {
+        let (login, _) = USERS[n];
+        for name in ["smtp-secured", "submission-TLS"] {
+            let path = self.dir.join("passdb").join(name);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let prefix = format!("{login}:{{PLAIN}}");
+            let new: String = text
+                .lines()
+                .map(|l| match l.strip_prefix(&prefix) {
+                    Some(rest) => {
+                        let fields = rest.split_once(':').map_or("", |(_, f)| f);
+                        format!("{prefix}{pw}:{fields}\n")
+                    }
+                    None => format!("{l}\n"),
+                })
+                .collect();
+            // Dovecot re-reads a passwd-file when its mtime or size changes: a new file with
+            // an mtime later than any before, so a change within the same second is seen too.
+            static BUMP: AtomicUsize = AtomicUsize::new(1);
+            let tmp = path.with_extension("new");
+            std::fs::write(&tmp, new).unwrap();
+            let later = std::time::SystemTime::now()
+                + Duration::from_secs(BUMP.fetch_add(1, Ordering::SeqCst) as u64);
+            std::fs::File::options()
+                .write(true)
+                .open(&tmp)
+                .unwrap()
+                .set_modified(later)
+                .unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        // It also looks at the file at most once per second of its clock: an auth in the
+        // same second as the last one would still see the old password.
+        std::thread::sleep(Duration::from_millis(1100));
     }
 
     /// True while every server process of the bed is up.

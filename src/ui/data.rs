@@ -1,0 +1,154 @@
+//! The window's data, read off the UI thread: what a reload reads (accounts, counts, the
+//! queue, the outbox, activity), list windows and local search, as read-pool queries whose
+//! answers come back as messages (`Reloaded`, `Window`, `Searched`).
+use super::app::{
+    AccountView, App, FolderView, Message, OVERSCAN, ROW_HEIGHT, SEARCH_LIMIT, role_rank,
+};
+use crate::store::{Activity, Listing, MessageRow, Op, OutboxItem, SortKey, Store};
+use iced::Task;
+
+/// What a reload reads: accounts with folder counts, the queue, the outbox, activity.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub accounts: Vec<AccountView>,
+    pub ops: Vec<Op>,
+    pub outbox: Vec<OutboxItem>,
+    pub activity: Vec<Activity>,
+}
+
+impl Snapshot {
+    /// Reads it (on a read-pool thread; once at start on the main thread).
+    pub fn read(store: &Store) -> Snapshot {
+        let mut accounts = Vec::new();
+        for account in store.accounts().unwrap_or_default() {
+            let mut folders: Vec<FolderView> = store
+                .folders(account.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|folder| {
+                    let s = store.folder_stats(folder.id).ok();
+                    FolderView {
+                        cached_total: s.as_ref().map_or(0, |s| s.cached_total),
+                        cached_unread: s.as_ref().map_or(0, |s| s.cached_unread),
+                        cached_bodies: s.as_ref().map_or(0, |s| s.cached_bodies),
+                        cached_bytes: s.as_ref().map_or(0, |s| s.cached_bytes),
+                        folder,
+                    }
+                })
+                .collect();
+            folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
+            let offline = store.offline_policy(account.id).unwrap_or_default();
+            accounts.push(AccountView {
+                account,
+                folders,
+                offline,
+            });
+        }
+        Snapshot {
+            accounts,
+            ops: store.open_ops().unwrap_or_default(),
+            outbox: store
+                .outbox(None)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| o.state != crate::store::OutboxState::Sent)
+                .collect(),
+            activity: store.recent_activity(50).unwrap_or_default(),
+        }
+    }
+}
+
+/// What a list window asks: the listing, its order and filter, and which rows.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WindowQuery {
+    listing: Listing,
+    sort: SortKey,
+    descending: bool,
+    unread_only: bool,
+    top: u32,
+    limit: u32,
+}
+
+impl WindowQuery {
+    /// (count, first index, rows) around `top`.
+    pub(super) fn read(&self, store: &Store) -> (u32, u32, Vec<MessageRow>) {
+        let count = store
+            .listing_count(self.listing, self.unread_only)
+            .unwrap_or(0);
+        let first = self.top.saturating_sub(OVERSCAN).min(count);
+        let rows = store
+            .listing_window(
+                self.listing,
+                self.sort,
+                self.descending,
+                self.unread_only,
+                self.limit,
+                first,
+            )
+            .unwrap_or_default();
+        (count, first, rows)
+    }
+}
+
+impl App {
+    /// Asks the read pool for accounts, folders, counts, queue and activity; the answer
+    /// arrives as [`Message::Reloaded`].
+    pub fn reload(&mut self) {
+        self.reload_gen += 1;
+        let generation = self.reload_gen;
+        let q = self.reads.query(|s| Box::new(Snapshot::read(s)));
+        self.pending.push(Task::perform(q, move |snap| match snap {
+            Some(snap) => Message::Reloaded(generation, snap),
+            None => Message::Reloaded(0, Box::default()),
+        }));
+    }
+
+    pub fn apply_snapshot(&mut self, snap: Snapshot) {
+        self.accounts = snap.accounts;
+        self.ops = snap.ops;
+        self.outbox = snap.outbox;
+        self.activity = snap.activity;
+        self.now = chrono::Utc::now().timestamp();
+    }
+
+    pub(super) fn window_query(&self, scroll_y: f32) -> WindowQuery {
+        WindowQuery {
+            listing: self.listing.unwrap_or(Listing::UnifiedInbox),
+            sort: self.sort,
+            descending: self.descending,
+            unread_only: self.unread_only,
+            top: (scroll_y / ROW_HEIGHT).floor() as u32,
+            limit: self.visible_rows() + 2 * OVERSCAN,
+        }
+    }
+
+    /// Asks for the count and the rows around the scroll position ([`Message::Window`]).
+    pub fn refresh_window(&mut self) {
+        if self.listing.is_none() {
+            self.rows.clear();
+            self.count = 0;
+            return;
+        }
+        self.window_gen += 1;
+        let generation = self.window_gen;
+        let q = self.window_query(self.scroll_y);
+        let job = self.reads.query(move |s| q.read(s));
+        self.pending.push(Task::perform(job, move |r| {
+            let (count, first, rows) = r.unwrap_or_default();
+            Message::Window(generation, count, first, rows)
+        }));
+    }
+
+    /// Asks for the local search results of the current query ([`Message::Searched`]).
+    pub(super) fn research(&mut self) {
+        let q = self.search.clone();
+        let job = {
+            let q = q.clone();
+            self.reads
+                .query(move |s| s.search(&q, SEARCH_LIMIT).unwrap_or_default())
+        };
+        self.pending.push(Task::perform(job, move |rows| {
+            Message::Searched(q.clone(), rows.unwrap_or_default(), false)
+        }));
+    }
+}
