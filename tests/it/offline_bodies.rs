@@ -535,3 +535,64 @@ fn offline_account_set_round_trip_and_refusals() {
         serde_json::json!({"mode": "all", "attachments_max_mb": 25})
     );
 }
+
+#[test]
+fn offline_refuses_a_text_part_over_the_download_limit_and_goes_on() {
+    let bed = TestBed::start();
+    let line = "a long line of text that goes on and on for the size limit\r\n";
+    let huge = make_message(
+        99,
+        "Huge text",
+        &line.repeat(33 * (1 << 20) / line.len() + 1),
+    );
+    let mut msgs: Vec<Vec<u8>> = (0..3)
+        .map(|i| make_message(i, &format!("Small {i}"), "small body"))
+        .collect();
+    msgs.push(huge);
+    bed.load_maildir(
+        0,
+        "INBOX",
+        msgs.into_iter()
+            .enumerate()
+            .map(|(i, m)| (BASE_TS + i as i64, m, false)),
+    );
+    let t = Tayori::new();
+    let id = t.add_account(&bed, false);
+    t.run(&[
+        "account",
+        "set",
+        &id,
+        "--offline",
+        "all",
+        "--offline-attachments-max",
+        "1",
+    ])
+    .ok();
+    let run = t.run(&["sync", "--bodies"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("bodies: 3 fetched") && run.stdout.contains("0 remaining, 1 failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "INBOX UID 4: not downloaded: its text part is 33.0 MB, over the 32 MB limit"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(cached_bodies(&t), 3);
+    // Asked again next time, refused again: no loop, nothing remains.
+    let again = t.run(&["sync", "--bodies", "--json"]).ok();
+    let b = bodies_report(&again);
+    assert_eq!(
+        (
+            b["fetched"].as_u64(),
+            b["failed"].as_u64(),
+            b["remaining"].as_u64()
+        ),
+        (Some(0), Some(1), Some(0))
+    );
+    assert_eq!(b["failures"][0]["uid"], 4);
+}
