@@ -1,6 +1,7 @@
 //! The desktop window (iced). The ONLY module that imports iced. It reads the cache through
 //! store queries, acts through the store's offline queue, and leaves the network to the
 //! engine's scheduler (`engine::EngineHandle`): it never speaks a protocol.
+mod actions;
 pub mod app;
 pub mod compose;
 mod data;

@@ -5,14 +5,6 @@ use std::time::{Duration, Instant};
 use tayori::engine::{ConnState, EngineHandle, Event};
 use tayori::model::{AccountId, MessageId};
 
-fn logins(bed: &TestBed) -> usize {
-    std::fs::read_to_string(bed.dir.join("dovecot.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains("imap-login: Login:") || l.contains("imap-login: Info: Login:"))
-        .count()
-}
-
 fn next_event(
     events: &async_channel::Receiver<Event>,
     deadline: Instant,
@@ -47,7 +39,7 @@ pub fn uncached_opens(
     );
     // The session logs in when the account starts; give it a moment to finish.
     std::thread::sleep(Duration::from_millis(500));
-    let before = logins(bed);
+    let before = bed.imap_logins();
     let mut times = Vec::new();
     for id in ids {
         let t0 = Instant::now();
@@ -61,7 +53,7 @@ pub fn uncached_opens(
         times.push(t0.elapsed());
     }
     std::thread::sleep(Duration::from_millis(300));
-    let during = logins(bed) - before;
+    let during = bed.imap_logins() - before;
     h.shutdown();
     times.sort();
     (times[times.len() / 2], times[times.len() - 1], during)

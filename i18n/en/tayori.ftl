@@ -289,7 +289,6 @@ add-smtp-starttls = SMTP with STARTTLS (port 587); off: TLS (port 465)
 add-back-to-wizard = Back to the setup wizard
 
 # Errors from the engine (engine::Failure keys).
-error-generic = Something went wrong: { $detail }
 error-account-not-running = This account is not running (it may have just been removed).
 status-bodies = offline copies { $done } / { $total }
 sync-bodies-progress = Readable offline: { $done } of { $total } messages ({ $size })

@@ -277,7 +277,6 @@ add-smtp-starttls = SMTP で STARTTLS を使う (ポート 587)。オフ: TLS (�
 add-back-to-wizard = 設定ウィザードに戻る
 
 # Errors from the engine (engine::Failure keys).
-error-generic = 問題が発生しました: { $detail }
 error-account-not-running = このアカウントは動作していません (削除された直後かもしれません)。
 status-bodies = オフライン用に保存 { $done } / { $total }
 sync-bodies-progress = オフラインで読めるメール: { $total } 通中 { $done } 通 ({ $size })

@@ -162,19 +162,13 @@ pub async fn watch(
             _ => String::new(),
         };
         for l in lines {
-            say!("{prefix}{}", terminal_safe(&l));
+            // `say!` shows control characters as symbols (mail headers are cleaned already).
+            say!("{prefix}{l}");
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
     }
     Ok(())
-}
-
-/// Mail text never reaches the terminal with control characters (escape sequences).
-fn terminal_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 fn outbox_lines(r: &crate::engine::OutboxReport, out: &mut Vec<String>) {

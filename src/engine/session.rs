@@ -20,8 +20,6 @@ pub(crate) struct Kept {
 pub(crate) struct Sessions {
     pub(crate) keep: bool,
     open: HashMap<AccountId, Kept>,
-    /// Logins made for reads (a benchmark and tests read it: after the first, it should stay).
-    pub(crate) logins: u64,
 }
 
 impl Engine {
@@ -33,11 +31,6 @@ impl Engine {
         }
     }
 
-    /// Logins this engine made for on-demand reads so far.
-    pub fn read_logins(&self) -> u64 {
-        self.sessions.logins
-    }
-
     /// Takes the account's read connection out (connecting when there is none). Give it
     /// back with [`Engine::put_back`] after a success; drop it after an error.
     pub(crate) async fn take_session(&mut self, account: &Account) -> Result<Kept> {
@@ -45,7 +38,6 @@ impl Engine {
             return Ok(k);
         }
         let conn = Self::connect(account).await?;
-        self.sessions.logins += 1;
         Ok(Kept {
             conn,
             selected: None,
@@ -59,11 +51,6 @@ impl Engine {
         } else {
             let _ = kept.conn.logout().await;
         }
-    }
-
-    /// Drops the account's kept session (the account was stopped or changed).
-    pub fn drop_session(&mut self, account: AccountId) {
-        self.sessions.open.remove(&account);
     }
 
     /// One section of one message, fetched on the account's read session. The folder is

@@ -140,7 +140,7 @@ pub struct App {
     pub(super) reload_gen: u64,
     pub(super) window_gen: u64,
     /// Open the row at this index once the list window holding it arrives (keyboard steps).
-    open_at: Option<u32>,
+    pub(super) open_at: Option<u32>,
     pub tr: Localizer,
     pub settings: Settings,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
@@ -293,24 +293,6 @@ impl App {
         }
     }
 
-    /// Accounts were added (wizard, form): start the ones not running yet.
-    pub fn accounts_changed(&mut self) {
-        self.reload();
-        let running = self.engine.running();
-        let ids: Vec<AccountId> = self
-            .store()
-            .and_then(|s| s.accounts().ok())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
-        for id in ids {
-            if !running.contains(&id) {
-                self.engine.add_account(id);
-            }
-        }
-    }
-
     fn first_inbox(&self) -> Listing {
         if self.accounts.len() > 1 {
             return Listing::UnifiedInbox;
@@ -355,164 +337,6 @@ impl App {
     /// Rows visible in the list viewport.
     pub fn visible_rows(&self) -> u32 {
         (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
-    }
-
-    /// The message rows the selection applies to: the multi-selection, else the open one.
-    fn targets(&self) -> Vec<MessageId> {
-        if self.multi.is_empty() {
-            self.selected.into_iter().collect()
-        } else {
-            self.multi.iter().copied().collect()
-        }
-    }
-
-    /// The account of a message: from the rows on screen, else the store.
-    pub fn account_of(&self, id: MessageId) -> Option<AccountId> {
-        self.rows
-            .iter()
-            .chain(self.results.iter().flatten())
-            .find(|r| r.id == id)
-            .map(|r| r.account_id)
-            .or_else(|| self.message_row(id).map(|r| r.account_id))
-    }
-
-    pub fn message_row(&self, id: MessageId) -> Option<MessageRow> {
-        self.store().and_then(|s| s.message(id).ok())
-    }
-
-    pub fn folder_of_role(&self, account: AccountId, role: FolderRole) -> Option<FolderId> {
-        self.accounts
-            .iter()
-            .find(|a| a.account.id == account)
-            .and_then(|a| a.folders.iter().find(|f| f.folder.role == Some(role)))
-            .map(|f| f.folder.id)
-    }
-
-    fn after_local_change(&mut self, accounts: BTreeSet<AccountId>) {
-        for a in accounts {
-            self.engine.wake(a);
-        }
-        self.reload();
-        self.refresh_window();
-        if self.results.is_some() {
-            self.research();
-        }
-    }
-
-    fn set_flags(&mut self, add: Flags, remove: Flags) {
-        let mut touched = BTreeSet::new();
-        let mut failed = None;
-        let targets = self.targets();
-        let Some(store) = self.store_mut() else {
-            return;
-        };
-        for id in targets {
-            match store.message(id) {
-                Ok(row) => {
-                    touched.insert(row.account_id);
-                    if let Err(e) = store.local_set_flags(id, &add, &remove) {
-                        failed = Some(e);
-                    }
-                }
-                Err(e) => failed = Some(e),
-            }
-        }
-        if let Some(e) = failed {
-            self.error = Some(super::failure::store_text(&self.tr, e));
-        }
-        self.after_local_change(touched);
-    }
-
-    fn move_targets(&mut self, dest: impl Fn(&App, &MessageRow) -> Option<FolderId>) {
-        let mut touched = BTreeSet::new();
-        for id in self.targets() {
-            let Some(row) = self.message_row(id) else {
-                continue;
-            };
-            let Some(to) = dest(self, &row) else {
-                self.notice = Some(self.tr.tr("action-no-folder", None));
-                continue;
-            };
-            touched.insert(row.account_id);
-            if let Some(store) = self.store_mut()
-                && let Err(e) = store.local_move(id, to)
-            {
-                self.error = Some(super::failure::store_text(&self.tr, e));
-            }
-        }
-        self.clear_open();
-        self.after_local_change(touched);
-    }
-
-    fn clear_open(&mut self) {
-        self.selected = None;
-        self.multi.clear();
-        self.reading = Reading::Nothing;
-    }
-
-    pub(super) fn open_message(&mut self, id: MessageId, index: u32) -> Task<Message> {
-        self.selected = Some(id);
-        self.cursor = Some(index);
-        self.reading = Reading::Loading(id);
-        if let Some(account) = self.account_of(id) {
-            self.engine.show(account, id);
-        }
-        // Opening marks it read, as mail clients do; queued like any flag change.
-        if self
-            .message_row(id)
-            .is_some_and(|r| !r.flags.seen && r.uid.is_some())
-        {
-            let saved = std::mem::take(&mut self.multi);
-            self.set_flags(
-                Flags {
-                    seen: true,
-                    ..Default::default()
-                },
-                Flags::default(),
-            );
-            self.multi = saved;
-        }
-        Task::none()
-    }
-
-    /// Moves the cursor by `delta` rows and opens that message, scrolling it into view.
-    pub(super) fn step(&mut self, delta: i64) -> Task<Message> {
-        if self.count == 0 {
-            return Task::none();
-        }
-        let cur = self.cursor.map_or(-1, i64::from);
-        let next = (cur + delta).clamp(0, i64::from(self.count) - 1) as u32;
-        let row_top = next as f32 * ROW_HEIGHT;
-        let mut scroll = Task::none();
-        if row_top < self.scroll_y || row_top + ROW_HEIGHT > self.scroll_y + self.viewport_height {
-            self.scroll_y = (row_top - self.viewport_height / 2.0).max(0.0);
-            self.refresh_window();
-            scroll = iced::widget::operation::scroll_to(
-                LIST_ID,
-                iced::widget::scrollable::AbsoluteOffset {
-                    x: 0.0,
-                    y: self.scroll_y,
-                },
-            );
-        }
-        if next >= self.first && next < self.first + self.rows.len() as u32 {
-            return Task::batch([scroll, self.open_index(next)]);
-        }
-        // Not among the rows built: open it when its window arrives.
-        self.open_at = Some(next);
-        scroll
-    }
-
-    /// Opens the row at `index` of the listing (it must be among the rows built).
-    fn open_index(&mut self, index: u32) -> Task<Message> {
-        let id = index
-            .checked_sub(self.first)
-            .and_then(|i| self.rows.get(i as usize))
-            .map(|r| r.id);
-        match id {
-            Some(id) => self.open_message(id, index),
-            None => Task::none(),
-        }
     }
 
     fn save_settings(&mut self) {

@@ -154,14 +154,6 @@ fn until(
     false
 }
 
-fn logins(bed: &TestBed) -> usize {
-    std::fs::read_to_string(bed.dir.join("dovecot.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains("imap-login: Login:") || l.contains("imap-login: Info: Login:"))
-        .count()
-}
-
 #[test]
 fn uncached_messages_open_on_the_kept_session_without_new_logins() {
     let bed = TestBed::start();
@@ -213,7 +205,7 @@ fn uncached_messages_open_on_the_kept_session_without_new_logins() {
         .collect();
     // The read session logged in when the account started: no open logs in again.
     std::thread::sleep(Duration::from_millis(500));
-    let before = logins(&bed);
+    let before = bed.imap_logins();
     assert!(
         before >= 2,
         "Dovecot's log shows no logins (format changed?)"
@@ -229,7 +221,7 @@ fn uncached_messages_open_on_the_kept_session_without_new_logins() {
         );
     }
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(logins(&bed), before, "reads logged in again");
+    assert_eq!(bed.imap_logins(), before, "reads logged in again");
     // The session survives the server closing it: the next read reconnects by itself.
     bed.doveadm(&["kick", &bed.user(0).0]);
     std::thread::sleep(Duration::from_millis(500));

@@ -388,6 +388,15 @@ impl TestBed {
         std::thread::sleep(Duration::from_millis(1100));
     }
 
+    /// IMAP logins Dovecot has logged so far (its log says "imap-login: Login:" for each).
+    pub fn imap_logins(&self) -> usize {
+        std::fs::read_to_string(self.dir.join("dovecot.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("imap-login: Login:") || l.contains("imap-login: Info: Login:"))
+            .count()
+    }
+
     /// True while every server process of the bed is up.
     pub fn is_running(&self) -> bool {
         !self.procs.is_empty() && self.procs.iter().all(Proc::alive)
