@@ -124,11 +124,12 @@ pub fn now() -> i64 {
 }
 
 #[cfg(test)]
-mod speed {
+pub(crate) mod speed {
     use super::*;
     use crate::model::*;
 
-    fn header(i: u32) -> HeaderInfo {
+    /// A generated header of a text message (the timing probes of the store use it).
+    pub(crate) fn header(i: u32) -> HeaderInfo {
         HeaderInfo {
             uid: Uid(i),
             message_id: Some(format!("<{i}.bench@example.test>")),

@@ -310,23 +310,11 @@ mod speed {
     use crate::model::*;
     use crate::store::NewAccount;
 
+    /// The store's generated header, without parts (a message stored whole).
     fn header(i: u32) -> HeaderInfo {
         HeaderInfo {
-            uid: Uid(i),
-            message_id: Some(format!("<{i}.bench@example.test>")),
-            subject: format!("Benchmark message {i} about the quarterly report"),
-            from: format!("Sender {i} <sender{i}@example.test>"),
-            to: "Alice <alice@example.test>".into(),
-            cc: String::new(),
-            date: 1_700_000_000 + i64::from(i),
-            internal_date: 1_700_000_000 + i64::from(i),
-            size: 400,
-            flags: Flags::default(),
-            modseq: Some(1),
-            in_reply_to: None,
-            references: None,
             parts: vec![],
-            has_attachments: false,
+            ..crate::store::speed::header(i)
         }
     }
 

@@ -7,29 +7,10 @@ use crate::support::fake_imap::{FakeImap, Misbehave};
 use std::time::{Duration, Instant};
 
 fn account_on(t: &Tayori, fake: &FakeImap) {
-    let port = fake.port.to_string();
-    let ca = fake.ca.display().to_string();
-    t.run(&[
-        "account",
-        "add",
-        "--email",
-        "a@example.test",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
-        "tls",
-        "--ca-file",
-        &ca,
-        "--username",
-        "a",
-        "--password-command",
-        "printf %s fake-pw",
-        // The fake server misbehaves from the start: the faults are the sync's to meet.
-        "--no-test",
-    ])
-    .ok();
+    // The fake server misbehaves from the start: the faults are the sync's to meet.
+    let args = fake.account_args("printf %s fake-pw", &["--no-test"]);
+    t.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .ok();
 }
 
 /// Runs `tayori sync` against the fake server with a 2 s timeout; returns (stderr, elapsed,

@@ -33,27 +33,9 @@ fn faults_trace_log_never_shows_the_auth_plain_payload() {
 fn faults_trace_log_never_shows_the_login_password() {
     let fake = FakeImap::start(Misbehave::LoginOnly);
     let t = Tayori::new();
-    let port = fake.port.to_string();
-    let ca = fake.ca.display().to_string();
-    t.run(&[
-        "account",
-        "add",
-        "--email",
-        "a@example.test",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
-        "tls",
-        "--ca-file",
-        &ca,
-        "--username",
-        "a",
-        "--password-command",
-        "printf %s 'se\"cret-pw'",
-    ])
-    .ok();
+    let args = fake.account_args("printf %s 'se\"cret-pw'", &[]);
+    t.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .ok();
     let out = t.cmd(&["sync"]).env("TAYORI_LOG", TRACE).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("LOGIN"), "no trace: {stderr}");

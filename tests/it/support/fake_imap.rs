@@ -36,6 +36,36 @@ pub struct FakeImap {
 }
 
 impl FakeImap {
+    /// `tayori account add` arguments for user "a" on this server (its CA trusted), the
+    /// password given by a password command; `extra` goes at the end (`--no-test`).
+    pub fn account_args(&self, password_command: &str, extra: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = [
+            "account",
+            "add",
+            "--email",
+            "a@example.test",
+            "--imap-host",
+            "127.0.0.1",
+            "--imap-port",
+            &self.port.to_string(),
+            "--imap-security",
+            "tls",
+            "--ca-file",
+            &self.ca.display().to_string(),
+            "--username",
+            "a",
+            "--password-command",
+            password_command,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    }
+}
+
+impl FakeImap {
     pub fn start(script: Misbehave) -> FakeImap {
         let dir = tempfile::tempdir().unwrap();
         super::certs::make_certs(dir.path());
