@@ -61,7 +61,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
         let id = a.account.id;
         let p = a.offline;
         let with = |mode| Message::SetOffline(id, OfflinePolicy { mode, ..p });
-        let download = row![
+        // One choice per line: the Japanese labels do not fit side by side at 900 px.
+        let download = column![
             choice(
                 tr("download-on-demand"),
                 p.mode == OfflineMode::OnDemand,
