@@ -183,7 +183,15 @@ fn run_bodies(data: &std::path::Path) -> (Duration, Duration, String) {
         .lines()
         .find_map(|l| l.strip_prefix("peak-rss ").map(str::to_string))
         .unwrap_or_default();
-    (el, downloaded.unwrap_or(el), rss)
+    let cpu = err
+        .lines()
+        .find_map(|l| l.strip_prefix("cpu-download "))
+        .unwrap_or("?");
+    (
+        el,
+        downloaded.unwrap_or(el),
+        format!("{rss}, CPU until committed {cpu}"),
+    )
 }
 
 fn add_account(bed: &TestBed, data: &std::path::Path) {
@@ -461,7 +469,85 @@ fn bench(n: usize) {
     }
 }
 
+/// Developer aid (`TAYORI_BENCH_HOLD=N`): loads N messages, adds the account into
+/// target/bench-hold/data after a header sync, writes the bed's address to
+/// target/bench-hold/bed, and keeps the bed up until that file is removed, so the body and
+/// header paths can be profiled by hand (`perf record ... tayori sync --bodies`).
+fn hold(n: usize) {
+    let bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..n).map(|i| (1_700_000_000 + i as i64 * 30, realistic(i), i % 3 == 0)),
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-hold");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    add_account(&bed, &dir.join("data"));
+    run_sync(&dir.join("data"));
+    let (u, p) = bed.user(0);
+    let flag = dir.join("bed");
+    std::fs::write(
+        &flag,
+        format!(
+            "{} {} {u} {p} {}\n",
+            bed.host(),
+            bed.imaps_port(),
+            bed.ca_file().display()
+        ),
+    )
+    .unwrap();
+    eprintln!("bed up: {}", flag.display());
+    // Each time target/bench-hold/go appears: the raw body FETCH, then `sync --bodies` on a
+    // copy of the header-synced data dir, side by side under the same load.
+    let data = dir.join("data");
+    copy_dir(&data, &dir.join("data0"));
+    let mut raw = Raw::connect(&bed);
+    while flag.exists() {
+        let go = dir.join("go");
+        if go.exists() {
+            let t0 = Instant::now();
+            raw.cmd("i UID FETCH 1:* BODY.PEEK[]");
+            let r = t0.elapsed();
+            let _ = std::fs::remove_dir_all(&data);
+            copy_dir(&dir.join("data0"), &data);
+            let (resync, _) = run_sync(&data);
+            let _ = std::fs::remove_dir_all(&data);
+            copy_dir(&dir.join("data0"), &data);
+            let (whole, dl, _) = run_bodies(&data);
+            let part = dl.saturating_sub(resync);
+            let line = format!(
+                "raw {:.3} s, bodies {:.3} s = {:.2}x (process {:.3} s)\n",
+                r.as_secs_f64(),
+                part.as_secs_f64(),
+                part.as_secs_f64() / r.as_secs_f64(),
+                whole.as_secs_f64()
+            );
+            eprint!("{line}");
+            std::fs::write(dir.join("result"), line).unwrap();
+            let _ = std::fs::remove_file(&go);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 fn main() {
+    if let Some(n) = std::env::var("TAYORI_BENCH_HOLD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return hold(n);
+    }
     let sizes = std::env::var("TAYORI_BENCH_SIZES").unwrap_or_else(|_| "10000,100000".into());
     for n in sizes.split(',').filter_map(|s| s.trim().parse().ok()) {
         bench(n);

@@ -239,8 +239,11 @@ pub fn open_engine(dir: Option<PathBuf>) -> Result<Engine> {
 
 /// Runs one subcommand; returns the process exit code.
 pub fn run(cli: Cli, command: Command) -> i32 {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread: the CLI runs one command at a time, and a single-threaded runtime polls
+    // the sockets on the thread that reads them (no cross-thread wake-up per read, which
+    // cost a third of the body download's CPU). Blocking work (keyring, SQLite writers) has
+    // its own threads.
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -49,3 +49,29 @@ pub fn summary(email: &str, r: &BodyReport) -> String {
         r.fetched, r.bytes, r.remaining, r.failed
     )
 }
+
+/// For the benchmark (`TAYORI_REPORT_RSS` set, Linux): the CPU time this process has used so
+/// far (user + system, all threads), on stderr as `cpu-LABEL N ms`.
+pub fn report_cpu(label: &str) {
+    if std::env::var_os("TAYORI_REPORT_RSS").is_none() {
+        return;
+    }
+    // /proc/self/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" that
+    // ends the command name.
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return;
+    };
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return;
+    };
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if let [u, s] = f[..] {
+        // The kernel's USER_HZ is 100 on every Linux architecture.
+        eprintln!("cpu-{label} {} ms", (u + s) * 10);
+    }
+}

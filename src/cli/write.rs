@@ -77,6 +77,7 @@ pub async fn sync(
                 let b = super::bodies::download(engine, a, c).await?;
                 if !json {
                     println!("{}", super::bodies::summary(&a.email, &b));
+                    super::bodies::report_cpu("download");
                     use std::io::Write;
                     let _ = std::io::stdout().flush();
                 }

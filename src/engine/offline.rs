@@ -21,7 +21,7 @@ pub use index::IndexReport;
 
 use super::{Engine, Result};
 use crate::model::{Account, AccountId, Folder, FolderRole, OfflineMode, OfflinePolicy, Uid};
-use crate::protocol::imap::{BodyEvent, ImapConn};
+use crate::protocol::imap::{BodyEvent, BodyReader, ImapConn};
 use crate::store::{OfflineCandidate, StoreError, StoredBodies};
 use batches::{Batch, batches};
 use std::collections::{HashSet, VecDeque};
@@ -188,34 +188,42 @@ impl Engine {
             return Ok(BodyReport::default());
         }
         let t0 = std::time::Instant::now();
+        // Every folder's candidates first (INBOX first): together with a plain count they
+        // give where the download starts, without a second walk over what each message
+        // lacks.
+        let mut folders = self.store.folders(account.id)?;
+        folders.sort_by_key(|f| (f.role != Some(FolderRole::Inbox), f.name.clone()));
+        let mut work = Vec::new();
+        for f in folders {
+            let cands = self
+                .store
+                .offline_candidates(f.id, since, whole_max(policy))?;
+            if !cands.is_empty() {
+                work.push((f, cands));
+            }
+        }
+        let left: u64 = work.iter().map(|(_, c)| c.len() as u64).sum();
+        let (total, bytes) = self.store.offline_covered(account.id, since)?;
+        tracing::debug!(n = left, elapsed = ?t0.elapsed(), "body candidates");
         let mut run = Run {
             sink: None,
             tally: Tally::default(),
-            start: self.offline_backlog(account.id, policy)?,
+            start: BodyProgress {
+                done: total.saturating_sub(left),
+                total,
+                bytes,
+            },
             whole_max: whole_max(policy),
             progress,
             pause,
             paused: false,
         };
-        let mut folders = self.store.folders(account.id)?;
-        folders.sort_by_key(|f| (f.role != Some(FolderRole::Inbox), f.name.clone()));
         let mut result = Ok(());
-        for f in folders {
+        for (f, cands) in &work {
             if run.paused {
                 break;
             }
-            let cands = match self.store.offline_candidates(f.id, since, run.whole_max) {
-                Ok(c) => c,
-                Err(e) => {
-                    result = Err(e.into());
-                    break;
-                }
-            };
-            if cands.is_empty() {
-                continue;
-            }
-            tracing::debug!(folder = %f.name, n = cands.len(), elapsed = ?t0.elapsed(), "body candidates");
-            if let Err(e) = self.mirror_folder(conn, &mut run, &f, &cands).await {
+            if let Err(e) = self.mirror_folder(conn, &mut run, f, cands).await {
                 result = Err(e);
                 break;
             }
@@ -228,7 +236,6 @@ impl Engine {
             start,
             ..
         } = run;
-        let run_start_bytes = start.bytes;
         tracing::debug!(elapsed = ?t0.elapsed(), "bodies received");
         if let Some(sink) = sink {
             for s in sink.finish()? {
@@ -237,19 +244,14 @@ impl Engine {
         }
         tracing::debug!(elapsed = ?t0.elapsed(), "bodies committed");
         result?;
-        // The bytes are counted once, at the start (that reads every cached part).
-        let c = self
-            .store
-            .offline_counts(account.id, since, whole_max(policy), false)?;
         let now = BodyProgress {
-            done: c.done,
-            total: c.total,
-            bytes: run_start_bytes + tally.report.bytes,
+            done: (start.done + tally.settled).min(start.total),
+            total: start.total,
+            bytes: start.bytes + tally.report.bytes,
         };
         progress(now);
-        tally.report.remaining = now
-            .total
-            .saturating_sub(now.done)
+        tally.report.remaining = left
+            .saturating_sub(tally.settled)
             .saturating_sub(tally.passed_over);
         Ok(tally.report)
     }
@@ -285,6 +287,7 @@ impl Engine {
         }
         let mut todo: VecDeque<Batch> = batches(cands, run.whole_max).into();
         let mut wire: VecDeque<InFlight> = VecDeque::new();
+        let mut reader = BodyReader::new();
         loop {
             while !run.paused && wire.len() < IN_FLIGHT {
                 let Some(batch) = todo.pop_front() else { break };
@@ -310,7 +313,7 @@ impl Engine {
             if wire.is_empty() {
                 break;
             }
-            match conn.next_body_event().await? {
+            match reader.next(conn).await? {
                 BodyEvent::Body { uid, section, data } => {
                     let Some(fl) = wire.iter_mut().find(|fl| {
                         fl.batch
@@ -360,6 +363,11 @@ impl Engine {
                     }
                 }
             }
+        }
+        if !reader.is_drained() {
+            // Only unsolicited responses can follow the last completion; the next sync
+            // learns what they said.
+            tracing::debug!(folder = %f.name, "bytes after the last body FETCH dropped");
         }
         Ok(())
     }

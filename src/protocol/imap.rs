@@ -2,6 +2,7 @@
 //! COPYUID, raw FETCH streaming) are driven through its raw command API here.
 mod bodies;
 pub mod bodystructure;
+mod bulk;
 pub mod envelope;
 mod fetch;
 mod folders;
@@ -14,6 +15,7 @@ mod select;
 mod session;
 
 pub use bodies::{BodyEvent, ExamineInfo};
+pub use bulk::BodyReader;
 pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;

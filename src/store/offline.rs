@@ -87,11 +87,18 @@ impl Store {
         since: Option<i64>,
         whole_max: u64,
     ) -> Result<Vec<OfflineCandidate>> {
+        // Without a date limit the walk follows the (folder, uid) index: no sort of the
+        // whole folder (0.1 s of 100k messages).
+        let date = if since.is_some() {
+            "AND m.date >= ?2"
+        } else {
+            "AND ?2 IS NOT NULL"
+        };
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT m.id, m.uid, m.size, CASE WHEN m.size > ?3 THEN m.parts END,
                     EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id)
              FROM messages m
-             WHERE m.folder_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2 AND {}
+             WHERE m.folder_id = ?1 AND m.uid IS NOT NULL {date} AND {}
              ORDER BY m.uid DESC",
             wanted(3)
         ))?;
@@ -132,22 +139,39 @@ impl Store {
             params![account.0, since.unwrap_or(i64::MIN), whole_max as i64],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let bytes: i64 = if bytes {
-            self.conn.query_row(
-                "SELECT coalesce(sum(length(p.data)), 0) FROM parts p
-                 JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = m.folder_id
-                 WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
-                params![account.0, since.unwrap_or(i64::MIN)],
-                |r| r.get(0),
-            )?
-        } else {
-            0
-        };
         Ok(OfflineCounts {
             total: total.max(0) as u64,
             done: (total - left).max(0) as u64,
-            bytes: bytes.max(0) as u64,
+            bytes: if bytes {
+                self.cached_bytes(account, since)?
+            } else {
+                0
+            },
         })
+    }
+
+    /// How many messages of the account the policy covers, and the bytes cached for them:
+    /// the cheap half of [`Store::offline_counts`] (no look at what each one lacks).
+    pub fn offline_covered(&self, account: AccountId, since: Option<i64>) -> Result<(u64, u64)> {
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
+            params![account.0, since.unwrap_or(i64::MIN)],
+            |r| r.get(0),
+        )?;
+        Ok((total.max(0) as u64, self.cached_bytes(account, since)?))
+    }
+
+    /// Bytes of the cached parts of the messages a policy covers.
+    fn cached_bytes(&self, account: AccountId, since: Option<i64>) -> Result<u64> {
+        let bytes: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(length(p.data)), 0) FROM parts p
+             JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = m.folder_id
+             WHERE f.account_id = ?1 AND m.uid IS NOT NULL AND m.date >= ?2",
+            params![account.0, since.unwrap_or(i64::MIN)],
+            |r| r.get(0),
+        )?;
+        Ok(bytes.max(0) as u64)
     }
 
     /// Stores a batch of downloaded bodies in one transaction: the part (a whole message

@@ -144,6 +144,9 @@ impl GuardCtl {
             timer: None,
             wtimer: None,
             held: Vec::new(),
+            below: Vec::new(),
+            below_at: 0,
+            below_len: 0,
             ready: Vec::new(),
             ready_at: 0,
             literal_left: 0,
@@ -197,6 +200,10 @@ pub struct Guarded<S> {
     wtimer: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The start of a line whose end has not arrived.
     held: Vec<u8>,
+    /// A layer under TLS: what was read and not handed up yet (`below_at..below_len`).
+    below: Vec<u8>,
+    below_at: usize,
+    below_len: usize,
     /// Bytes cleared to go up.
     ready: Vec<u8>,
     ready_at: usize,
@@ -231,6 +238,26 @@ fn poll_timer(
 }
 
 use std::future::Future as _;
+
+/// A read's outcome under the inactivity timer: the timer is reset when the read is
+/// ready, and runs (ending in an error when it runs out) while it is pending.
+fn guarded(
+    r: Poll<std::io::Result<()>>,
+    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
+    ctl: &GuardCtl,
+    cx: &mut Context<'_>,
+) -> Poll<std::io::Result<()>> {
+    match r {
+        Poll::Ready(r) => {
+            *timer = None;
+            Poll::Ready(r)
+        }
+        Poll::Pending => match poll_timer(timer, ctl.timeout(), cx) {
+            Poll::Ready(e) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        },
+    }
+}
 
 /// The size in a literal announcement `{123}` / `{123+}` that ends `line` (CRLF stripped).
 fn literal_size(line: &[u8]) -> Option<&[u8]> {
@@ -324,17 +351,35 @@ impl<S: Io> AsyncRead for Guarded<S> {
     ) -> Poll<std::io::Result<()>> {
         let this = self.get_mut();
         if !this.scanning() && this.ready.is_empty() && this.held.is_empty() {
-            // A layer under TLS or deflate: only the timeout applies.
-            return match Pin::new(&mut this.inner).poll_read(cx, out) {
-                Poll::Ready(r) => {
-                    this.timer = None;
-                    Poll::Ready(r)
-                }
-                Poll::Pending => match poll_timer(&mut this.timer, this.ctl.timeout(), cx) {
-                    Poll::Ready(e) => Poll::Ready(Err(e)),
-                    Poll::Pending => Poll::Pending,
-                },
-            };
+            // A layer under TLS or deflate: only the timeout applies. Reads are buffered:
+            // TLS asks for a record's 5-byte header, then its body, so unbuffered that is
+            // two system calls per record.
+            if this.below_len > this.below_at {
+                let n = out.remaining().min(this.below_len - this.below_at);
+                out.put_slice(&this.below[this.below_at..this.below_at + n]);
+                this.below_at += n;
+                return Poll::Ready(Ok(()));
+            }
+            if out.remaining() >= BELOW_CHUNK {
+                return this.read_below(cx, out);
+            }
+            if this.below.is_empty() {
+                // Zeroed once; later reads reuse it.
+                this.below = vec![0; BELOW_CHUNK];
+            }
+            let mut buf = ReadBuf::new(&mut this.below);
+            let mut inner = Pin::new(&mut this.inner);
+            ready!(guarded(
+                inner.as_mut().poll_read(cx, &mut buf),
+                &mut this.timer,
+                &this.ctl,
+                cx
+            ))?;
+            this.below_len = buf.filled().len();
+            let n = out.remaining().min(this.below_len);
+            out.put_slice(&this.below[..n]);
+            this.below_at = n;
+            return Poll::Ready(Ok(()));
         }
         loop {
             if this.ready.len() > this.ready_at {
@@ -371,7 +416,20 @@ impl<S: Io> AsyncRead for Guarded<S> {
     }
 }
 
+/// Bytes a layer under TLS reads at a time.
+const BELOW_CHUNK: usize = 32 * 1024;
+
 impl<S: Io> Guarded<S> {
+    /// An unbuffered read of a layer under TLS or deflate, under the timeout.
+    fn read_below(
+        &mut self,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.inner).poll_read(cx, out);
+        guarded(r, &mut self.timer, &self.ctl, cx)
+    }
+
     /// The bytes to write for `buf`: itself, or with the armed credential in place of its
     /// placeholder (the top layer only).
     fn substitute(&mut self, buf: &[u8]) -> Option<Vec<u8>> {
