@@ -8,6 +8,7 @@ mod common;
 mod support;
 
 mod accounts_path;
+mod compat;
 mod desktop;
 mod discovery;
 mod drafts;

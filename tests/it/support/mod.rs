@@ -18,6 +18,9 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 mod certs;
+pub mod compat;
+mod compat_courier;
+mod compat_cyrus;
 mod config;
 pub mod fake_imap;
 mod process;
@@ -38,6 +41,9 @@ pub struct BedOptions {
     pub fallback: bool,
     /// Also run SMTP submission (STARTTLS + AUTH) and submissions (implicit TLS).
     pub smtp: bool,
+    /// A bare IMAP4rev1 server (`imap_capability = IMAP4rev1`): no UIDPLUS, MOVE,
+    /// CONDSTORE, QRESYNC, IDLE, SPECIAL-USE, COMPRESS advertised after login.
+    pub rev1: bool,
 }
 
 /// Logins and passwords; addresses are `<login>@example.test`.
