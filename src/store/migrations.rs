@@ -183,6 +183,41 @@ CREATE TABLE drafts (
 ALTER TABLE accounts ADD COLUMN offline_mode TEXT NOT NULL DEFAULT 'on-demand';
 ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFAULT 10;
 "#,
+    // 6: message ids are never reused (AUTOINCREMENT): without it SQLite hands the id of the
+    // last message deleted to the next one stored, and a command or an operation queued
+    // with the old id would act on another message. The table is rebuilt (SQLite cannot
+    // add AUTOINCREMENT in place); ids, parts and search rows stay as they are.
+    r#"
+CREATE TABLE messages_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uid INTEGER,
+    message_id TEXT,
+    subject TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    cc TEXT NOT NULL,
+    date INTEGER NOT NULL,
+    internal_date INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
+    modseq INTEGER,
+    in_reply_to TEXT,
+    refs TEXT,
+    parts TEXT NOT NULL,
+    has_attachments INTEGER NOT NULL,
+    snippet TEXT
+) STRICT;
+INSERT INTO messages_new SELECT * FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_new RENAME TO messages;
+CREATE UNIQUE INDEX messages_folder_uid ON messages (folder_id, uid) WHERE uid IS NOT NULL;
+CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, uid DESC);
+CREATE INDEX messages_message_id ON messages (message_id);
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+    DELETE FROM search WHERE rowid = old.id;
+END;
+"#,
 ];
 
 /// The schema version this build writes.
@@ -196,8 +231,26 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             known: CURRENT,
         });
     }
+    if found == CURRENT {
+        return Ok(());
+    }
+    // A migration may rebuild a table others refer to (6): with foreign keys on, dropping
+    // the old table would cascade into them. The switch only works outside a transaction.
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = run_migrations(conn, found);
+    conn.pragma_update(None, "foreign_keys", fk)?;
+    result
+}
+
+fn run_migrations(conn: &mut Connection, found: i64) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while this one waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
@@ -224,6 +277,56 @@ mod tests {
                 .unwrap();
             assert_eq!(v, CURRENT);
         }
+    }
+
+    fn insert_message(conn: &Connection, folder: i64) -> i64 {
+        conn.execute(
+            "INSERT INTO messages (folder_id, subject, sender, recipients, cc, date,
+             internal_date, size, flags, parts, has_attachments)
+             VALUES (?1, 's', '', '', '', 0, 0, 0, 0, '[]', 0)",
+            [folder],
+        )
+        .unwrap();
+        conn.last_insert_rowid()
+    }
+
+    /// The id of the last message deleted is never handed to the next one, and moving a
+    /// version-5 database to AUTOINCREMENT keeps its messages and their parts.
+    #[test]
+    fn message_ids_are_never_reused_and_the_rebuild_keeps_parts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(5) {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name, email, username, imap_host, imap_port,
+             imap_security, created) VALUES (1, 'a', 'a@example.test', 'a', 'h', 993, 'tls', 0);
+             INSERT INTO folders (id, account_id, name) VALUES (1, 1, 'INBOX');",
+        )
+        .unwrap();
+        let old = insert_message(&conn, 1);
+        conn.execute(
+            "INSERT INTO parts (message_id, section, data, fetched) VALUES (?1, '1', x'00', 0)",
+            [old],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let parts: i64 = conn
+            .query_row("SELECT count(*) FROM parts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(parts, 1, "the rebuild must not cascade into parts");
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let last = insert_message(&conn, 1);
+        conn.execute("DELETE FROM messages WHERE id = ?1", [last])
+            .unwrap();
+        let next = insert_message(&conn, 1);
+        assert!(next > last, "id {last} reused as {next}");
     }
 
     #[test]

@@ -315,3 +315,45 @@ fn compat_courier_pop3_download() {
     pop3_flow(Kind::Courier, false);
     pop3_flow(Kind::Courier, true);
 }
+
+/// Without UIDPLUS a delete for good is the safe EXPUNGE (RFC 4315 section 1): a message
+/// another client flagged \Deleted keeps its flag and stays; and a message stored after a
+/// deletion never gets the id the deleted one had.
+#[test]
+fn compat_rev1_delete_for_good_spares_others_and_ids_are_not_reused() {
+    let s = CompatServer::start(Kind::Rev1);
+    for (n, subj) in [(1, "Keep flagged"), (2, "Delete me")] {
+        s.append("INBOX", &plain(n, subj), "");
+    }
+    let t = Tayori::new();
+    add_imap(&t, &s, false);
+    t.run(&["sync"]).ok();
+    let m = by_subject(&t, "INBOX");
+    let keep_uid = m["Keep flagged"]["uid"].as_u64().unwrap();
+    s.py_imap(&format!(
+        "M.select('INBOX')\nM.uid('STORE', '{keep_uid}', '+FLAGS', '(\\\\Deleted)')"
+    ));
+    t.run(&["delete", &m["Delete me"]["id"].to_string()]).ok();
+    t.run(&["sync"]).ok();
+    let tr = t.list("Trash");
+    assert_eq!(tr.len(), 1, "{tr:?}");
+    let gone_id = tr[0]["id"].as_i64().unwrap();
+    t.run(&["delete", &gone_id.to_string()]).ok();
+    assert!(s.uids("Trash").is_empty(), "still in Trash on the server");
+    assert!(
+        s.uids("INBOX").contains(&keep_uid),
+        "another client's message was expunged"
+    );
+    assert!(
+        s.flags("INBOX", keep_uid).contains("Deleted"),
+        "its \\Deleted flag was lost"
+    );
+    s.append("INBOX", &plain(3, "Newcomer"), "");
+    t.run(&["sync"]).ok();
+    assert!(t.list("Trash").is_empty(), "the deleted message came back");
+    let new_id = by_subject(&t, "INBOX")["Newcomer"]["id"].as_i64().unwrap();
+    assert!(
+        new_id > gone_id,
+        "id {gone_id} of a deleted message reused ({new_id})"
+    );
+}
