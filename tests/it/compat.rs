@@ -357,3 +357,31 @@ fn compat_rev1_delete_for_good_spares_others_and_ids_are_not_reused() {
         "id {gone_id} of a deleted message reused ({new_id})"
     );
 }
+
+/// `watch` against a server that does not advertise IDLE polls (TAYORI_POLL_SECS) and never
+/// sends IDLE.
+#[test]
+fn compat_watch_without_idle_polls_instead() {
+    use crate::support::fake_imap::{FakeImap, Misbehave};
+    let server = FakeImap::start(Misbehave::OneMessage);
+    let t = Tayori::new();
+    let args = server.account_args("printf %s pw", &["--no-test"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    t.run(&args).ok();
+    let mut child = t
+        .cmd(&["watch"])
+        .env("TAYORI_POLL_SECS", "1")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let selects = || server.seen().matches("SELECT \"INBOX\"").count();
+    while Instant::now() < deadline && selects() < 4 && !server.seen().contains("IDLE") {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let seen = server.seen();
+    assert!(!seen.contains("IDLE"), "sent IDLE: {seen}");
+    assert!(selects() >= 4, "did not poll: {seen}");
+}
