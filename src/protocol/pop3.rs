@@ -159,7 +159,7 @@ impl Pop3Conn {
     ) -> Result<Pop3Conn> {
         let tcp = net::tcp(host, port).await?;
         let io: BoxIo = match security {
-            Security::Tls => Box::new(net::tls_wrap(tcp, host, ca_file, trust).await?),
+            Security::Tls => Box::new(net::tls_wrap_port(tcp, host, port, ca_file, trust).await?),
             Security::Starttls => {
                 let mut plain = Pop3Conn {
                     io: BufReader::new(Box::new(tcp) as BoxIo),

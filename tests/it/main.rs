@@ -9,6 +9,7 @@ mod support;
 
 mod accounts_path;
 mod compat;
+mod compat_errors;
 mod desktop;
 mod discovery;
 mod drafts;
