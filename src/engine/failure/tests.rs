@@ -52,6 +52,10 @@ fn nets() -> Vec<NetError> {
             host: s("mail.example.test"),
             reason: s("unexpected eof"),
         },
+        NetError::NotTls {
+            host: s("mail.example.test"),
+            port: 143,
+        },
     ]
 }
 
@@ -128,6 +132,14 @@ fn conntests() -> Vec<ConnTestError> {
             reason: s("gone"),
         },
         ConnTestError::NoStartTls { host: host() },
+        ConnTestError::NotTls {
+            host: host(),
+            port: 143,
+        },
+        ConnTestError::NoGreeting {
+            host: host(),
+            port: 993,
+        },
         ConnTestError::WrongPassword {
             server_says: s("[AUTHENTICATIONFAILED] Authentication failed."),
         },
@@ -178,6 +190,11 @@ fn every_error() -> Vec<EngineError> {
     imap.extend([
         ImapError::NoStartTls {
             host: s("mail.example.test"),
+        },
+        ImapError::NoGreeting {
+            host: s("mail.example.test"),
+            port: 993,
+            secs: 10,
         },
         ImapError::Auth(s("[AUTHENTICATIONFAILED] Authentication failed.")),
         ImapError::Auth(s("[ALERT] Application-specific password required")),
