@@ -284,7 +284,7 @@ pub async fn flag(engine: &mut Engine, id: i64, which: &FlagArgs) -> Result<()> 
 
 pub async fn move_to(engine: &mut Engine, id: i64, to: &str) -> Result<()> {
     let msg = engine.store.message(MessageId(id))?;
-    let dest = engine.store.find_folder(msg.account_id, to)?;
+    let dest = super::read::find_folder(engine, msg.account_id, to)?;
     engine.store.local_move(msg.id, dest.id)?;
     push(engine, msg.account_id).await
 }

@@ -385,3 +385,29 @@ fn compat_watch_without_idle_polls_instead() {
     assert!(!seen.contains("IDLE"), "sent IDLE: {seen}");
     assert!(selects() >= 4, "did not poll: {seen}");
 }
+
+/// A folder with a Japanese name (`&TtVOiw-` on the wire): `list --folder`, `move --to`
+/// take the name `folders` shows, and `status` shows it too.
+#[test]
+fn compat_cyrus_japanese_folder_names_as_folders_shows_them() {
+    let s = CompatServer::start(Kind::Cyrus);
+    s.py_imap("print(M.create('&TtVOiw-'))");
+    s.append("&TtVOiw-", &plain(1, "Shigoto"), "");
+    s.append("INBOX", &plain(2, "To move"), "");
+    let t = Tayori::new();
+    add_imap(&t, &s, false);
+    t.run(&["sync"]).ok();
+    let folders = t.run(&["folders"]).ok().stdout;
+    assert!(
+        folders.lines().any(|l| l.starts_with("仕事\t")),
+        "{folders}"
+    );
+    let listed = t.list("仕事");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let id = t.list("INBOX")[0]["id"].to_string();
+    t.run(&["move", &id, "--to", "仕事"]).ok();
+    assert_eq!(live(&s, "&TtVOiw-").len(), 2);
+    let status = t.run(&["status"]).ok().stdout;
+    assert!(status.lines().any(|l| l.starts_with("仕事\t")), "{status}");
+    assert!(!status.contains("&TtVOiw-"), "{status}");
+}
