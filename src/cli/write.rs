@@ -215,15 +215,16 @@ fn watch_lines(
         Event::Synced(id, r) => {
             outbox_lines(&r.outbox, &mut out);
             for f in &r.folders {
+                // The name `folders` shows (modified UTF-7 decoded).
+                let folder = crate::mime::mutf7::decode(&f.folder);
                 for c in &f.changes {
                     out.push(match c {
                         Change::Arrived { uid, subject } => {
-                            format!("arrived {} {uid} {subject}", f.folder)
+                            format!("arrived {folder} {uid} {subject}")
                         }
-                        Change::Removed { uid } => format!("removed {} {uid}", f.folder),
+                        Change::Removed { uid } => format!("removed {folder} {uid}"),
                         Change::Flags { uid, seen, flagged } => format!(
-                            "flags {} {uid} {}{}",
-                            f.folder,
+                            "flags {folder} {uid} {}{}",
                             if *seen { "seen" } else { "unseen" },
                             if *flagged { " flagged" } else { "" }
                         ),

@@ -166,15 +166,19 @@ fn imap_flow(kind: Kind) {
     assert_eq!(t.status()["failed"], 0, "{kind:?}");
 }
 
-/// `watch` prints a line when another device changes a flag.
-fn watch_flow(kind: Kind) {
+/// `watch` prints a line when another device changes a flag in `folder` (the server's
+/// name; `shown` is what `folders` shows).
+fn watch_flow(kind: Kind, folder: &str, shown: &str) {
     let s = CompatServer::start(kind);
-    let inbox = s.folder("INBOX");
+    let inbox = s.folder(folder);
+    if !folder.eq_ignore_ascii_case("INBOX") {
+        s.py_imap(&format!("print(M.create('{inbox}'))"));
+    }
     s.append(&inbox, &plain(1, "Watch me"), "");
     let t = Tayori::new();
     add_imap(&t, &s, kind != Kind::Courier);
     t.run(&["sync"]).ok();
-    let uid = t.list("INBOX")[0]["uid"].as_u64().unwrap();
+    let uid = t.list(shown)[0]["uid"].as_u64().unwrap();
     let mut child = t
         .cmd(&["watch"])
         .env("TAYORI_POLL_SECS", "1")
@@ -202,7 +206,7 @@ fn watch_flow(kind: Kind) {
     s.py_imap(&format!(
         "M.select('\"{inbox}\"')\nM.uid('STORE', '{uid}', '+FLAGS', '(\\\\Seen)')"
     ));
-    let want = format!("flags INBOX {uid} seen");
+    let want = format!("flags {shown} {uid} seen");
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
     while Instant::now() < deadline && !seen.contains(&want) {
@@ -291,17 +295,24 @@ fn compat_rev1_sync_flags_attachments_move_delete() {
 
 #[test]
 fn compat_cyrus_watch_reports_a_change() {
-    watch_flow(Kind::Cyrus);
+    watch_flow(Kind::Cyrus, "INBOX", "INBOX");
 }
 
 #[test]
 fn compat_courier_watch_reports_a_change() {
-    watch_flow(Kind::Courier);
+    watch_flow(Kind::Courier, "INBOX", "INBOX");
 }
 
 #[test]
 fn compat_rev1_watch_reports_a_change() {
-    watch_flow(Kind::Rev1);
+    watch_flow(Kind::Rev1, "INBOX", "INBOX");
+}
+
+/// Without IDLE every poll is a full pass: a change in a Japanese-named folder is printed
+/// with the name `folders` shows.
+#[test]
+fn compat_rev1_watch_reports_a_change_in_a_japanese_folder() {
+    watch_flow(Kind::Rev1, "&TtVOiw-", "仕事");
 }
 
 #[test]
