@@ -188,6 +188,9 @@ pub async fn test_login(
             Err(Pop3Error::Auth(t)) => Err(login_failed(t)),
             Err(Pop3Error::AppPassword(t)) => Err(ConnTestError::AppPassword { server_says: t }),
             Err(Pop3Error::NoStls { host }) => Err(ConnTestError::NoStartTls { host }),
+            Err(Pop3Error::NoGreeting { host, port, .. }) => {
+                Err(ConnTestError::NoGreeting { host, port })
+            }
             Err(Pop3Error::Net(n)) => Err(net_error(kind, server, addr, n).await),
             Err(Pop3Error::Err(t)) => Err(ConnTestError::Refused {
                 host: host(),

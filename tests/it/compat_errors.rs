@@ -118,3 +118,40 @@ fn compat_wrong_imap_password_and_untrusted_certificate_in_words() {
         );
     }
 }
+
+/// The same two mismatches for POP3 (Courier): STLS on the POP3S port, TLS on the plain one.
+#[test]
+fn compat_pop3_tls_mismatches_in_words() {
+    let s = CompatServer::start(Kind::Courier);
+    for (port, security, words) in [
+        (s.pop3s_port(), "starttls", "no greeting"),
+        (s.pop3_port(), "tls", "without TLS"),
+    ] {
+        let t = Tayori::new();
+        let port = port.to_string();
+        let ca = s.ca_file().display().to_string();
+        let t0 = Instant::now();
+        let r = t.run(&[
+            "account",
+            "add",
+            "--email",
+            "alice@example.test",
+            "--pop3-host",
+            s.host(),
+            "--pop3-port",
+            &port,
+            "--pop3-security",
+            security,
+            "--username",
+            "alice",
+            "--password-command",
+            "printf %s alice-pw",
+            "--ca-file",
+            &ca,
+        ]);
+        one_clean_line(&r);
+        assert!(t0.elapsed() < Duration::from_secs(30), "{}", r.stderr);
+        assert!(r.stderr.contains(words), "{security}: {}", r.stderr);
+        assert!(!r.stderr.contains("not trusted"), "{}", r.stderr);
+    }
+}

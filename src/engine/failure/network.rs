@@ -110,6 +110,7 @@ pub(super) fn pop3(e: &Pop3Error) -> Failure {
     match e {
         Pop3Error::Net(n) => net(n),
         Pop3Error::NoStls { host } => Failure::key("error-no-starttls").arg("host", host),
+        Pop3Error::NoGreeting { host, port, .. } => no_greeting(host, *port),
         Pop3Error::Auth(t) => Failure::key("error-auth-refused").arg("server", t),
         Pop3Error::AppPassword(t) => Failure::key("error-auth-app-password").arg("server", t),
         Pop3Error::Err(t) => Failure::key("error-server-refused").arg("server", t),

@@ -211,6 +211,11 @@ fn every_error() -> Vec<EngineError> {
         Pop3Error::NoStls {
             host: s("mail.example.test"),
         },
+        Pop3Error::NoGreeting {
+            host: s("mail.example.test"),
+            port: 995,
+            secs: 10,
+        },
         Pop3Error::Auth(s("[AUTH] Authentication failed.")),
         Pop3Error::AppPassword(s("[AUTH] Web login required")),
         Pop3Error::Err(s("-ERR no such message")),
