@@ -4,12 +4,10 @@
 //! save-attachment byte-identical, `watch` reporting a change, POP3 download.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::process::Stdio;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::{Tayori, attachment_bytes, message_with_attachment};
+use crate::common::{Tayori, attachment_bytes, message_with_attachment, watch_lines};
 use crate::support::compat::{CompatServer, Kind};
 
 const ATT_SIZE: usize = 150_000;
@@ -25,37 +23,9 @@ fn plain(n: usize, subject: &str) -> Vec<u8> {
 
 /// Adds the IMAP account (STARTTLS or implicit TLS), login tested; returns its id.
 fn add_imap(t: &Tayori, s: &CompatServer, starttls: bool) -> String {
-    let (user, pw) = s.user();
-    let port = if starttls {
-        s.imap_port()
-    } else {
-        s.imaps_port()
-    }
-    .to_string();
-    let pwcmd = format!("printf %s '{pw}'");
-    let ca = s.ca_file().display().to_string();
-    t.run(&[
-        "account",
-        "add",
-        "--email",
-        "alice@example.test",
-        "--imap-host",
-        s.host(),
-        "--imap-port",
-        &port,
-        "--imap-security",
-        if starttls { "starttls" } else { "tls" },
-        "--username",
-        &user,
-        "--password-command",
-        &pwcmd,
-        "--ca-file",
-        &ca,
-    ])
-    .ok()
-    .stdout
-    .trim()
-    .to_string()
+    let (_, pw) = s.user();
+    let args = s.account_args(false, starttls, &pw, true);
+    t.run_strings(&args).ok().stdout.trim().to_string()
 }
 
 fn by_subject(t: &Tayori, folder: &str) -> HashMap<String, serde_json::Value> {
@@ -67,28 +37,26 @@ fn by_subject(t: &Tayori, folder: &str) -> HashMap<String, serde_json::Value> {
 
 /// UIDs in `folder` not flagged \Deleted.
 fn live(s: &CompatServer, folder: &str) -> Vec<u64> {
-    let out = s.py_imap(&format!(
-        "M.select('\"{folder}\"')\n\
-         typ, data = M.uid('SEARCH', None, 'UNDELETED')\n\
-         print(data[0].decode())"
-    ));
-    out.split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect()
+    s.search(folder, "UNDELETED")
+}
+
+/// The server with three messages in INBOX: `{prefix} one`, `{prefix} two` and
+/// `{prefix} attachment` (an attachment of [`ATT_SIZE`] bytes).
+fn with_mail(kind: Kind, prefix: &str) -> CompatServer {
+    let s = CompatServer::start(kind);
+    let inbox = s.folder("INBOX");
+    s.append(&inbox, &plain(1, &format!("{prefix} one")), "");
+    s.append(&inbox, &plain(2, &format!("{prefix} two")), "");
+    let att = message_with_attachment(&format!("{prefix} attachment"), "the file", ATT_SIZE);
+    s.append(&inbox, &att, "");
+    s
 }
 
 /// Sync, flags both ways, attachments, move, delete for good, on one server.
 fn imap_flow(kind: Kind) {
-    let s = CompatServer::start(kind);
+    let s = with_mail(kind, "Compat");
     let inbox = s.folder("INBOX");
     let (archive, trash) = (s.folder("Archive"), s.folder("Trash"));
-    s.append(&inbox, &plain(1, "Compat one"), "");
-    s.append(&inbox, &plain(2, "Compat two"), "");
-    s.append(
-        &inbox,
-        &message_with_attachment("Compat attachment", "see the file", ATT_SIZE),
-        "",
-    );
     let t = Tayori::new();
     add_imap(&t, &s, kind != Kind::Courier);
 
@@ -166,6 +134,15 @@ fn imap_flow(kind: Kind) {
     assert_eq!(t.status()["failed"], 0, "{kind:?}");
 }
 
+/// `tayori watch` polling every second where it polls, its lines piped.
+fn spawn_watch(t: &Tayori) -> std::process::Child {
+    t.cmd(&["watch"])
+        .env("TAYORI_POLL_SECS", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// `watch` prints a line when another device changes a flag in `folder` (the server's
 /// name; `shown` is what `folders` shows).
 fn watch_flow(kind: Kind, folder: &str, shown: &str) {
@@ -179,24 +156,8 @@ fn watch_flow(kind: Kind, folder: &str, shown: &str) {
     add_imap(&t, &s, kind != Kind::Courier);
     t.run(&["sync"]).ok();
     let uid = t.list(shown)[0]["uid"].as_u64().unwrap();
-    let mut child = t
-        .cmd(&["watch"])
-        .env("TAYORI_POLL_SECS", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let mut child = spawn_watch(&t);
+    let rx = watch_lines(&mut child);
     let first = rx.recv_timeout(Duration::from_secs(20));
     assert!(
         first.as_deref().is_ok_and(|l| l.starts_with("online")),
@@ -221,49 +182,18 @@ fn watch_flow(kind: Kind, folder: &str, shown: &str) {
 
 /// A POP3 account downloads what the server holds, attachments byte-identical.
 fn pop3_flow(kind: Kind, starttls: bool) {
-    let s = CompatServer::start(kind);
+    let s = with_mail(kind, "Pop");
     let inbox = s.folder("INBOX");
-    s.append(&inbox, &plain(1, "Pop one"), "");
-    s.append(
-        &inbox,
-        &message_with_attachment("Pop attachment", "the file", ATT_SIZE),
-        "",
-    );
     let t = Tayori::new();
-    let (user, pw) = s.user();
-    let port = if starttls {
-        s.pop3_port()
-    } else {
-        s.pop3s_port()
-    }
-    .to_string();
-    let pwcmd = format!("printf %s '{pw}'");
-    let ca = s.ca_file().display().to_string();
-    t.run(&[
-        "account",
-        "add",
-        "--email",
-        "alice@example.test",
-        "--pop3-host",
-        s.host(),
-        "--pop3-port",
-        &port,
-        "--pop3-security",
-        if starttls { "starttls" } else { "tls" },
-        "--username",
-        &user,
-        "--password-command",
-        &pwcmd,
-        "--ca-file",
-        &ca,
-    ])
-    .ok();
+    let (_, pw) = s.user();
+    t.run_strings(&s.account_args(true, starttls, &pw, true))
+        .ok();
     let r = t.run(&["sync", "--json"]).ok().json();
-    assert_eq!(r[0]["pop3"]["downloaded"], 2, "{kind:?}: {r}");
+    assert_eq!(r[0]["pop3"]["downloaded"], 3, "{kind:?}: {r}");
     let again = t.run(&["sync", "--json"]).ok().json();
     assert_eq!(again[0]["pop3"]["downloaded"], 0, "{kind:?}: {again}");
     let m = by_subject(&t, "INBOX");
-    assert_eq!(m.len(), 2, "{kind:?}: {m:?}");
+    assert_eq!(m.len(), 3, "{kind:?}: {m:?}");
     let out = t.dir.path().join("pop.bin");
     let out_s = out.display().to_string();
     t.run(&[
@@ -275,56 +205,31 @@ fn pop3_flow(kind: Kind, starttls: bool) {
     .ok();
     assert!(std::fs::read(&out).unwrap() == attachment_bytes(ATT_SIZE));
     // Copies stay on the server by default.
-    assert_eq!(s.uids(&inbox).len(), 2, "{kind:?}");
+    assert_eq!(s.uids(&inbox).len(), 3, "{kind:?}");
 }
 
-#[test]
-fn compat_cyrus_sync_flags_attachments_move_delete() {
-    imap_flow(Kind::Cyrus);
+/// One test per server and flow (`name => body;`).
+macro_rules! per_server {
+    ($($(#[$doc:meta])* $name:ident => $body:expr;)*) => {
+        $( $(#[$doc])* #[test] fn $name() { $body; } )*
+    };
 }
 
-#[test]
-fn compat_courier_sync_flags_attachments_move_delete() {
-    imap_flow(Kind::Courier);
-}
-
-#[test]
-fn compat_rev1_sync_flags_attachments_move_delete() {
-    imap_flow(Kind::Rev1);
-}
-
-#[test]
-fn compat_cyrus_watch_reports_a_change() {
-    watch_flow(Kind::Cyrus, "INBOX", "INBOX");
-}
-
-#[test]
-fn compat_courier_watch_reports_a_change() {
-    watch_flow(Kind::Courier, "INBOX", "INBOX");
-}
-
-#[test]
-fn compat_rev1_watch_reports_a_change() {
-    watch_flow(Kind::Rev1, "INBOX", "INBOX");
-}
-
-/// Without IDLE every poll is a full pass: a change in a Japanese-named folder is printed
-/// with the name `folders` shows.
-#[test]
-fn compat_rev1_watch_reports_a_change_in_a_japanese_folder() {
-    watch_flow(Kind::Rev1, "&TtVOiw-", "仕事");
-}
-
-#[test]
-fn compat_cyrus_pop3_download() {
-    pop3_flow(Kind::Cyrus, false);
-    pop3_flow(Kind::Cyrus, true);
-}
-
-#[test]
-fn compat_courier_pop3_download() {
-    pop3_flow(Kind::Courier, false);
-    pop3_flow(Kind::Courier, true);
+per_server! {
+    compat_cyrus_sync_flags_attachments_move_delete => imap_flow(Kind::Cyrus);
+    compat_courier_sync_flags_attachments_move_delete => imap_flow(Kind::Courier);
+    compat_rev1_sync_flags_attachments_move_delete => imap_flow(Kind::Rev1);
+    compat_cyrus_watch_reports_a_change => watch_flow(Kind::Cyrus, "INBOX", "INBOX");
+    compat_courier_watch_reports_a_change => watch_flow(Kind::Courier, "INBOX", "INBOX");
+    compat_rev1_watch_reports_a_change => watch_flow(Kind::Rev1, "INBOX", "INBOX");
+    /// Without IDLE every poll is a full pass: a change in a Japanese-named folder is
+    /// printed with the name `folders` shows.
+    compat_rev1_watch_reports_a_change_in_a_japanese_folder =>
+        watch_flow(Kind::Rev1, "&TtVOiw-", "仕事");
+    compat_cyrus_pop3_download =>
+        for starttls in [false, true] { pop3_flow(Kind::Cyrus, starttls) };
+    compat_courier_pop3_download =>
+        for starttls in [false, true] { pop3_flow(Kind::Courier, starttls) };
 }
 
 /// Without UIDPLUS a delete for good is the safe EXPUNGE (RFC 4315 section 1): a message
@@ -376,15 +281,9 @@ fn compat_watch_without_idle_polls_instead() {
     use crate::support::fake_imap::{FakeImap, Misbehave};
     let server = FakeImap::start(Misbehave::OneMessage);
     let t = Tayori::new();
-    let args = server.account_args("printf %s pw", &["--no-test"]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    t.run(&args).ok();
-    let mut child = t
-        .cmd(&["watch"])
-        .env("TAYORI_POLL_SECS", "1")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    t.run_strings(&server.account_args("printf %s pw", &["--no-test"]))
+        .ok();
+    let mut child = spawn_watch(&t);
     let deadline = Instant::now() + Duration::from_secs(20);
     let selects = || server.seen().matches("SELECT \"INBOX\"").count();
     while Instant::now() < deadline && selects() < 4 && !server.seen().contains("IDLE") {

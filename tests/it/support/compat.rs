@@ -238,30 +238,8 @@ impl CompatServer {
     /// connection; returns what it prints.
     pub fn py_imap(&self, body: &str) -> String {
         let (login, pw) = self.user();
-        let script = format!(
-            "import imaplib, ssl, sys\n\
-             ctx = ssl.create_default_context(cafile={ca:?})\n\
-             M = imaplib.IMAP4_SSL({host:?}, {port}, ssl_context=ctx)\n\
-             M.login({login:?}, {pw:?})\n\
-             {body}\n\
-             M.logout()\n",
-            ca = self.ca_file().display().to_string(),
-            host = self.host(),
-            port = self.imaps_port(),
-        );
-        let out = Command::new("python3")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "python imaplib against {:?} failed: {}\n{}",
-            self.kind,
-            String::from_utf8_lossy(&out.stderr),
-            script
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let ca = self.ca_file();
+        super::py_imap_at(self.host(), self.imaps_port(), &ca, &login, &pw, body)
     }
 
     /// APPENDs a message to `folder` (the server's name) as another device.
@@ -294,14 +272,51 @@ impl CompatServer {
 
     /// UIDs in `folder` (every message, \Deleted or not).
     pub fn uids(&self, folder: &str) -> Vec<u64> {
+        self.search(folder, "ALL")
+    }
+
+    /// UIDs in `folder` matching a SEARCH `criteria` ("UNDELETED").
+    pub fn search(&self, folder: &str, criteria: &str) -> Vec<u64> {
         let out = self.py_imap(&format!(
             "M.select('\"{folder}\"')\n\
-             typ, data = M.uid('SEARCH', None, 'ALL')\n\
+             typ, data = M.uid('SEARCH', None, '{criteria}')\n\
              print(data[0].decode())"
         ));
         out.split_whitespace()
             .filter_map(|s| s.parse().ok())
             .collect()
+    }
+
+    /// `account add` arguments for an IMAP (`pop3`: POP3) account on this server, STARTTLS
+    /// or implicit TLS, its CA trusted or not.
+    pub fn account_args(&self, pop3: bool, starttls: bool, pw: &str, trust: bool) -> Vec<String> {
+        let port = match (pop3, starttls) {
+            (false, true) => self.imap_port(),
+            (false, false) => self.imaps_port(),
+            (true, true) => self.pop3_port(),
+            (true, false) => self.pop3s_port(),
+        };
+        self.account_args_at(pop3, port, starttls, pw, trust)
+    }
+
+    /// [`CompatServer::account_args`] for any `port` (a wrong one, to test mismatches).
+    pub fn account_args_at(
+        &self,
+        pop3: bool,
+        port: u16,
+        starttls: bool,
+        pw: &str,
+        trust: bool,
+    ) -> Vec<String> {
+        let server = super::cli_args::Server {
+            proto: if pop3 { "pop3" } else { "imap" },
+            host: self.host(),
+            port,
+            starttls,
+        };
+        let ca = self.ca_file();
+        let (user, _) = self.user();
+        super::cli_args::account_add_args(&server, &user, pw, trust.then_some(ca.as_path()))
     }
 }
 

@@ -4,8 +4,7 @@
 //! syslog, so its start is checked by its ports.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use super::compat::{LOGIN, Launch, PASSWORD};
 use super::process::Proc;
@@ -72,21 +71,18 @@ pub fn launch(l: &Launch) -> Vec<Proc> {
     std::fs::write(l.dir.join("cyrus.conf"), services).unwrap();
     // The user's password, in the realm Cyrus uses (its servername).
     if !l.dir.join("sasldb2").exists() {
-        let mut child = Command::new(l.pkgs.join("usr/sbin/saslpasswd2"))
-            .env("LD_LIBRARY_PATH", l.lib_path())
-            .args(["-p", "-c", "-u", "localhost", "-f"])
+        let made = Command::new("sh")
+            .arg("-c")
+            .arg("printf %s \"$1\" | \"$2\" -p -c -u localhost -f \"$3\" \"$4\"")
+            .arg("sh")
+            .arg(PASSWORD)
+            .arg(l.pkgs.join("usr/sbin/saslpasswd2"))
             .arg(l.dir.join("sasldb2"))
             .arg(LOGIN)
-            .stdin(Stdio::piped())
-            .spawn()
+            .env("LD_LIBRARY_PATH", l.lib_path())
+            .status()
             .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(PASSWORD.as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success(), "saslpasswd2 failed");
+        assert!(made.success(), "saslpasswd2 failed");
     }
     if l.root {
         chown_tree(l.dir, l.uid, l.gid);
