@@ -133,10 +133,35 @@ impl ImapConn {
     }
 }
 
-/// `1,3,7` for a UID STORE.
+/// A UID set for a UID STORE, runs as ranges: `1:3,7,9:10`.
 fn uid_set(uids: &[u32]) -> String {
-    uids.iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            i += 1;
+            end = sorted[i];
+        }
+        parts.push(if end == start {
+            start.to_string()
+        } else {
+            format!("{start}:{end}")
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uid_sets_are_ranges() {
+        assert_eq!(super::uid_set(&[9, 1, 2, 3, 7, 10, 3]), "1:3,7,9:10");
+        assert_eq!(super::uid_set(&[5]), "5");
+    }
 }
