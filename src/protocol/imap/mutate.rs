@@ -1,6 +1,6 @@
 //! Changing server state: flags, MOVE (or COPY + \Deleted + UID EXPUNGE, or the safe
 //! EXPUNGE without UIDPLUS), expunge, append.
-use super::{ImapConn, Result, quote};
+use super::{ImapConn, Result, quote, uid_set};
 use crate::model::{Flags, Uid};
 use async_imap::imap_proto::{MailboxDatum, Response};
 
@@ -130,38 +130,5 @@ impl ImapConn {
         let id = self.send_literal(&cmd, raw).await?;
         let done = self.finish(&id, |_| {}).await?;
         Ok(done.append_uid.map(Uid))
-    }
-}
-
-/// A UID set for a UID STORE, runs as ranges: `1:3,7,9:10`.
-fn uid_set(uids: &[u32]) -> String {
-    let mut sorted = uids.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < sorted.len() {
-        let start = sorted[i];
-        let mut end = start;
-        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
-            i += 1;
-            end = sorted[i];
-        }
-        parts.push(if end == start {
-            start.to_string()
-        } else {
-            format!("{start}:{end}")
-        });
-        i += 1;
-    }
-    parts.join(",")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn uid_sets_are_ranges() {
-        assert_eq!(super::uid_set(&[9, 1, 2, 3, 7, 10, 3]), "1:3,7,9:10");
-        assert_eq!(super::uid_set(&[5]), "5");
     }
 }
