@@ -12,6 +12,11 @@ packages=(
   dbus gnome-keyring libsecret-tools
   # mbsync: what the sync benchmark compares the offline body mirror with
   isync
+  # Libraries of the compatibility servers (Cyrus, Courier), which tests/compat-servers.sh
+  # unpacks beside Dovecot; the servers themselves conflict with dovecot-imapd as packages.
+  util-linux libsasl2-modules-db libgdbm6 libgnutls30 libicu72 libidn12 libjansson4 libkrb5-3
+  libldap-2.5-0 libpq5 libsqlite3-0 libssl3 libwrap0 libxml2 libglib2.0-0 libdb5.3 libltdl7
+  libpcre3 libxapian30 libical3 libcourier-unicode4
 )
 
 missing=()
@@ -32,7 +37,11 @@ else
   exit 0
 fi
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+compat() { bash "$(dirname "$0")/compat-servers.sh"; }
+if [ ${#missing[@]} -eq 0 ]; then
+  compat
+  exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-deps: the tests need these Debian packages, which are not installed:" >&2
@@ -79,4 +88,5 @@ for svc in dovecot postfix; do
     service "$svc" stop >/dev/null 2>&1 || true
   fi
 done
+compat
 echo "setup-deps: done" >&2

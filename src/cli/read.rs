@@ -2,6 +2,7 @@
 use super::out::say;
 use super::{CliError, Result, print_json, rfc3339};
 use crate::engine::Engine;
+use crate::mime::mutf7;
 use crate::model::{AccountId, MessageId};
 use crate::store::{MessageRow, SortOrder};
 use serde_json::json;
@@ -20,7 +21,7 @@ pub fn folders(engine: &Engine, account: Option<i64>, json_out: bool) -> Result<
             let s = engine.store.folder_stats(f.id)?;
             out.push(json!({
                 "account": a.id, "name": f.name, "role": f.role,
-                "display_name": crate::mime::mutf7::decode(&f.name),
+                "display_name": mutf7::decode(&f.name),
                 "total": s.cached_total, "unread": s.cached_unread,
             }));
         }
@@ -38,6 +39,35 @@ pub fn folders(engine: &Engine, account: Option<i64>, json_out: bool) -> Result<
         );
     }
     Ok(())
+}
+
+/// A folder by the name `folders` shows (modified UTF-7 decoded: `仕事` for `&TtVOiw-`, or
+/// its last level), else as the store finds it (server name, role, last level).
+pub(crate) fn find_folder(
+    engine: &Engine,
+    account: AccountId,
+    name: &str,
+) -> Result<crate::model::Folder> {
+    let err = match engine.store.find_folder(account, name) {
+        Ok(f) => return Ok(f),
+        Err(e @ crate::store::StoreError::NoFolder(_)) => e,
+        Err(e) => return Err(e.into()),
+    };
+    let want = name.to_lowercase();
+    let shown = |f: &crate::model::Folder| {
+        let full = mutf7::decode(&f.name);
+        let leaf = match f.delimiter.as_deref() {
+            Some(d) if !d.is_empty() => full.rsplit(d).next().unwrap_or(&full).to_string(),
+            _ => full.clone(),
+        };
+        full.to_lowercase() == want || leaf.to_lowercase() == want
+    };
+    engine
+        .store
+        .folders(account)?
+        .into_iter()
+        .find(shown)
+        .ok_or(err.into())
 }
 
 pub(crate) fn row_json(r: &MessageRow) -> serde_json::Value {
@@ -82,7 +112,7 @@ pub fn list(
     let mut rows = Vec::new();
     let mut found = false;
     for a in accounts(engine, account)? {
-        if let Ok(f) = engine.store.find_folder(a.id, folder) {
+        if let Ok(f) = find_folder(engine, a.id, folder) {
             found = true;
             rows.extend(engine.store.list_messages(
                 f.id,
@@ -191,6 +221,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             let s = engine.store.folder_stats(f.id)?;
             folders.push(json!({
                 "account": a.id, "folder": f.name, "role": f.role,
+                "display_name": mutf7::decode(&f.name),
                 "server_total": f.server_total, "server_unread": f.server_unread,
                 "cached_total": s.cached_total, "cached_unread": s.cached_unread,
                 "cached_bodies": s.cached_bodies, "cached_bytes": s.cached_bytes,
@@ -217,7 +248,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
     for f in &folders {
         say!(
             "{}\tserver {}/{}\tcached {}/{}\tbodies {} ({} bytes)\tuidvalidity {}\tmodseq {}\tlast sync {}{}",
-            f["folder"].as_str().unwrap_or(""),
+            f["display_name"].as_str().unwrap_or(""),
             f["server_total"],
             f["server_unread"],
             f["cached_total"],
@@ -249,7 +280,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             "  #{} {:?} {} uid {:?}: {:?}{}",
             o.id,
             o.kind,
-            o.folder,
+            mutf7::decode(&o.folder),
             o.uid.map(|u| u.0),
             o.state,
             o.error

@@ -216,15 +216,16 @@ fn watch_lines(
         Event::Synced(id, r) => {
             outbox_lines(&r.outbox, &mut out);
             for f in &r.folders {
+                // The name `folders` shows (modified UTF-7 decoded).
+                let folder = crate::mime::mutf7::decode(&f.folder);
                 for c in &f.changes {
                     out.push(match c {
                         Change::Arrived { uid, subject } => {
-                            format!("arrived {} {uid} {subject}", f.folder)
+                            format!("arrived {folder} {uid} {subject}")
                         }
-                        Change::Removed { uid } => format!("removed {} {uid}", f.folder),
+                        Change::Removed { uid } => format!("removed {folder} {uid}"),
                         Change::Flags { uid, seen, flagged } => format!(
-                            "flags {} {uid} {}{}",
-                            f.folder,
+                            "flags {folder} {uid} {}{}",
                             if *seen { "seen" } else { "unseen" },
                             if *flagged { " flagged" } else { "" }
                         ),
@@ -285,7 +286,7 @@ pub async fn flag(engine: &mut Engine, id: i64, which: &FlagArgs) -> Result<()> 
 
 pub async fn move_to(engine: &mut Engine, id: i64, to: &str) -> Result<()> {
     let msg = engine.store.message(MessageId(id))?;
-    let dest = engine.store.find_folder(msg.account_id, to)?;
+    let dest = super::read::find_folder(engine, msg.account_id, to)?;
     engine.store.local_move(msg.id, dest.id)?;
     push(engine, msg.account_id).await
 }

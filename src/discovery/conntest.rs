@@ -49,12 +49,22 @@ pub enum ConnTestError {
     Filtered { host: String, port: u16 },
     #[error("{host}:{port} cannot be reached (no route to it: offline?)")]
     Unreachable { host: String, port: u16 },
-    #[error("TLS with {host} failed: {reason}")]
+    #[error("{}", crate::protocol::net::tls_sentence(.host, .reason))]
     Tls {
         host: String,
         reason: String,
         cert: Option<Box<CertInfo>>,
     },
+    #[error(
+        "{host}:{port} answered without TLS: this port expects STARTTLS (security `starttls`), \
+         or TLS is on another port"
+    )]
+    NotTls { host: String, port: u16 },
+    #[error(
+        "{host}:{port} sent no greeting: it probably expects TLS at once (security `tls`), \
+         not STARTTLS"
+    )]
+    NoGreeting { host: String, port: u16 },
     #[error("cannot read the CA file {path}: {reason}")]
     CaFile { path: String, reason: String },
     #[error("{host} does not offer STARTTLS; refusing to continue without encryption")]
@@ -153,6 +163,9 @@ pub async fn test_login(
             }
             Err(ImapError::Auth(t)) => Err(login_failed(t)),
             Err(ImapError::NoStartTls { host }) => Err(ConnTestError::NoStartTls { host }),
+            Err(ImapError::NoGreeting { host, port, .. }) => {
+                Err(ConnTestError::NoGreeting { host, port })
+            }
             Err(ImapError::Net(n)) => Err(net_error(kind, server, addr, n).await),
             Err(ImapError::No(t) | ImapError::Bad(t)) => Err(ConnTestError::Refused {
                 host: host(),
@@ -175,6 +188,9 @@ pub async fn test_login(
             Err(Pop3Error::Auth(t)) => Err(login_failed(t)),
             Err(Pop3Error::AppPassword(t)) => Err(ConnTestError::AppPassword { server_says: t }),
             Err(Pop3Error::NoStls { host }) => Err(ConnTestError::NoStartTls { host }),
+            Err(Pop3Error::NoGreeting { host, port, .. }) => {
+                Err(ConnTestError::NoGreeting { host, port })
+            }
             Err(Pop3Error::Net(n)) => Err(net_error(kind, server, addr, n).await),
             Err(Pop3Error::Err(t)) => Err(ConnTestError::Refused {
                 host: host(),
@@ -214,6 +230,7 @@ async fn net_error(
     let host = server.host.clone();
     match e {
         NetError::Tls { reason, .. } => tls_error(kind, server, addr, reason).await,
+        NetError::NotTls { host, port } => ConnTestError::NotTls { host, port },
         NetError::CaFile { path, reason } => ConnTestError::CaFile { path, reason },
         NetError::Timeout { .. } => ConnTestError::Timeout { host },
         NetError::HostNotFound { .. } => ConnTestError::HostNotFound { host },

@@ -1,4 +1,5 @@
-//! Push: stay connected, IDLE on INBOX, sync what changed; reconnect with backoff.
+//! Push: stay connected, IDLE on INBOX (or poll a server without IDLE), sync what changed;
+//! reconnect with backoff.
 use super::{Engine, Result, SyncReport};
 use crate::model::Account;
 use crate::protocol::imap::IdleOutcome;
@@ -7,6 +8,16 @@ use std::time::Duration;
 /// IDLE is re-armed well inside the 29 minutes servers allow.
 const IDLE_REARM: Duration = Duration::from_secs(25 * 60);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How often a server without IDLE (and a POP3 account, and a refused login) is asked.
+const POLL: Duration = Duration::from_secs(300);
+
+/// [`POLL`], or `TAYORI_POLL_SECS`.
+pub(crate) fn poll_every() -> Duration {
+    std::env::var("TAYORI_POLL_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(POLL, Duration::from_secs)
+}
 
 /// What `watch` reports to its caller.
 #[derive(Debug)]
@@ -81,18 +92,24 @@ impl Engine {
             let stale = sel.highest_modseq != cached.highest_modseq
                 || sel.uidnext != cached.uidnext
                 || sel.exists != count;
+            // Wake up in time for the next outbox retry.
+            let retry = self
+                .store
+                .next_outbox_attempt(account.id)?
+                .map(|t| Duration::from_secs((t - crate::store::now()).max(1) as u64));
             let outcome = if stale {
                 IdleOutcome::Changed
-            } else {
-                // Wake up in time for the next outbox retry.
-                let wait = self
-                    .store
-                    .next_outbox_attempt(account.id)?
-                    .map(|t| Duration::from_secs((t - crate::store::now()).max(1) as u64))
-                    .map_or(IDLE_REARM, |d| d.min(IDLE_REARM));
+            } else if conn.caps.idle {
+                let wait = retry.map_or(IDLE_REARM, |d| d.min(IDLE_REARM));
                 let (c, outcome) = conn.idle(wait).await?;
                 conn = c;
                 outcome
+            } else {
+                // No IDLE advertised: never send it; look again after the poll interval
+                // (a full pass: without CONDSTORE only a pass sees others' flag changes).
+                let wait = retry.map_or(poll_every(), |d| d.min(poll_every()));
+                tokio::time::sleep(wait).await;
+                IdleOutcome::Timeout
             };
             // A wake-up syncs INBOX; a re-arm timeout also refreshes everything else.
             let only = (outcome == IdleOutcome::Changed).then_some(inbox.name.as_str());

@@ -33,7 +33,12 @@ pub enum ImapError {
         "{host} does not offer STARTTLS; refusing to continue without encryption (no downgrade)"
     )]
     NoStartTls { host: String },
-    #[error("login failed: {0}")]
+    #[error(
+        "{host}:{port} sent no greeting within {secs} s: it probably expects TLS at once \
+         (security `tls`), not STARTTLS"
+    )]
+    NoGreeting { host: String, port: u16, secs: u64 },
+    #[error("login failed (wrong user name or password?): the server says \"{0}\"")]
     Auth(String),
     #[error("the server refused: {0}")]
     No(String),

@@ -32,10 +32,53 @@ pub enum NetError {
     Timeout { host: String, port: u16 },
     #[error("cannot read the CA file {path}: {reason}")]
     CaFile { path: String, reason: String },
-    #[error(
-        "TLS with {host} failed (the server's certificate is not trusted or invalid): {reason}"
-    )]
+    /// The handshake failed; `reason` is the library's text (the details), the message is
+    /// a sentence in words.
+    #[error("{}", tls_sentence(.host, .reason))]
     Tls { host: String, reason: String },
+    /// TLS was asked for and the server answered in plain text: a STARTTLS port.
+    #[error(
+        "{host}:{port} answered without TLS: this port expects STARTTLS (security `starttls`), \
+         or TLS is on another port"
+    )]
+    NotTls { host: String, port: u16 },
+}
+
+/// One sentence for a failed handshake, without the library's internals: whether the
+/// certificate was the problem, and OpenSSL's own reason for it when it gives one
+/// (`... certificate verify failed:../ssl/statem/statem_clnt.c:1889: (self-signed
+/// certificate)` becomes `(self-signed certificate)`).
+pub fn tls_sentence(host: &str, reason: &str) -> String {
+    let r = reason.to_ascii_lowercase();
+    if !(r.contains("certificate") || r.contains("verify")) {
+        return format!("TLS with {host} failed: no secure connection could be set up");
+    }
+    match verify_reason(reason) {
+        Some(why) => format!("TLS with {host} failed: its certificate is not trusted ({why})"),
+        None => format!("TLS with {host} failed: its certificate is not trusted"),
+    }
+}
+
+/// The words in OpenSSL's last parentheses, if they are words (not a file and line).
+fn verify_reason(reason: &str) -> Option<&str> {
+    let open = reason.rfind('(')?;
+    let close = open + reason[open..].find(')')?;
+    let why = reason[open + 1..close].trim();
+    let words = !why.is_empty()
+        && !why.contains(".c:")
+        && why
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " -_,'".contains(c));
+    words.then_some(why)
+}
+
+/// What OpenSSL says when the other side sent plain text instead of a TLS record.
+pub fn plain_text_answer(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    r.contains("wrong version number")
+        || r.contains("packet length too long")
+        || r.contains("unknown protocol")
+        || r.contains("http request")
 }
 
 /// Opens a TCP connection with a timeout: the name is resolved first (so a name that does
@@ -133,6 +176,27 @@ where
     r
 }
 
+/// [`tls_wrap`] of a fresh TCP connection to `host:port` (implicit TLS): a plain-text
+/// answer is told apart as [`NetError::NotTls`].
+pub async fn tls_wrap_port<S>(
+    stream: S,
+    host: &str,
+    port: u16,
+    ca_file: Option<&str>,
+    trust: Trust,
+) -> Result<async_native_tls::TlsStream<S>, NetError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    match tls_wrap(stream, host, ca_file, trust).await {
+        Err(NetError::Tls { reason, .. }) if plain_text_answer(&reason) => Err(NetError::NotTls {
+            host: host.to_string(),
+            port,
+        }),
+        other => other,
+    }
+}
+
 async fn tls_handshake<S>(
     conn: async_native_tls::TlsConnector,
     stream: S,
@@ -151,5 +215,32 @@ where
             host: host.to_string(),
             port: 0,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_sentences_carry_no_openssl_internals() {
+        let untrusted = "error:0A000086:SSL routines:tls_post_process_server_certificate:\
+                         certificate verify failed:../ssl/statem/statem_clnt.c:1889: \
+                         (unable to get local issuer certificate)";
+        assert_eq!(
+            tls_sentence("h", untrusted),
+            "TLS with h failed: its certificate is not trusted (unable to get local issuer \
+             certificate)"
+        );
+        let plain = "error:0A00010B:SSL routines:ssl3_get_record:wrong version number:\
+                     ../ssl/record/ssl3_record.c:354:";
+        assert!(plain_text_answer(plain));
+        assert_eq!(
+            tls_sentence("h", plain),
+            "TLS with h failed: no secure connection could be set up"
+        );
+        for s in [tls_sentence("h", untrusted), tls_sentence("h", plain)] {
+            assert!(!s.contains("error:") && !s.contains(".c:"), "{s}");
+        }
     }
 }

@@ -17,6 +17,8 @@ use tokio::io::{AsyncWriteExt, BufReader};
 
 /// How long one server answer may take (a RETR of a big message streams within it per line).
 pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a plain connection (before STLS) may wait for the server's greeting.
+const GREETING_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Errors talking POP3, worded for the person reading them.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,11 @@ pub enum Pop3Error {
     Net(#[from] NetError),
     #[error("{host} does not offer STLS; refusing to continue without encryption (no downgrade)")]
     NoStls { host: String },
+    #[error(
+        "{host}:{port} sent no greeting within {secs} s: it probably expects TLS at once \
+         (security `tls`), not STLS"
+    )]
+    NoGreeting { host: String, port: u16, secs: u64 },
     #[error("login failed (wrong user name or password?): the server says \"{0}\"")]
     Auth(String),
     #[error(
@@ -159,13 +166,25 @@ impl Pop3Conn {
     ) -> Result<Pop3Conn> {
         let tcp = net::tcp(host, port).await?;
         let io: BoxIo = match security {
-            Security::Tls => Box::new(net::tls_wrap(tcp, host, ca_file, trust).await?),
+            Security::Tls => Box::new(net::tls_wrap_port(tcp, host, port, ca_file, trust).await?),
             Security::Starttls => {
                 let mut plain = Pop3Conn {
                     io: BufReader::new(Box::new(tcp) as BoxIo),
                     capa: Capa::default(),
                 };
-                plain.expect_ok().await?;
+                // Silence is most likely a server waiting for a TLS handshake (a POP3S port).
+                match tokio::time::timeout(GREETING_TIMEOUT, plain.expect_ok()).await {
+                    Ok(r) => {
+                        r?;
+                    }
+                    Err(_) => {
+                        return Err(Pop3Error::NoGreeting {
+                            host: host.to_string(),
+                            port,
+                            secs: GREETING_TIMEOUT.as_secs(),
+                        });
+                    }
+                }
                 let capa = plain.read_capa().await?;
                 // A server that lists capabilities without STLS does not offer it. One with no
                 // CAPA at all may still know STLS (RFC 2595): its -ERR ends the attempt.

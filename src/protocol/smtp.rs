@@ -27,9 +27,7 @@ pub enum SmtpError {
     },
     #[error("{host} does not offer STARTTLS; refusing to send without encryption (no downgrade)")]
     NoStartTls { host: String },
-    #[error(
-        "TLS with {host} failed (the server's certificate is not trusted or invalid): {reason}"
-    )]
+    #[error("{}", crate::protocol::net::tls_sentence(.host, .reason))]
     Tls { host: String, reason: String },
     #[error("SMTP login failed: {0}")]
     Auth(String),

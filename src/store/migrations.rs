@@ -2,7 +2,7 @@
 use super::{Result, StoreError};
 use rusqlite::Connection;
 
-/// Migration N (1-based) turns schema N-1 into N.
+/// Migration N (1-based) turns schema N-1 into N: SQL, or [`REBUILT`] steps after them.
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
     r#"
@@ -185,8 +185,77 @@ ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFA
 "#,
 ];
 
+/// Migrations after [`MIGRATIONS`] that rebuild a table SQLite cannot alter in place.
+///
+/// 6: message ids are never reused (AUTOINCREMENT): without it SQLite hands the id of the
+/// last message deleted to the next one stored, and a command or an operation queued with
+/// the old id would act on another message. Ids, parts and search rows stay as they are.
+const REBUILT: &[Rebuild] = &[Rebuild::Autoincrement("messages")];
+
+enum Rebuild {
+    /// The table's `id INTEGER PRIMARY KEY` becomes `... AUTOINCREMENT`.
+    Autoincrement(&'static str),
+}
+
 /// The schema version this build writes.
-pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+pub const CURRENT: i64 = (MIGRATIONS.len() + REBUILT.len()) as i64;
+
+/// Migration `i` (0-based) in the open transaction.
+fn apply(tx: &rusqlite::Transaction<'_>, i: usize) -> Result<()> {
+    match (MIGRATIONS.get(i), i.checked_sub(MIGRATIONS.len())) {
+        (Some(sql), _) => Ok(tx.execute_batch(sql)?),
+        (None, Some(r)) => match REBUILT.get(r) {
+            Some(Rebuild::Autoincrement(table)) => add_autoincrement(tx, table),
+            None => Ok(()),
+        },
+        (None, None) => Ok(()),
+    }
+}
+
+/// Rebuilds `table` from its own definition with AUTOINCREMENT on `id`: the new table, the
+/// rows copied, the old one dropped (foreign keys are off meanwhile, see [`migrate`]), the
+/// new one renamed, its indexes and triggers made again from their definitions.
+fn add_autoincrement(tx: &rusqlite::Transaction<'_>, table: &str) -> Result<()> {
+    let ddl: String = tx.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    let tmp = format!("{table}_rebuilt");
+    let new = ddl
+        .replacen(
+            &format!("CREATE TABLE {table} ("),
+            &format!("CREATE TABLE {tmp} ("),
+            1,
+        )
+        .replacen(
+            "id INTEGER PRIMARY KEY,",
+            "id INTEGER PRIMARY KEY AUTOINCREMENT,",
+            1,
+        );
+    if !new.contains(&tmp) || !new.contains("AUTOINCREMENT") {
+        return Err(StoreError::Corrupt(format!(
+            "unexpected definition of table {table}: {ddl}"
+        )));
+    }
+    let extra: Vec<String> = tx
+        .prepare(
+            "SELECT sql FROM sqlite_master
+             WHERE tbl_name = ?1 AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+        )?
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.execute_batch(&new)?;
+    tx.execute_batch(&format!(
+        "INSERT INTO {tmp} SELECT * FROM {table};
+         DROP TABLE {table};
+         ALTER TABLE {tmp} RENAME TO {table};"
+    ))?;
+    for sql in extra {
+        tx.execute_batch(&sql)?;
+    }
+    Ok(())
+}
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -196,9 +265,27 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             known: CURRENT,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    if found == CURRENT {
+        return Ok(());
+    }
+    // A migration may rebuild a table others refer to (6): with foreign keys on, dropping
+    // the old table would cascade into them. The switch only works outside a transaction.
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = run_migrations(conn, found);
+    conn.pragma_update(None, "foreign_keys", fk)?;
+    result
+}
+
+fn run_migrations(conn: &mut Connection, found: i64) -> Result<()> {
+    for i in (found as usize)..(CURRENT as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
+        // Another process may have migrated while this one waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
+        apply(&tx, i)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
@@ -213,17 +300,79 @@ mod tests {
     fn migrates_from_every_older_version() {
         for start in 0..CURRENT {
             let mut conn = Connection::open_in_memory().unwrap();
-            for (i, sql) in MIGRATIONS.iter().enumerate().take(start as usize) {
-                conn.execute_batch(sql).unwrap();
-                conn.pragma_update(None, "user_version", (i + 1) as i64)
-                    .unwrap();
-            }
+            migrate_to(&mut conn, start as usize);
             migrate(&mut conn).unwrap();
             let v: i64 = conn
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(v, CURRENT);
         }
+    }
+
+    /// The schema of version `n`, the way an older build left it.
+    fn migrate_to(conn: &mut Connection, n: usize) {
+        for i in 0..n {
+            let tx = conn.transaction().unwrap();
+            apply(&tx, i).unwrap();
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+    }
+
+    fn insert_message(conn: &Connection, folder: i64) -> i64 {
+        conn.execute(
+            "INSERT INTO messages (folder_id, subject, sender, recipients, cc, date,
+             internal_date, size, flags, parts, has_attachments)
+             VALUES (?1, 's', '', '', '', 0, 0, 0, 0, '[]', 0)",
+            [folder],
+        )
+        .unwrap();
+        conn.last_insert_rowid()
+    }
+
+    /// The id of the last message deleted is never handed to the next one, and moving a
+    /// version-5 database to AUTOINCREMENT keeps its messages and their parts.
+    #[test]
+    fn message_ids_are_never_reused_and_the_rebuild_keeps_parts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrate_to(&mut conn, 5);
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name, email, username, imap_host, imap_port,
+             imap_security, created) VALUES (1, 'a', 'a@example.test', 'a', 'h', 993, 'tls', 0);
+             INSERT INTO folders (id, account_id, name) VALUES (1, 1, 'INBOX');",
+        )
+        .unwrap();
+        let old = insert_message(&conn, 1);
+        conn.execute(
+            "INSERT INTO parts (message_id, section, data, fetched) VALUES (?1, '1', x'00', 0)",
+            [old],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let parts: i64 = conn
+            .query_row("SELECT count(*) FROM parts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(parts, 1, "the rebuild must not cascade into parts");
+        let kept: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'messages'
+                 AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 4, "three indexes and the search trigger");
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let last = insert_message(&conn, 1);
+        conn.execute("DELETE FROM messages WHERE id = ?1", [last])
+            .unwrap();
+        let next = insert_message(&conn, 1);
+        assert!(next > last, "id {last} reused as {next}");
     }
 
     #[test]

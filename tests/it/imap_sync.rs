@@ -453,19 +453,7 @@ fn watch_reports_another_clients_flag_change() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = crate::common::watch_lines(&mut child);
     assert!(
         rx.recv_timeout(std::time::Duration::from_secs(20))
             .unwrap()

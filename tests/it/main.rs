@@ -8,6 +8,8 @@ mod common;
 mod support;
 
 mod accounts_path;
+mod compat;
+mod compat_errors;
 mod desktop;
 mod discovery;
 mod drafts;

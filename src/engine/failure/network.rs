@@ -23,6 +23,18 @@ fn tls(host: &str, reason: &str) -> Failure {
     Failure::key(key).arg("host", host)
 }
 
+fn not_tls(host: &str, port: u16) -> Failure {
+    Failure::key("error-not-tls")
+        .arg("host", host)
+        .arg("port", port)
+}
+
+fn no_greeting(host: &str, port: u16) -> Failure {
+    Failure::key("error-no-greeting")
+        .arg("host", host)
+        .arg("port", port)
+}
+
 /// The connection dropped, timed out or failed for a reason the OS names.
 pub(super) fn io(e: &std::io::Error) -> Failure {
     match e.kind() {
@@ -59,6 +71,7 @@ pub(super) fn net(e: &NetError) -> Failure {
         NetError::Timeout { host, .. } => Failure::key("error-timeout").arg("host", host),
         NetError::CaFile { path, .. } => Failure::key("error-ca-file").arg("path", path),
         NetError::Tls { host, reason } => tls(host, reason),
+        NetError::NotTls { host, port } => not_tls(host, *port),
     }
 }
 
@@ -76,6 +89,7 @@ pub(super) fn imap(e: &ImapError) -> Failure {
     match e {
         ImapError::Net(n) => net(n),
         ImapError::NoStartTls { host } => Failure::key("error-no-starttls").arg("host", host),
+        ImapError::NoGreeting { host, port, .. } => no_greeting(host, *port),
         ImapError::Auth(t) => auth(t),
         ImapError::No(t) => Failure::key("error-server-refused").arg("server", t),
         ImapError::Bad(t) => Failure::key("error-server-rejected-command").arg("server", t),
@@ -96,6 +110,7 @@ pub(super) fn pop3(e: &Pop3Error) -> Failure {
     match e {
         Pop3Error::Net(n) => net(n),
         Pop3Error::NoStls { host } => Failure::key("error-no-starttls").arg("host", host),
+        Pop3Error::NoGreeting { host, port, .. } => no_greeting(host, *port),
         Pop3Error::Auth(t) => Failure::key("error-auth-refused").arg("server", t),
         Pop3Error::AppPassword(t) => Failure::key("error-auth-app-password").arg("server", t),
         Pop3Error::Err(t) => Failure::key("error-server-refused").arg("server", t),
@@ -146,6 +161,8 @@ pub(super) fn conntest(e: &ConnTestError, server: &Endpoint, email: &str) -> Fai
             ..
         } => Failure::key("error-tls-untrusted").arg("host", host),
         ConnTestError::Tls { host, reason, .. } => tls(host, reason),
+        ConnTestError::NotTls { host, port } => not_tls(host, *port),
+        ConnTestError::NoGreeting { host, port } => no_greeting(host, *port),
         ConnTestError::CaFile { path, .. } => Failure::key("error-ca-file").arg("path", path),
         ConnTestError::NoStartTls { host } => Failure::key("error-no-starttls").arg("host", host),
         ConnTestError::WrongPassword { server_says } => Failure::key("error-login-refused")

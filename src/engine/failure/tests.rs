@@ -52,6 +52,10 @@ fn nets() -> Vec<NetError> {
             host: s("mail.example.test"),
             reason: s("unexpected eof"),
         },
+        NetError::NotTls {
+            host: s("mail.example.test"),
+            port: 143,
+        },
     ]
 }
 
@@ -128,6 +132,14 @@ fn conntests() -> Vec<ConnTestError> {
             reason: s("gone"),
         },
         ConnTestError::NoStartTls { host: host() },
+        ConnTestError::NotTls {
+            host: host(),
+            port: 143,
+        },
+        ConnTestError::NoGreeting {
+            host: host(),
+            port: 993,
+        },
         ConnTestError::WrongPassword {
             server_says: s("[AUTHENTICATIONFAILED] Authentication failed."),
         },
@@ -179,6 +191,11 @@ fn every_error() -> Vec<EngineError> {
         ImapError::NoStartTls {
             host: s("mail.example.test"),
         },
+        ImapError::NoGreeting {
+            host: s("mail.example.test"),
+            port: 993,
+            secs: 10,
+        },
         ImapError::Auth(s("[AUTHENTICATIONFAILED] Authentication failed.")),
         ImapError::Auth(s("[ALERT] Application-specific password required")),
         ImapError::No(s("[TRYCREATE] no such mailbox")),
@@ -193,6 +210,11 @@ fn every_error() -> Vec<EngineError> {
     pop3.extend([
         Pop3Error::NoStls {
             host: s("mail.example.test"),
+        },
+        Pop3Error::NoGreeting {
+            host: s("mail.example.test"),
+            port: 995,
+            secs: 10,
         },
         Pop3Error::Auth(s("[AUTH] Authentication failed.")),
         Pop3Error::AppPassword(s("[AUTH] Web login required")),

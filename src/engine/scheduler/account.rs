@@ -10,7 +10,6 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
 /// How often a POP3 account (no push) or a refusing account is tried again.
-const POLL: Duration = Duration::from_secs(300);
 /// First retry after a network failure; doubles up to [`MAX_RETRY`].
 const RETRY_BASE: Duration = Duration::from_secs(5);
 const MAX_RETRY: Duration = Duration::from_secs(300);
@@ -22,12 +21,7 @@ fn retry_base() -> Duration {
         .map_or(RETRY_BASE, Duration::from_secs)
 }
 
-fn poll_every() -> Duration {
-    std::env::var("TAYORI_POLL_SECS")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .map_or(POLL, Duration::from_secs)
-}
+use crate::engine::watch::poll_every;
 
 type Events = async_channel::Sender<Event>;
 

@@ -1,5 +1,6 @@
-//! Changing server state: flags, MOVE (or COPY + \Deleted + UID EXPUNGE), expunge, append.
-use super::{ImapConn, Result, quote};
+//! Changing server state: flags, MOVE (or COPY + \Deleted + UID EXPUNGE, or the safe
+//! EXPUNGE without UIDPLUS), expunge, append.
+use super::{ImapConn, Result, quote, uid_set};
 use crate::model::{Flags, Uid};
 use async_imap::imap_proto::{MailboxDatum, Response};
 
@@ -54,38 +55,68 @@ impl ImapConn {
         Ok(done.copy_uid.map(Uid))
     }
 
-    /// Sets \Deleted on one UID and expunges only that UID (UIDPLUS). Without UIDPLUS the
-    /// message is left flagged \Deleted: a bare EXPUNGE could remove other people's mail.
+    /// Sets \Deleted on one UID and expunges only that UID: UID EXPUNGE with UIDPLUS;
+    /// without it, the safe EXPUNGE of RFC 4315 section 1: the other messages flagged
+    /// \Deleted (by someone else) lose the flag, a plain EXPUNGE removes ours, and they get
+    /// it back. Only a message flagged \Deleted by another client in that same instant
+    /// could go too.
     pub async fn expunge_uid(&mut self, uid: Uid) -> Result<()> {
-        self.store_flags(
-            uid,
-            Flags {
-                deleted: true,
-                ..Default::default()
-            }
-            .to_bits(),
-            true,
-        )
-        .await?;
-        if self.caps.uidplus {
-            self.raw(&format!("UID EXPUNGE {}", uid.0), |_| {}).await?;
+        let deleted = Flags {
+            deleted: true,
+            ..Default::default()
         }
+        .to_bits();
+        if self.caps.uidplus {
+            self.store_flags(uid, deleted, true).await?;
+            self.raw(&format!("UID EXPUNGE {}", uid.0), |_| {}).await?;
+            return Ok(());
+        }
+        let others: Vec<u32> = self
+            .search_uids("UID SEARCH DELETED")
+            .await?
+            .into_iter()
+            .filter(|u| *u != uid.0)
+            .collect();
+        let set = uid_set(&others);
+        if !others.is_empty() {
+            self.raw(
+                &format!("UID STORE {set} -FLAGS.SILENT {}", flag_list(deleted)),
+                |_| {},
+            )
+            .await?;
+        }
+        self.store_flags(uid, deleted, true).await?;
+        let expunged = self.raw("EXPUNGE", |_| {}).await;
+        if !others.is_empty() {
+            // Back even when the EXPUNGE failed: theirs must stay as they were.
+            self.raw(
+                &format!("UID STORE {set} +FLAGS.SILENT {}", flag_list(deleted)),
+                |_| {},
+            )
+            .await?;
+        }
+        expunged?;
         Ok(())
+    }
+
+    async fn search_uids(&mut self, cmd: &str) -> Result<Vec<u32>> {
+        let mut out = Vec::new();
+        self.raw(cmd, |r| {
+            if let Response::MailboxData(MailboxDatum::Search(v)) = r {
+                out.extend_from_slice(v);
+            }
+        })
+        .await?;
+        Ok(out)
     }
 
     /// Finds UIDs in the selected folder by Message-ID header.
     pub async fn search_message_id(&mut self, message_id: &str) -> Result<Vec<u32>> {
-        let mut out = Vec::new();
-        self.raw(
-            &format!("UID SEARCH HEADER Message-ID {}", quote(message_id)),
-            |r| {
-                if let Response::MailboxData(MailboxDatum::Search(v)) = r {
-                    out.extend_from_slice(v);
-                }
-            },
-        )
-        .await?;
-        Ok(out)
+        self.search_uids(&format!(
+            "UID SEARCH HEADER Message-ID {}",
+            quote(message_id)
+        ))
+        .await
     }
 
     /// Appends a raw message; returns its UID when the server says (APPENDUID, UIDPLUS).

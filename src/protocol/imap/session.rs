@@ -105,6 +105,9 @@ fn plain_payload(creds: &Credentials) -> Vec<u8> {
         .into_bytes()
 }
 
+/// How long a plain connection (before STARTTLS) may wait for the server's greeting.
+const GREETING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Reads the greeting; a BYE greeting is an error.
 async fn greeting(client: &mut Client<BoxIo>) -> Result<()> {
     let Some(resp) = client.read_response().await? else {
@@ -171,14 +174,25 @@ impl ImapConn {
             crate::model::Security::Tls => {
                 let tcp = ctl.wrap(tcp);
                 ctl.retire();
-                let tls = net::tls_wrap(tcp, host, ca_file, trust).await?;
+                let tls = net::tls_wrap_port(tcp, host, port, ca_file, trust).await?;
                 let mut c = Client::new(Box::new(ctl.wrap(tls)) as BoxIo);
                 greeting(&mut c).await?;
                 c
             }
             crate::model::Security::Starttls => {
                 let mut c = Client::new(Box::new(ctl.wrap(tcp)) as BoxIo);
-                greeting(&mut c).await?;
+                // A server that says nothing is most likely waiting for a TLS handshake (an
+                // implicit-TLS port): say so instead of waiting for the inactivity timeout.
+                match tokio::time::timeout(GREETING_TIMEOUT, greeting(&mut c)).await {
+                    Ok(r) => r?,
+                    Err(_) => {
+                        return Err(ImapError::NoGreeting {
+                            host: host.to_string(),
+                            port,
+                            secs: GREETING_TIMEOUT.as_secs(),
+                        });
+                    }
+                }
                 // If the server refuses STARTTLS (or a man in the middle stripped it),
                 // stop here: the password must never cross the wire in clear.
                 if c.run_command_and_check_ok("STARTTLS", None).await.is_err() {

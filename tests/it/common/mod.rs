@@ -5,6 +5,7 @@
 pub mod window;
 
 use crate::support::TestBed;
+pub use crate::support::cli_args::{Server, account_add_args};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -107,33 +108,23 @@ impl Tayori {
             bed.imap_port()
         } else {
             bed.imaps_port()
-        }
-        .to_string();
-        let pwcmd = format!("printf %s '{pw}'");
+        };
+        let server = Server {
+            proto: "imap",
+            host: bed.host(),
+            port,
+            starttls,
+        };
         let ca = bed.ca_file();
-        let mut args = vec![
-            "account",
-            "add",
-            "--email",
-            "alice@example.test",
-            "--imap-host",
-            bed.host(),
-            "--imap-port",
-            &port,
-            "--imap-security",
-            if starttls { "starttls" } else { "tls" },
-            "--username",
-            user,
-            "--password-command",
-            &pwcmd,
-        ];
-        let ca_s = ca.display().to_string();
-        if trust_ca {
-            args.push("--ca-file");
-            args.push(&ca_s);
-        }
-        args.extend_from_slice(extra);
-        self.run(&args).ok().stdout.trim().to_string()
+        let mut args = account_add_args(&server, user, pw, trust_ca.then_some(ca.as_path()));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        self.run_strings(&args).ok().stdout.trim().to_string()
+    }
+
+    /// [`Tayori::run`] with owned arguments.
+    pub fn run_strings(&self, args: &[String]) -> Run {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args)
     }
 
     pub fn list(&self, folder: &str) -> Vec<serde_json::Value> {
@@ -148,33 +139,30 @@ impl Tayori {
     }
 }
 
+/// Lines a spawned `tayori watch` (stdout piped) prints, as they come.
+pub fn watch_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// Runs a Python imaplib script as an independent IMAP client. The script gets `M`, a
 /// logged-in IMAP4_SSL connection for user 0, and prints its results.
 pub fn py_imap(bed: &TestBed, user: usize, body: &str) -> String {
     let (login, pw) = bed.user(user);
-    let script = format!(
-        "import imaplib, ssl, sys\n\
-         ctx = ssl.create_default_context(cafile={ca:?})\n\
-         M = imaplib.IMAP4_SSL({host:?}, {port}, ssl_context=ctx)\n\
-         M.login({login:?}, {pw:?})\n\
-         {body}\n\
-         M.logout()\n",
-        ca = bed.ca_file().display().to_string(),
-        host = bed.host(),
-        port = bed.imaps_port(),
-    );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python imaplib failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        script
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let ca = bed.ca_file();
+    crate::support::py_imap_at(bed.host(), bed.imaps_port(), &ca, &login, &pw, body)
 }
 
 /// FLAGS of a UID on the server, as Python sees them.

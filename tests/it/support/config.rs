@@ -99,7 +99,9 @@ pub fn dovecot(s: &Setup) -> String {
         c.push_str("  }\n");
     }
     c.push_str("}\n");
-    if s.opts.fallback {
+    if s.opts.rev1 {
+        c.push_str("imap_capability = IMAP4rev1\n");
+    } else if s.opts.fallback {
         c.push_str(&format!("imap_capability = {FALLBACK_CAPS}\n"));
     } else {
         c.push_str("protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n");

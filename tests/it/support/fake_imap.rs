@@ -25,6 +25,9 @@ pub enum Misbehave {
     Nothing,
     /// Behaves, and offers no AUTH=PLAIN (the client must use LOGIN).
     LoginOnly,
+    /// Behaves, with one message (UID 1) in INBOX to fetch: a bare IMAP4rev1 server
+    /// (no IDLE, no CONDSTORE) a client can sync with.
+    OneMessage,
 }
 
 pub struct FakeImap {
@@ -199,6 +202,15 @@ fn serve<S: Read + Write>(
                     )?;
                     return stall();
                 }
+                Misbehave::OneMessage if cmd.contains("ENVELOPE") => ok(
+                    &mut r,
+                    "* 1 FETCH (UID 1 FLAGS () INTERNALDATE \"02-Nov-2026 10:00:00 +0000\" \
+                     RFC822.SIZE 10 ENVELOPE (\"Mon, 2 Nov 2026 10:00:00 +0000\" \"hi\" \
+                     NIL NIL NIL NIL NIL NIL NIL \"<one@example.test>\") BODYSTRUCTURE \
+                     (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 10 1 NIL NIL NIL) \
+                     BODY[HEADER.FIELDS (REFERENCES)] {2}\r\n\r\n)\r\n",
+                )?,
+                Misbehave::OneMessage => ok(&mut r, "* 1 FETCH (UID 1 FLAGS ())\r\n")?,
                 _ => ok(&mut r, "")?,
             }
         } else {

@@ -18,6 +18,10 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 mod certs;
+pub mod cli_args;
+pub mod compat;
+mod compat_courier;
+mod compat_cyrus;
 mod config;
 pub mod fake_imap;
 mod process;
@@ -38,6 +42,9 @@ pub struct BedOptions {
     pub fallback: bool,
     /// Also run SMTP submission (STARTTLS + AUTH) and submissions (implicit TLS).
     pub smtp: bool,
+    /// A bare IMAP4rev1 server (`imap_capability = IMAP4rev1`): no UIDPLUS, MOVE,
+    /// CONDSTORE, QRESYNC, IDLE, SPECIAL-USE, COMPRESS advertised after login.
+    pub rev1: bool,
 }
 
 /// Logins and passwords; addresses are `<login>@example.test`.
@@ -577,6 +584,22 @@ fn chown(path: &Path, root: bool, uid: u32, gid: u32) {
     if root {
         std::os::unix::fs::chown(path, Some(uid), Some(gid)).unwrap();
     }
+}
+
+/// Runs a Python imaplib script as another IMAP client: `M` is a logged-in IMAP4_SSL
+/// connection to `host:port` (trusting `ca`); returns what it prints, panics on failure.
+pub fn py_imap_at(host: &str, port: u16, ca: &Path, login: &str, pw: &str, body: &str) -> String {
+    let script = format!(
+        "import imaplib, ssl, sys\n\
+         ctx = ssl.create_default_context(cafile={ca:?})\n\
+         M = imaplib.IMAP4_SSL({host:?}, {port}, ssl_context=ctx)\n\
+         M.login({login:?}, {pw:?})\n\
+         {body}\n\
+         M.logout()\n",
+        ca = ca.display().to_string(),
+    );
+    // Panics with Python's stderr and the script.
+    run(Command::new("python3").arg("-c").arg(&script))
 }
 
 /// A simple valid message with CRLF line ends, Message-ID `<i.bench@example.test>`.
