@@ -24,6 +24,7 @@ pub use failure::Failure;
 pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
+pub use replay::{ReplayReport, SKIPPED_GONE};
 pub use scheduler::{ConnState, EngineHandle, Event};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;

@@ -3,7 +3,7 @@ use super::out::say;
 use super::{CliError, Result, print_json, rfc3339};
 use crate::engine::Engine;
 use crate::model::{AccountId, MessageId};
-use crate::store::{MessageRow, SortOrder};
+use crate::store::{MessageRow, OpState, SortOrder};
 use serde_json::json;
 
 fn accounts(engine: &Engine, only: Option<i64>) -> Result<Vec<crate::model::Account>> {
@@ -202,14 +202,16 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         }
     }
     let ops = engine.store.open_ops()?;
-    let pending = ops
-        .iter()
-        .filter(|o| o.state == crate::store::OpState::Pending)
-        .count();
+    let count = |state| ops.iter().filter(|o| o.state == state).count();
+    let (pending, failed, skipped) = (
+        count(OpState::Pending),
+        count(OpState::Failed),
+        count(OpState::Skipped),
+    );
     if json_out {
         return print_json(&json!({
             "folders": folders, "pending": pending,
-            "failed": ops.len() - pending, "operations": ops,
+            "failed": failed, "skipped": skipped, "operations": ops,
             "pop3_server_deletions": pop3_deletions,
             "database_bytes": engine.store.db_bytes()?,
         }));
@@ -233,10 +235,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
                 .unwrap_or_default(),
         );
     }
-    say!(
-        "pending operations: {pending}; failed: {}",
-        ops.len() - pending
-    );
+    say!("pending operations: {pending}; failed: {failed}; skipped: {skipped}");
     for d in &pop3_deletions {
         say!(
             "account {}: {} server deletion(s) waiting for the next POP3 sync",
@@ -244,7 +243,13 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             d["pending"]
         );
     }
+    let l10n = crate::i18n::Localizer::new(crate::i18n::system_language());
     for o in &ops {
+        // A skipped op says why in the user's language; the others keep the server's words.
+        let why = match o.state {
+            OpState::Skipped => Some(l10n.tr("op-skipped-gone", None)),
+            _ => o.error.clone(),
+        };
         say!(
             "  #{} {:?} {} uid {:?}: {:?}{}",
             o.id,
@@ -252,10 +257,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             o.folder,
             o.uid.map(|u| u.0),
             o.state,
-            o.error
-                .as_deref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default()
+            why.map(|e| format!(" ({e})")).unwrap_or_default()
         );
     }
     Ok(())

@@ -137,7 +137,12 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     {
         parts.push(app.tr.tr("status-offline-cache", None));
     }
-    let pending = app.ops.len();
+    // Skipped changes have ended: the sync view lists them, the status line does not count them.
+    let pending = app
+        .ops
+        .iter()
+        .filter(|o| o.state != crate::store::OpState::Skipped)
+        .count();
     if pending > 0 {
         let mut args = FluentArgs::new();
         args.set("n", pending);

@@ -11,6 +11,7 @@ mod accounts_path;
 mod desktop;
 mod discovery;
 mod drafts;
+mod faults_another_device;
 mod faults_concurrency;
 mod faults_imap;
 mod faults_replay;

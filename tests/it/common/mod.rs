@@ -2,6 +2,7 @@
 //! imaplib) against the test bed.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod compare;
 pub mod window;
 
 use crate::support::TestBed;
