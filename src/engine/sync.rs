@@ -433,6 +433,7 @@ impl Engine {
             let mut store = Store::open(&path)?;
             for batch in rx {
                 store.store_headers(folder, &batch)?;
+                crate::crash_point::here("header-batch-stored");
             }
             Ok(())
         });

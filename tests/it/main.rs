@@ -17,6 +17,7 @@ mod faults_imap;
 mod faults_replay;
 mod faults_secrets;
 mod faults_terminal;
+mod faults_uidvalidity;
 mod gui_e2e;
 mod gui_wizard;
 mod imap_edges;
