@@ -93,6 +93,14 @@ impl Engine {
             }
             None => String::new(),
         };
+        // No text from the structure and nothing attached (a multipart without a boundary
+        // reads as a multipart with no parts): the raw text is shown, not an empty body.
+        let text = if text.trim().is_empty() && !row.parts.iter().any(|p| p.is_attachment) {
+            let whole = self.section(&row, "").await?;
+            mime::raw_body_text(&whole)
+        } else {
+            text
+        };
         Ok(ShownMessage {
             id,
             folder: row.folder.clone(),

@@ -14,6 +14,7 @@ mod drafts;
 mod faults_another_device;
 mod faults_concurrency;
 mod faults_imap;
+mod faults_mime;
 mod faults_replay;
 mod faults_secrets;
 mod faults_terminal;

@@ -37,7 +37,13 @@ fn server_messages(bed: &TestBed) -> usize {
 }
 
 /// Adds alice as a POP3 account (POP3S, or STLS) with extra options; returns its id.
-fn add_pop3(t: &Tayori, bed: &TestBed, starttls: bool, pw: &str, extra: &[&str]) -> String {
+pub(crate) fn add_pop3(
+    t: &Tayori,
+    bed: &TestBed,
+    starttls: bool,
+    pw: &str,
+    extra: &[&str],
+) -> String {
     let port = if starttls {
         bed.pop3_port()
     } else {
