@@ -70,6 +70,16 @@ impl SmtpError {
     pub fn is_permanent(&self) -> bool {
         matches!(self, SmtpError::Rejected(_))
     }
+
+    /// True when the server could not be trusted (its certificate, the CA file, STARTTLS
+    /// missing): retrying will not help until the user changes something, so a message that
+    /// meets it fails visibly instead of waiting in the queue.
+    pub fn is_untrusted(&self) -> bool {
+        matches!(
+            self,
+            SmtpError::Tls { .. } | SmtpError::CaFile { .. } | SmtpError::NoStartTls { .. }
+        )
+    }
 }
 
 /// The server's words, without lettre's prefix where it has one.

@@ -17,6 +17,7 @@ mod faults_imap;
 mod faults_mime;
 mod faults_replay;
 mod faults_secrets;
+mod faults_smtp;
 mod faults_terminal;
 mod faults_uidvalidity;
 mod gui_e2e;

@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::Instant;
 use support::{BedOptions, TestBed};
 
-fn smtp_bed() -> TestBed {
+pub(crate) fn smtp_bed() -> TestBed {
     TestBed::start_with(BedOptions {
         smtp: true,
         ..Default::default()
@@ -20,7 +20,13 @@ fn smtp_bed() -> TestBed {
 }
 
 /// Adds alice with IMAPS and SMTP (`implicit` = 465-style TLS, else 587-style STARTTLS).
-fn add_sender(t: &Tayori, bed: &TestBed, implicit: bool, pw: &str, extra: &[&str]) -> String {
+pub(crate) fn add_sender(
+    t: &Tayori,
+    bed: &TestBed,
+    implicit: bool,
+    pw: &str,
+    extra: &[&str],
+) -> String {
     let imaps = bed.imaps_port().to_string();
     let smtp_port = if implicit {
         bed.submissions_port()
@@ -61,7 +67,7 @@ fn add_sender(t: &Tayori, bed: &TestBed, implicit: bool, pw: &str, extra: &[&str
 }
 
 /// Runs tayori with `stdin` as standard input.
-fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
+pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
