@@ -289,7 +289,7 @@ impl Engine {
     }
 
     /// A row that could not even be tried (no connection): counts as an attempt. It stays
-    /// queued, unless the server is not trusted (certificate, STARTTLS missing): retrying
+    /// queued, unless the server's certificate is not trusted: retrying
     /// will not help until the user acts, so it fails with the words and is not retried.
     fn end_unsent(&mut self, id: OutboxId, why: &str, report: &mut OutboxReport) -> Result<()> {
         self.end_untried(id, why, false, report)

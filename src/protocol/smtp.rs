@@ -71,14 +71,12 @@ impl SmtpError {
         matches!(self, SmtpError::Rejected(_))
     }
 
-    /// True when the server could not be trusted (its certificate, the CA file, STARTTLS
-    /// missing): retrying will not help until the user changes something, so a message that
-    /// meets it fails visibly instead of waiting in the queue.
+    /// True when the server's certificate is not trusted (or the CA file is unreadable):
+    /// retrying will not help until the user changes something, so a message that meets it
+    /// fails visibly instead of waiting in the queue. (STARTTLS missing stays a wait: a
+    /// network that strips it, e.g. a captive portal, may be left behind.)
     pub fn is_untrusted(&self) -> bool {
-        matches!(
-            self,
-            SmtpError::Tls { .. } | SmtpError::CaFile { .. } | SmtpError::NoStartTls { .. }
-        )
+        matches!(self, SmtpError::Tls { .. } | SmtpError::CaFile { .. })
     }
 }
 

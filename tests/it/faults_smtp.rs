@@ -7,6 +7,7 @@ use crate::smtp_send::smtp_bed;
 #[test]
 fn faults_smtp_untrusted_certificate_fails_visibly_and_is_not_requeued() {
     let bed = smtp_bed();
+    // Over 465 (TLS at once) and 587 (STARTTLS).
     for (port, security) in [
         (bed.submissions_port(), "tls"),
         (bed.submission_port(), "starttls"),
