@@ -339,6 +339,7 @@ error-not-cached = This is not on this computer yet. Once Tayori can reach the s
 error-no-smtp = This account has no outgoing (SMTP) server yet.
 error-read-file = Tayori cannot read the file { $path }.
 error-write-file = Tayori cannot write the file { $path }.
+error-file-exists = { $path } already exists; nothing was written.
 error-compose-build = The message could not be put together.
 error-account-no-database = Tayori has no mail cache file to add the account to.
 error-account-interrupted = Adding the account was interrupted. Try again.

@@ -327,6 +327,7 @@ error-not-cached = これはまだこのパソコンにありません。サー�
 error-no-smtp = このアカウントには、送信 (SMTP) サーバーがまだ設定されていません。
 error-read-file = ファイル { $path } を読み込めません。
 error-write-file = ファイル { $path } に書き込めません。
+error-file-exists = { $path } はすでにあります。何も書き込んでいません。
 error-compose-build = メッセージを作成できませんでした。
 error-account-no-database = アカウントを追加するメールのキャッシュ ファイルがありません。
 error-account-interrupted = アカウントの追加が中断されました。もう一度お試しください。

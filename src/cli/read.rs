@@ -148,9 +148,17 @@ pub async fn save_attachment(
     id: i64,
     index: usize,
     path: &std::path::Path,
+    overwrite: bool,
 ) -> Result<()> {
-    let n = engine.save_attachment(MessageId(id), index, path).await?;
-    say!("{} bytes written to {}", n, path.display());
+    let mode = if overwrite {
+        crate::engine::SaveMode::Overwrite
+    } else {
+        crate::engine::SaveMode::Refuse
+    };
+    let (written, n) = engine
+        .save_attachment(MessageId(id), index, path, mode)
+        .await?;
+    say!("{} bytes written to {}", n, written.display());
     Ok(())
 }
 

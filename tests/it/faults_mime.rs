@@ -1,6 +1,8 @@
 //! Fault matrix, odd mail: NUL bytes in a body show as a visible symbol (never "€"), and a
 //! multipart without a boundary shows its raw text instead of an empty body; over IMAP
 //! (BODYSTRUCTURE and sections from Dovecot) and from the whole message (POP3's path).
+//! Saving an attachment over an existing file is refused unless asked (`--overwrite`); the
+//! window's Save picks "name (1).ext" (unit tests of `engine::save_path`).
 use crate::common::Tayori;
 use crate::support::TestBed;
 
@@ -68,4 +70,28 @@ fn faults_nul_bytes_and_a_multipart_without_boundary_show_their_text() {
             "pop3={pop3}: {raw:?}"
         );
     }
+}
+
+#[test]
+fn faults_save_attachment_never_replaces_a_file_unless_asked() {
+    let bed = TestBed::start();
+    let raw = crate::common::message_with_attachment("keep", "see the file", 1000);
+    bed.load_maildir(0, "INBOX", std::iter::once((1_700_000_000, raw, false)));
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    t.run(&["sync"]).ok();
+    let id = t.list("INBOX")[0]["id"].to_string();
+    let out = t.data_dir().join("mine.bin");
+    std::fs::write(&out, b"my own file").unwrap();
+    let path = out.to_str().unwrap();
+    let r = t.run(&["save-attachment", &id, "1", path]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&out).unwrap(), b"my own file");
+    t.run(&["save-attachment", &id, "1", path, "--overwrite"])
+        .ok();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        crate::common::attachment_bytes(1000)
+    );
 }
