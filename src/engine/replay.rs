@@ -141,6 +141,16 @@ async fn replay_one(
     }
     let uidvalidity = select(conn, &op.folder, selected).await?;
     let Some(uid) = current_uid(conn, op, uidvalidity).await? else {
+        // Gone from the source. A move whose message is in its destination already (an
+        // earlier try cut off before its answer, or another device did the same) is done.
+        if let OpKind::Move { to } = &op.kind
+            && let Some(mid) = &op.header_message_id
+        {
+            select(conn, to, selected).await?;
+            if let Some(there) = conn.search_message_id(mid).await?.into_iter().max() {
+                return Ok(Outcome::Sent(Some(Uid(there))));
+            }
+        }
         return Ok(Outcome::Gone);
     };
     let new_uid = match &op.kind {

@@ -100,7 +100,12 @@ pub fn dovecot(s: &Setup) -> String {
     }
     c.push_str("}\n");
     if s.opts.fallback {
-        c.push_str(&format!("imap_capability = {FALLBACK_CAPS}\n"));
+        let caps = if s.opts.no_uidplus {
+            FALLBACK_CAPS.replace(" UIDPLUS", "")
+        } else {
+            FALLBACK_CAPS.to_string()
+        };
+        c.push_str(&format!("imap_capability = {caps}\n"));
     } else {
         c.push_str("protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n");
     }

@@ -21,6 +21,7 @@ mod certs;
 mod config;
 pub mod fake_imap;
 mod process;
+pub mod proxy;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ pub struct BedOptions {
     pub fallback: bool,
     /// Also run SMTP submission (STARTTLS + AUTH) and submissions (implicit TLS).
     pub smtp: bool,
+    /// With `fallback`: no UIDPLUS either (no COPYUID, APPENDUID, UID EXPUNGE).
+    pub no_uidplus: bool,
 }
 
 /// Logins and passwords; addresses are `<login>@example.test`.
