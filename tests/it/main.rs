@@ -13,6 +13,7 @@ mod discovery;
 mod drafts;
 mod faults_another_device;
 mod faults_concurrency;
+mod faults_cut_drafts;
 mod faults_cut_replay;
 mod faults_imap;
 mod faults_mime;
