@@ -15,6 +15,7 @@ mod faults_another_device;
 mod faults_concurrency;
 mod faults_cut_drafts;
 mod faults_cut_outbox;
+mod faults_cut_pop3;
 mod faults_cut_replay;
 mod faults_imap;
 mod faults_mime;
