@@ -14,6 +14,7 @@ mod drafts;
 mod faults_another_device;
 mod faults_concurrency;
 mod faults_cut_drafts;
+mod faults_cut_first_sync;
 mod faults_cut_outbox;
 mod faults_cut_pop3;
 mod faults_cut_replay;

@@ -31,8 +31,9 @@ struct Ctl {
     /// Connections accepted, and faults that happened (a cut or a stall reached).
     accepted: AtomicUsize,
     hit: AtomicUsize,
-    /// Bytes forwarded from clients to the server, all connections.
+    /// Bytes forwarded from clients to the server, and back, all connections.
     up: AtomicUsize,
+    down: AtomicUsize,
     open: Mutex<Vec<TcpStream>>,
 }
 
@@ -54,6 +55,7 @@ impl Proxy {
             accepted: AtomicUsize::new(0),
             hit: AtomicUsize::new(0),
             up: AtomicUsize::new(0),
+            down: AtomicUsize::new(0),
             open: Mutex::new(Vec::new()),
         });
         let c = ctl.clone();
@@ -74,6 +76,11 @@ impl Proxy {
     /// Bytes clients sent through the proxy so far.
     pub fn up_bytes(&self) -> usize {
         self.ctl.up.load(Ordering::SeqCst)
+    }
+
+    /// Bytes servers sent through the proxy so far.
+    pub fn down_bytes(&self) -> usize {
+        self.ctl.down.load(Ordering::SeqCst)
     }
 
     pub fn connections(&self) -> usize {
@@ -163,9 +170,8 @@ fn pump(
             break;
         }
         sent += room;
-        if up {
-            ctl.up.fetch_add(room, Ordering::SeqCst);
-        }
+        let counter = if up { &ctl.up } else { &ctl.down };
+        counter.fetch_add(room, Ordering::SeqCst);
         if room < n || limit == Some(sent) {
             ctl.hit.fetch_add(1, Ordering::SeqCst);
             if stall {
