@@ -5,7 +5,7 @@
 //! pass no placeholder without a UID survives in Archive or Trash and no message is twice.
 use crate::common::compare::assert_cache_equals_server;
 use crate::common::{Tayori, py_imap};
-use crate::support::{TestBed, make_message};
+use crate::support::TestBed;
 
 const N: usize = 60;
 const CHANGES: usize = 50;
@@ -13,7 +13,7 @@ const CHANGES: usize = 50;
 /// What the other device does to message `i` (None: leaves it alone): a third of the changed
 /// messages, each kind of change meeting an expunge, a move to Junk and a move to Archive.
 fn other_device(i: usize) -> Option<&'static str> {
-    if i >= CHANGES || (i / 3) % 3 != 0 {
+    if i >= CHANGES || !(i / 3).is_multiple_of(3) {
         return None;
     }
     Some(["expunge", "Junk", "Archive"][(i / 9 + i) % 3])
@@ -22,17 +22,7 @@ fn other_device(i: usize) -> Option<&'static str> {
 #[test]
 fn faults_offline_changes_meeting_another_devices_expunges_end_skipped() {
     let mut bed = TestBed::start();
-    bed.load_maildir(
-        0,
-        "INBOX",
-        (0..N).map(|i| {
-            (
-                1_700_000_000 + i as i64 * 60,
-                make_message(i, &format!("M{i}"), "b"),
-                false,
-            )
-        }),
-    );
+    bed.load_numbered("INBOX", N, "M");
     let t = Tayori::new();
     t.add_account(&bed, false);
     t.run(&["sync"]).ok();

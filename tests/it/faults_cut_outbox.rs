@@ -5,7 +5,7 @@
 //! the message is `uncertain` and the next sync does not send it again (nothing twice);
 //! `outbox --retry` then delivers it once.
 use crate::common::{Tayori, py_imap};
-use crate::smtp_send::{run_with_stdin, smtp_bed};
+use crate::smtp_send::{send_mail, smtp_bed};
 use crate::support::TestBed;
 use crate::support::proxy::{Fault, Proxy};
 use std::time::{Duration, Instant};
@@ -38,7 +38,7 @@ fn outbox_state(t: &Tayori, id: &str) -> String {
     all.as_array()
         .unwrap()
         .iter()
-        .find(|o| o["id"].to_string() == id)
+        .find(|o| o["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(id))
         .unwrap()["state"]
         .as_str()
         .unwrap()
@@ -66,19 +66,7 @@ fn faults_cut_outbox_send_never_sends_twice() {
     .ok();
     let body = "a long letter line\n".repeat(10_000); // ~190 KB
     let send = |subject: &str| {
-        let r = run_with_stdin(
-            &t,
-            &[
-                "send",
-                "--account",
-                &acc,
-                "--to",
-                "bob@example.test",
-                "--subject",
-                subject,
-            ],
-            &body,
-        );
+        let r = send_mail(&t, &acc, "bob@example.test", subject, &body);
         r.stdout.split('\t').next().unwrap_or("").trim().to_string()
     };
     // Round 0: an uncut send, measured.

@@ -7,7 +7,7 @@
 use crate::common::Tayori;
 use crate::common::compare::{assert_cache_equals_server, server_messages};
 use crate::support::proxy::{Fault, Proxy};
-use crate::support::{BedOptions, TestBed, make_message};
+use crate::support::{BedOptions, TestBed};
 use std::time::{Duration, Instant};
 
 /// Cut points per server kind, spread over the replaying sync's upstream bytes.
@@ -21,17 +21,7 @@ fn run_kind(opts: BedOptions) -> (usize, usize) {
         ("Archive", "Trash")
     };
     let n = 3 * (CUTS + 1);
-    bed.load_maildir(
-        0,
-        "INBOX",
-        (0..n).map(|i| {
-            (
-                1_700_000_000 + i as i64 * 60,
-                make_message(i, &format!("C{i}"), "b"),
-                false,
-            )
-        }),
-    );
+    bed.load_numbered("INBOX", n, "C");
     let proxy = Proxy::start(bed.imaps_port());
     let t = Tayori::new();
     t.add_account_via(&bed, proxy.port);

@@ -1,8 +1,8 @@
 //! Fault matrix, SMTP: a certificate the account does not trust is a permanent failure in
 //! words (the message `failed`, never "cannot reach", never queued to be retried forever).
 use crate::common::Tayori;
-use crate::smtp_edges::{add, outbox, run_with_stdin};
-use crate::smtp_send::smtp_bed;
+use crate::smtp_edges::{add, outbox};
+use crate::smtp_send::{send_mail, smtp_bed};
 
 #[test]
 fn faults_smtp_untrusted_certificate_fails_visibly_and_is_not_requeued() {
@@ -15,18 +15,13 @@ fn faults_smtp_untrusted_certificate_fails_visibly_and_is_not_requeued() {
         let t = Tayori::new();
         // No --ca-file: the bed's test CA is not trusted.
         let acc = add(&t, None, port, security);
-        let r = run_with_stdin(
+        let r = send_mail(
             &t,
-            &[
-                "send",
-                "--account",
-                &acc,
-                "--to",
-                "bob@example.test",
-                "--subject",
-                "cert",
-            ],
-            "hello\n",
+            &acc,
+            "bob@example.test",
+            "cert",
+            "hello
+",
         );
         assert_eq!(r.code, 1, "{security}: {} {}", r.stdout, r.stderr);
         let all = format!("{}{}", r.stdout, r.stderr);

@@ -17,17 +17,7 @@ fn id_of(t: &Tayori, subject: &str) -> String {
 #[test]
 fn faults_uidvalidity_reset_after_interrupted_first_sync_hits_no_other_message() {
     let bed = TestBed::start();
-    bed.load_maildir(
-        0,
-        "Box",
-        (0..6).map(|i| {
-            (
-                1_700_000_000 + i * 60,
-                make_message(i as usize, &format!("W{i}"), "old"),
-                false,
-            )
-        }),
-    );
+    bed.load_numbered("Box", 6, "W");
     let t = Tayori::new();
     t.add_account(&bed, false);
     let killed = t

@@ -66,6 +66,15 @@ pub(crate) fn add_sender(
     t.run(&args).ok().stdout.trim().to_string()
 }
 
+/// `tayori send --account ACC --to TO --subject SUBJECT` with `body` on stdin.
+pub(crate) fn send_mail(t: &Tayori, acc: &str, to: &str, subject: &str, body: &str) -> Run {
+    run_with_stdin(
+        t,
+        &["send", "--account", acc, "--to", to, "--subject", subject],
+        body,
+    )
+}
+
 /// Runs tayori with `stdin` as standard input.
 pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);

@@ -515,6 +515,22 @@ impl TestBed {
         n
     }
 
+    /// Loads `n` simple unread messages into alice's `folder`: subjects `{prefix}0`.., one a
+    /// minute apart (so UIDs follow), Message-IDs `<i.bench@example.test>`.
+    pub fn load_numbered(&self, folder: &str, n: usize, prefix: &str) -> usize {
+        self.load_maildir(
+            0,
+            folder,
+            (0..n).map(|i| {
+                (
+                    1_700_000_000 + i as i64 * 60,
+                    make_message(i, &format!("{prefix}{i}"), "b"),
+                    false,
+                )
+            }),
+        )
+    }
+
     /// Gives `folder` a new UIDVALIDITY; messages stay (with the same UIDs).
     pub fn set_uidvalidity(&self, user: usize, folder: &str, value: u32) {
         let v = value.to_string();
