@@ -86,6 +86,9 @@ pub enum Command {
         id: i64,
         index: usize,
         path: PathBuf,
+        /// Replace PATH if it exists (without this, an existing file is kept and the save refused).
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Change flags (applied at once, queued for the server).
     Flag {
@@ -287,9 +290,12 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
             json,
         } => read::list(&engine, &folder, account, limit, unread, json),
         Command::Show { id, json, raw } => read::show(&mut engine, id, json, raw).await,
-        Command::SaveAttachment { id, index, path } => {
-            read::save_attachment(&mut engine, id, index, &path).await
-        }
+        Command::SaveAttachment {
+            id,
+            index,
+            path,
+            overwrite,
+        } => read::save_attachment(&mut engine, id, index, &path, overwrite).await,
         Command::Flag { id, which } => write::flag(&mut engine, id, &which).await,
         Command::Move { id, to } => write::move_to(&mut engine, id, &to).await,
         Command::Delete { id } => write::delete(&mut engine, id).await,

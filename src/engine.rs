@@ -11,6 +11,7 @@ pub mod plan;
 mod pop3;
 mod replay;
 mod replay_lock;
+mod save_path;
 pub mod scheduler;
 mod server_search;
 mod session;
@@ -24,6 +25,8 @@ pub use failure::Failure;
 pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
+pub use replay::{ReplayReport, SKIPPED_GONE};
+pub use save_path::{SaveMode, safe_file_name};
 pub use scheduler::{ConnState, EngineHandle, Event};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
@@ -67,6 +70,11 @@ pub enum EngineError {
         path: String,
         source: std::io::Error,
     },
+    /// A save would have replaced a file that is already there.
+    #[error(
+        "{path} already exists; nothing was written (`save-attachment --overwrite` replaces it)"
+    )]
+    FileExists { path: String },
     #[error(transparent)]
     Account(#[from] accounts::AccountError),
     /// Another process kept the account's replay lock for too long.

@@ -91,13 +91,46 @@ pub fn decode_part_text(part: &PartInfo, raw: &[u8]) -> Result<String, MimeError
     } else {
         None
     };
-    let text = sniff_text(&bytes, part.charset.as_deref().or(meta.as_deref()));
-    let text = text.replace("\r\n", "\n");
+    let declared = part.charset.as_deref().or(meta.as_deref());
+    let unencoded = !matches!(
+        part.encoding.trim().to_ascii_lowercase().as_str(),
+        "base64" | "quoted-printable"
+    );
+    let text = unencoded
+        .then(|| charset::with_nul_signs(&bytes, declared))
+        .flatten()
+        .unwrap_or_else(|| sniff_text(&bytes, declared));
+    // A NUL byte (from the whole message, or decoded from base64) is shown, never printed.
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\0', &charset::NUL_SIGN.to_string());
     Ok(if is_html {
         html_to_text(&text)
     } else {
         text.trim_end().to_string()
     })
+}
+
+/// The text after the header of a whole message, charset sniffed: what a reader shows when
+/// the structure yields no text at all (a multipart without a boundary, which parsers read
+/// as a multipart with no parts).
+pub fn raw_body_text(whole: &[u8]) -> String {
+    let body = whole
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .or_else(|| whole.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
+        .map_or(&[][..], |at| &whole[at..]);
+    let part = PartInfo {
+        section: String::new(),
+        mime: "text/plain".into(),
+        size: body.len() as u64,
+        charset: None,
+        encoding: String::new(),
+        filename: None,
+        is_attachment: false,
+    };
+    decode_part_text(&part, body).unwrap_or_else(|_| sniff_text(body, None))
 }
 
 /// A short preview: quoted lines dropped, whitespace collapsed, at most `max_chars` chars.

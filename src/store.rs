@@ -94,6 +94,15 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// For a connection that writes in bulk (the body mirror's writer): lets the log grow
+    /// to `pages` pages (4 KiB each) before this connection copies it back into the
+    /// database, instead of SQLite's 1,000. Each checkpoint rewrites the tree's inner pages
+    /// again, so over a long run of commits fewer, larger ones cost much less.
+    pub fn checkpoint_every(&self, pages: u32) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        Ok(())
+    }
+
     /// The database file (None for an in-memory store).
     pub fn path(&self) -> Option<std::path::PathBuf> {
         self.conn

@@ -4,7 +4,7 @@ use super::{CliError, Result, print_json, rfc3339};
 use crate::engine::Engine;
 use crate::mime::mutf7;
 use crate::model::{AccountId, MessageId};
-use crate::store::{MessageRow, SortOrder};
+use crate::store::{MessageRow, OpState, SortOrder};
 use serde_json::json;
 
 fn accounts(engine: &Engine, only: Option<i64>) -> Result<Vec<crate::model::Account>> {
@@ -178,9 +178,17 @@ pub async fn save_attachment(
     id: i64,
     index: usize,
     path: &std::path::Path,
+    overwrite: bool,
 ) -> Result<()> {
-    let n = engine.save_attachment(MessageId(id), index, path).await?;
-    say!("{} bytes written to {}", n, path.display());
+    let mode = if overwrite {
+        crate::engine::SaveMode::Overwrite
+    } else {
+        crate::engine::SaveMode::Refuse
+    };
+    let (written, n) = engine
+        .save_attachment(MessageId(id), index, path, mode)
+        .await?;
+    say!("{} bytes written to {}", n, written.display());
     Ok(())
 }
 
@@ -233,14 +241,16 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
         }
     }
     let ops = engine.store.open_ops()?;
-    let pending = ops
-        .iter()
-        .filter(|o| o.state == crate::store::OpState::Pending)
-        .count();
+    let count = |state| ops.iter().filter(|o| o.state == state).count();
+    let (pending, failed, skipped) = (
+        count(OpState::Pending),
+        count(OpState::Failed),
+        count(OpState::Skipped),
+    );
     if json_out {
         return print_json(&json!({
             "folders": folders, "pending": pending,
-            "failed": ops.len() - pending, "operations": ops,
+            "failed": failed, "skipped": skipped, "operations": ops,
             "pop3_server_deletions": pop3_deletions,
             "database_bytes": engine.store.db_bytes()?,
         }));
@@ -264,10 +274,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
                 .unwrap_or_default(),
         );
     }
-    say!(
-        "pending operations: {pending}; failed: {}",
-        ops.len() - pending
-    );
+    say!("pending operations: {pending}; failed: {failed}; skipped: {skipped}");
     for d in &pop3_deletions {
         say!(
             "account {}: {} server deletion(s) waiting for the next POP3 sync",
@@ -275,7 +282,13 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             d["pending"]
         );
     }
+    let l10n = crate::i18n::Localizer::new(crate::i18n::system_language());
     for o in &ops {
+        // A skipped op says why in the user's language; the others keep the server's words.
+        let why = match o.state {
+            OpState::Skipped => Some(l10n.tr("op-skipped-gone", None)),
+            _ => o.error.clone(),
+        };
         say!(
             "  #{} {:?} {} uid {:?}: {:?}{}",
             o.id,
@@ -283,10 +296,7 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             mutf7::decode(&o.folder),
             o.uid.map(|u| u.0),
             o.state,
-            o.error
-                .as_deref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default()
+            why.map(|e| format!(" ({e})")).unwrap_or_default()
         );
     }
     Ok(())

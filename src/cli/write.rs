@@ -34,11 +34,12 @@ pub async fn sync(
             let removed: usize = r.folders.iter().map(|f| f.removed).sum();
             let flags: usize = r.folders.iter().map(|f| f.flag_changes).sum();
             say!(
-                "{}: {} folders, {fetched} new, {removed} removed, {flags} flag changes, {} queued changes sent, {} refused",
+                "{}: {} folders, {fetched} new, {removed} removed, {flags} flag changes, {} queued changes sent, {} refused, {} skipped (already deleted or moved on another device)",
                 a.email,
                 r.folders.len(),
                 r.ops_done,
-                r.ops_failed
+                r.ops_failed,
+                r.ops_skipped
             );
             let o = &r.outbox;
             let sent = o
@@ -243,8 +244,13 @@ fn watch_lines(
 async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
     let acc = engine.store.account(account)?;
     match engine.replay_now(&acc).await {
-        Ok((_, 0)) => {}
-        Ok((_, failed)) => {
+        Ok(r) if r.failed == 0 => {
+            if r.skipped > 0 {
+                say!("{} change(s) {}", r.skipped, crate::engine::SKIPPED_GONE);
+            }
+        }
+        Ok(r) => {
+            let failed = r.failed;
             let ops = engine.store.open_ops()?;
             let why = ops
                 .iter()

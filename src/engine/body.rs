@@ -93,6 +93,14 @@ impl Engine {
             }
             None => String::new(),
         };
+        // No text from the structure and nothing attached (a multipart without a boundary
+        // reads as a multipart with no parts): the raw text is shown, not an empty body.
+        let text = if text.trim().is_empty() && !row.parts.iter().any(|p| p.is_attachment) {
+            let whole = self.section(&row, "").await?;
+            mime::raw_body_text(&whole)
+        } else {
+            text
+        };
         Ok(ShownMessage {
             id,
             folder: row.folder.clone(),
@@ -112,13 +120,15 @@ impl Engine {
         self.section(&row, "").await
     }
 
-    /// Downloads (if needed) and writes attachment `index` (1-based) to `path`.
+    /// Downloads (if needed) and writes attachment `index` (1-based) to `path`; an existing
+    /// file there is treated as `mode` says. Returns the path written and its size.
     pub async fn save_attachment(
         &mut self,
         id: MessageId,
         index: usize,
         path: &std::path::Path,
-    ) -> Result<u64> {
+        mode: super::SaveMode,
+    ) -> Result<(std::path::PathBuf, u64)> {
         let row = self.store.message(id)?;
         let parts: Vec<PartInfo> = row
             .parts
@@ -135,10 +145,7 @@ impl Engine {
         };
         let raw = self.section(&row, &part.section).await?;
         let bytes = mime::decode_part_bytes(part, &raw).unwrap_or(raw);
-        std::fs::write(path, &bytes).map_err(|source| EngineError::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Ok(bytes.len() as u64)
+        let written = super::save_path::write_new(path, &bytes, mode)?;
+        Ok((written, bytes.len() as u64))
     }
 }

@@ -184,6 +184,17 @@ impl Engine {
             self.store.forget_draft(row.id)?;
             return Ok(None);
         }
+        if let Some(k) = known {
+            // Copies older than the one we uploaded are versions it replaced (a sync cut off
+            // between the APPEND and their removal left them): never taken for another
+            // device's edit, which would be APPENDed after ours and have a higher UID.
+            let stale: Vec<u32> = on_server.iter().copied().filter(|u| *u < k.0).collect();
+            for u in &stale {
+                conn.expunge_uid(Uid(*u)).await?;
+                report.removed += 1;
+            }
+            on_server.retain(|u| *u >= k.0);
+        }
         let others: Vec<u32> = on_server
             .iter()
             .copied()

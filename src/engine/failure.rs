@@ -38,6 +38,7 @@ impl Failure {
             EngineError::NoSmtp(_) => Failure::key("error-no-smtp"),
             EngineError::Read { path, .. } => Failure::key("error-read-file").arg("path", path),
             EngineError::Write { path, .. } => Failure::key("error-write-file").arg("path", path),
+            EngineError::FileExists { path } => Failure::key("error-file-exists").arg("path", path),
             EngineError::Account(a) => local::account(a),
             EngineError::ReplayBusy => Failure::key("error-replay-busy"),
         };

@@ -177,15 +177,15 @@ impl Engine {
         let conn = match Self::smtp_credentials(account, &settings).await {
             Ok(creds) => SmtpConn::connect(&settings.endpoint, account.ca_file.as_deref(), &creds)
                 .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+                .map_err(|e| (e.to_string(), e.is_untrusted())),
+            Err(e) => Err((e.to_string(), false)),
         };
         let mut conn = match conn {
             Ok(c) => Some(c),
-            Err(why) => {
+            Err((why, untrusted)) => {
                 tracing::info!(account = account.id.0, "cannot send now: {why}");
                 for id in due {
-                    self.end_unsent(id, &why, &mut report)?;
+                    self.end_untried(id, &why, untrusted, &mut report)?;
                 }
                 return Ok(report);
             }
@@ -288,23 +288,42 @@ impl Engine {
         }
     }
 
-    /// A row that could not even be tried (no connection): counts as an attempt.
+    /// A row that could not even be tried (no connection): counts as an attempt. It stays
+    /// queued, unless the server's certificate is not trusted: retrying
+    /// will not help until the user acts, so it fails with the words and is not retried.
     fn end_unsent(&mut self, id: OutboxId, why: &str, report: &mut OutboxReport) -> Result<()> {
+        self.end_untried(id, why, false, report)
+    }
+
+    fn end_untried(
+        &mut self,
+        id: OutboxId,
+        why: &str,
+        untrusted: bool,
+        report: &mut OutboxReport,
+    ) -> Result<()> {
         let attempt = uuid::Uuid::new_v4().simple().to_string();
         if !self.store.claim_outbox(id, &attempt)? {
             return Ok(());
         }
         let item = self.store.outbox_item(id)?;
-        let next_attempt = crate::store::now() + backoff(item.attempts);
+        let error = why.to_string();
+        let (state, next_attempt, result) = if untrusted {
+            (OutboxState::Failed, 0, SendResult::Failed { error })
+        } else {
+            let next_attempt = crate::store::now() + backoff(item.attempts);
+            let queued = SendResult::Queued {
+                error,
+                next_attempt,
+            };
+            (OutboxState::Queued, next_attempt, queued)
+        };
         self.store
-            .outbox_attempt_ended(id, &attempt, OutboxState::Queued, why, next_attempt)?;
+            .outbox_attempt_ended(id, &attempt, state, why, next_attempt)?;
         report.outcomes.push(SendOutcome {
             id,
             subject: item.subject,
-            result: SendResult::Queued {
-                error: why.to_string(),
-                next_attempt,
-            },
+            result,
         });
         Ok(())
     }

@@ -1,35 +1,67 @@
 //! Replays the offline queue to the server, in order, idempotently.
+//!
+//! Each op is sent only against the message it was recorded for: its UID counts only while
+//! the folder's UIDVALIDITY is the one recorded with the op (and the UID still exists);
+//! otherwise the message is looked up by Message-ID. A message that is gone (expunged or
+//! moved on another device) ends the op as `skipped`, never as sent.
 use super::{Engine, Result};
 use crate::model::{AccountId, Uid};
 use crate::protocol::imap::{ImapConn, ImapError};
 use crate::store::{Op, OpKind};
 
+/// What one replay did with the queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReplayReport {
+    /// Sent to the server.
+    pub done: usize,
+    /// Refused by the server (its words kept on the op).
+    pub failed: usize,
+    /// Not sent: the message was already deleted or moved on another device.
+    pub skipped: usize,
+}
+
+/// The words kept on an op skipped because its message is gone.
+pub const SKIPPED_GONE: &str = "skipped: already deleted or moved on another device";
+
+/// How one op ended.
+enum Outcome {
+    /// Sent; the UID in the destination when the server told it.
+    Sent(Option<Uid>),
+    /// Not sent: its message is no longer on the server where the op expects it.
+    Gone,
+}
+
 impl Engine {
     /// Replays pending ops. A transient failure stops the replay (the op stays pending and
-    /// the error is returned); a refusal marks that op failed with the server's words.
-    /// Returns (done, failed).
+    /// the error is returned); a refusal marks that op failed with the server's words; an op
+    /// whose message is gone is marked skipped.
     pub(super) async fn replay_ops(
         &mut self,
         conn: &mut ImapConn,
         account: AccountId,
-    ) -> Result<(usize, usize)> {
+    ) -> Result<ReplayReport> {
         // Held to the end: the queue is read and replayed by one process at a time.
         let _lock = super::replay_lock::acquire(self.store.path().as_deref(), account).await?;
         let ops = self.store.pending_ops(account)?;
-        let (mut done, mut failed) = (0, 0);
+        let mut rep = ReplayReport::default();
         let mut selected: Option<(String, Option<u32>)> = None;
         for op in ops {
             if matches!(op.kind, OpKind::Move { .. }) && !conn.caps.r#move {
                 self.store.op_started(op.id)?;
             }
             match replay_one(conn, &op, &mut selected).await {
-                Ok(new_uid) => {
+                Ok(Outcome::Sent(new_uid)) => {
                     crate::crash_point::here("op-before-done");
                     if let (Some(uid), Some(msg)) = (new_uid, op.message_id) {
                         self.store.set_uid(msg, uid)?;
                     }
                     self.store.op_done(op.id)?;
-                    done += 1;
+                    rep.done += 1;
+                }
+                Ok(Outcome::Gone) => {
+                    tracing::info!(op = op.id.0, folder = %op.folder, "{SKIPPED_GONE}");
+                    self.store.op_skipped(op.id, SKIPPED_GONE)?;
+                    rep.skipped += 1;
                 }
                 Err(e) if e.is_transient() => {
                     self.store.op_attempted(op.id, &e.to_string())?;
@@ -38,36 +70,45 @@ impl Engine {
                 Err(e) => {
                     tracing::warn!(op = op.id.0, "operation refused: {e}");
                     self.store.op_failed(&op, &e.to_string())?;
-                    failed += 1;
+                    rep.failed += 1;
                     selected = None;
                 }
             }
         }
-        Ok((done, failed))
+        Ok(rep)
     }
 }
 
-/// Resolves the op's UID on the server now: the recorded one if UIDVALIDITY still matches,
-/// else by Message-ID.
+/// Finds the op's message in the selected folder (`uidvalidity` is the server's now): its
+/// recorded UID when the op's UIDVALIDITY is known and the same and that UID still exists,
+/// else by Message-ID. None when it is gone. An op whose UID no longer means anything and
+/// that has no Message-ID to look for is refused in words, never sent blindly.
 async fn current_uid(
     conn: &mut ImapConn,
     op: &Op,
     uidvalidity: Option<u32>,
-) -> std::result::Result<Uid, ImapError> {
+) -> std::result::Result<Option<Uid>, ImapError> {
+    let same_validity = op.uidvalidity.is_some() && op.uidvalidity == uidvalidity;
     if let Some(uid) = op.uid
-        && (op.uidvalidity.is_none() || op.uidvalidity == uidvalidity)
+        && same_validity
+        && !conn.fetch_flags(&uid.0.to_string(), None).await?.is_empty()
     {
-        return Ok(uid);
+        return Ok(Some(uid));
     }
-    if let Some(mid) = &op.header_message_id
-        && let Some(u) = conn.search_message_id(mid).await?.first()
-    {
-        return Ok(Uid(*u));
+    if let Some(mid) = &op.header_message_id {
+        return Ok(conn.search_message_id(mid).await?.first().map(|u| Uid(*u)));
     }
-    Err(ImapError::No(format!(
-        "the message is no longer in {} on the server",
-        op.folder
-    )))
+    if op.uid.is_some() && !same_validity {
+        return Err(ImapError::No(format!(
+            "{} was recreated on the server (UIDVALIDITY {} now, {} when the change was made) \
+             and the message has no Message-ID to find it by; nothing was sent",
+            op.folder,
+            uidvalidity.map_or_else(|| "unknown".into(), |v| v.to_string()),
+            op.uidvalidity
+                .map_or_else(|| "unknown".into(), |v| v.to_string()),
+        )));
+    }
+    Ok(None)
 }
 
 /// Selects `folder` unless it is selected; returns its UIDVALIDITY.
@@ -90,22 +131,35 @@ async fn replay_one(
     conn: &mut ImapConn,
     op: &Op,
     selected: &mut Option<(String, Option<u32>)>,
-) -> std::result::Result<Option<Uid>, ImapError> {
+) -> std::result::Result<Outcome, ImapError> {
     if let OpKind::Move { to } = &op.kind
         && !conn.caps.r#move
         && op.attempts > 0
         && let Some(done) = earlier_copy(conn, op, to, selected).await?
     {
-        return Ok(Some(done));
+        return Ok(Outcome::Sent(Some(done)));
     }
     let uidvalidity = select(conn, &op.folder, selected).await?;
-    let uid = current_uid(conn, op, uidvalidity).await?;
-    match &op.kind {
+    let Some(uid) = current_uid(conn, op, uidvalidity).await? else {
+        // Gone from the source. A move whose message is in its destination already (an
+        // earlier try cut off before its answer, or another device did the same) is done.
+        if let OpKind::Move { to } = &op.kind
+            && let Some(mid) = &op.header_message_id
+        {
+            select(conn, to, selected).await?;
+            if let Some(there) = conn.search_message_id(mid).await?.into_iter().max() {
+                return Ok(Outcome::Sent(Some(Uid(there))));
+            }
+        }
+        return Ok(Outcome::Gone);
+    };
+    let new_uid = match &op.kind {
         OpKind::AddFlags { bits } => conn.store_flags(uid, *bits, true).await.map(|_| None),
         OpKind::RemoveFlags { bits } => conn.store_flags(uid, *bits, false).await.map(|_| None),
         OpKind::Move { to } => conn.move_uid(uid, to).await,
         OpKind::Expunge => conn.expunge_uid(uid).await.map(|_| None),
-    }
+    }?;
+    Ok(Outcome::Sent(new_uid))
 }
 
 /// A move without MOVE is COPY, then \Deleted + UID EXPUNGE. When an earlier try of this op
@@ -127,8 +181,9 @@ async fn earlier_copy(
     };
     let uidvalidity = select(conn, &op.folder, selected).await?;
     match current_uid(conn, op, uidvalidity).await {
-        Ok(source) => conn.expunge_uid(source).await?,
-        Err(ImapError::No(_)) => {} // the source copy went too: the move was complete
+        Ok(Some(source)) => conn.expunge_uid(source).await?,
+        // The source copy went too (or cannot be told apart): the move was complete.
+        Ok(None) | Err(ImapError::No(_)) => {}
         Err(e) => return Err(e),
     }
     tracing::info!(op = op.id.0, "move found already copied; not copied again");
@@ -137,10 +192,13 @@ async fn earlier_copy(
 
 impl Engine {
     /// Connects and replays the queue only (after a local change).
-    pub async fn replay_now(&mut self, account: &crate::model::Account) -> Result<(usize, usize)> {
+    pub async fn replay_now(&mut self, account: &crate::model::Account) -> Result<ReplayReport> {
         if account.protocol == crate::model::Protocol::Pop3 {
             // Flags and moves of a POP3 account are local only.
-            return Ok((self.store.settle_local_ops(account.id)?, 0));
+            return Ok(ReplayReport {
+                done: self.store.settle_local_ops(account.id)?,
+                ..Default::default()
+            });
         }
         let mut conn = Self::connect(account).await?;
         let r = self.replay_ops(&mut conn, account.id).await;

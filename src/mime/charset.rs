@@ -139,6 +139,44 @@ fn sniff(raw: &[u8]) -> String {
     }
 }
 
+/// The sign a NUL byte of a body shows as: a reader never prints it raw, nor as "€".
+pub const NUL_SIGN: char = '\u{2400}';
+
+/// Dovecot sends each NUL byte of a message as 0x80 (IMAP strings cannot carry NUL). In a
+/// part that is UTF-8 or ASCII (declared so, or not declared) and sent unencoded, a 0x80 that
+/// is no part of a UTF-8 sequence is such a NUL: the text with each shown as [`NUL_SIGN`].
+/// None when the bytes are anything else (then the charset decides, e.g. "€" in cp1252).
+pub(crate) fn with_nul_signs(raw: &[u8], declared: Option<&str>) -> Option<String> {
+    let utf8_or_ascii = declared.is_none_or(|l| {
+        matches!(
+            l.trim().trim_matches('"').to_ascii_lowercase().as_str(),
+            "utf-8" | "utf8" | "us-ascii" | "ascii"
+        )
+    });
+    if !utf8_or_ascii || !raw.contains(&0x80) {
+        return None;
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                return Some(out);
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).ok()?);
+                if after.first() != Some(&0x80) {
+                    return None;
+                }
+                out.push(NUL_SIGN);
+                rest = &after[1..];
+            }
+        }
+    }
+}
+
 /// Turns bytes into text: the declared charset when it fits the bytes, else by sniffing.
 pub fn sniff_text(raw: &[u8], declared: Option<&str>) -> String {
     if has_iso2022jp_escapes(raw) && raw.is_ascii() {
@@ -206,6 +244,19 @@ pub(crate) fn html_meta_charset(raw: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dovecot_nuls_show_as_a_sign_and_cp1252_euro_stays() {
+        let s = with_nul_signs(b"a\x80\x80b \xe2\x82\xac", Some("utf-8"));
+        assert_eq!(s.as_deref(), Some("a\u{2400}\u{2400}b \u{20ac}"));
+        assert_eq!(
+            with_nul_signs(b"a\x80b", None).as_deref(),
+            Some("a\u{2400}b")
+        );
+        assert_eq!(with_nul_signs(b"5 \x80", Some("windows-1252")), None);
+        assert_eq!(with_nul_signs(b"\x82\xa0", Some("utf-8")), None);
+        assert_eq!(with_nul_signs(b"plain", Some("utf-8")), None);
+    }
 
     #[test]
     fn shift_jis_without_label_is_sniffed() {

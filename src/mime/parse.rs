@@ -121,7 +121,10 @@ impl<'b> Walk<'b> {
         let (ct, ct_params) = raw_header(self.buf, part, "Content-Type")
             .map(parse_params)
             .unwrap_or_default();
-        let mime = if ct.contains('/') {
+        let mime = if ct.starts_with("multipart/") {
+            // A multipart read as a leaf has no usable boundary: its body is plain text.
+            "text/plain".to_string()
+        } else if ct.contains('/') {
             ct
         } else if matches!(part.body, PartType::Message(_)) {
             "message/rfc822".to_string()
@@ -241,6 +244,14 @@ mod tests {
         assert_eq!(m.subject, "日本");
         assert_eq!(m.text, "hi");
         assert_eq!(m.parts[0].section, "1");
+    }
+
+    #[test]
+    fn a_multipart_without_boundary_is_its_raw_text() {
+        let m = b"Subject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\nraw words\r\n";
+        let p = parse_message(m).unwrap();
+        assert_eq!(p.text, "raw words");
+        assert!(p.attachments.is_empty(), "{:?}", p.parts);
     }
 
     #[test]

@@ -68,6 +68,14 @@ impl SmtpError {
     pub fn is_permanent(&self) -> bool {
         matches!(self, SmtpError::Rejected(_))
     }
+
+    /// True when the server's certificate is not trusted (or the CA file is unreadable):
+    /// retrying will not help until the user changes something, so a message that meets it
+    /// fails visibly instead of waiting in the queue. (STARTTLS missing stays a wait: a
+    /// network that strips it, e.g. a captive portal, may be left behind.)
+    pub fn is_untrusted(&self) -> bool {
+        matches!(self, SmtpError::Tls { .. } | SmtpError::CaFile { .. })
+    }
 }
 
 /// The server's words, without lettre's prefix where it has one.

@@ -152,6 +152,16 @@ impl Store {
         Ok(())
     }
 
+    /// Records the folder's UIDVALIDITY at its first SELECT (before any row is cached), so
+    /// rows and queued ops of an interrupted first pass know which UID space they are in.
+    pub fn set_uidvalidity(&self, id: FolderId, uidvalidity: Option<u32>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE folders SET uidvalidity = ?2 WHERE id = ?1 AND uidvalidity IS NULL",
+            params![id.0, uidvalidity],
+        )?;
+        Ok(())
+    }
+
     /// Records the server's message count before a full pass completes, so a first sync can
     /// show progress ("1,200 / 100,000"). Harmless to planning: without UIDNEXT (set only by a
     /// complete pass) the next pass is a full one anyway.

@@ -298,12 +298,23 @@ impl Store {
             .optional()?)
     }
 
-    /// Sets the server UID learned for a placeholder (e.g. from COPYUID).
-    pub fn set_uid(&self, id: MessageId, uid: Uid) -> Result<()> {
-        self.conn.execute(
-            "UPDATE messages SET uid = ?2 WHERE id = ?1",
+    /// Sets the server UID learned for a placeholder (e.g. from COPYUID). When the folder
+    /// already has a row with that UID (a pass fetched it first), that row is the message
+    /// and the placeholder goes.
+    pub fn set_uid(&mut self, id: MessageId, uid: Uid) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let set = tx.execute(
+            "UPDATE messages SET uid = ?2 WHERE id = ?1
+             AND NOT EXISTS (SELECT 1 FROM messages x
+                             WHERE x.folder_id = messages.folder_id AND x.uid = ?2)",
             params![id.0, uid.0],
         )?;
+        if set == 0 {
+            tx.execute("DELETE FROM messages WHERE id = ?1 AND uid IS NULL", [id.0])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -4,6 +4,9 @@ use super::{Result, Store, StoreError, now};
 use crate::model::{AccountId, Flags, FolderId, MessageId, OpId, Uid};
 use rusqlite::{OptionalExtension, Row, params};
 
+/// How long `status` and the sync view keep showing a skipped op (seconds).
+const SKIPPED_SHOWN_SECS: i64 = 7 * 24 * 3600;
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpKind {
@@ -28,6 +31,8 @@ pub enum OpState {
     Pending,
     Done,
     Failed,
+    /// Never sent: its message was already deleted or moved on another device.
+    Skipped,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -77,6 +82,7 @@ fn row_to_op(r: &Row<'_>) -> rusqlite::Result<Op> {
         state: match state.as_str() {
             "done" => OpState::Done,
             "failed" => OpState::Failed,
+            "skipped" => OpState::Skipped,
             _ => OpState::Pending,
         },
         error: r.get(10)?,
@@ -238,13 +244,27 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Pending and failed ops of every account (for `status` and the sync view).
+    /// Pending, failed and skipped ops of every account (for `status` and the sync view);
+    /// a skipped op shows for a week after it ended.
     pub fn open_ops(&self) -> Result<Vec<Op>> {
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {COLS} FROM ops WHERE state IN ('pending', 'failed') ORDER BY id"
+            "SELECT {COLS} FROM ops WHERE state IN ('pending', 'failed')
+                OR (state = 'skipped' AND updated > ?1) ORDER BY id"
         ))?;
-        let rows = st.query_map([], row_to_op)?;
+        let rows = st.query_map([now() - SKIPPED_SHOWN_SECS], row_to_op)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The op was not sent because its message is gone from the server (expunged or moved
+    /// by another device): it ends as skipped with `why`. Its placeholder, if any, is left
+    /// to the next pass over its folder (adopted by Message-ID there, or dropped).
+    pub fn op_skipped(&self, id: OpId, why: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE ops SET state = 'skipped', error = ?2, attempts = attempts + 1, updated = ?3
+             WHERE id = ?1",
+            params![id.0, why, now()],
+        )?;
+        Ok(())
     }
 
     pub fn op_done(&self, id: OpId) -> Result<()> {

@@ -541,7 +541,7 @@ impl App {
                         self.error = Some(e.to_string());
                         return Task::none();
                     }
-                    let name = super::view::safe_file_name(&a.filename);
+                    let name = crate::engine::safe_file_name(&a.filename);
                     self.notice = Some(self.tr.tr("attachment-downloading", None));
                     if let Some(account) = self.account_of(id) {
                         self.engine

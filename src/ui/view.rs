@@ -14,26 +14,6 @@ use fluent_bundle::FluentArgs;
 use iced::widget::{button, column, container, row, rule, space, text, text_input};
 use iced::{Element, Length};
 
-/// A file name from a message, made safe to create (no directories, no control characters).
-pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
-    if cleaned.is_empty() {
-        "attachment".into()
-    } else {
-        cleaned
-    }
-}
-
 fn nav<'a>(app: &App, label: &str, screen: Screen) -> Element<'a, Message> {
     let b = button(text(app.tr.tr(label, None))).on_press(Message::Nav(screen));
     if app.screen == screen {
@@ -137,7 +117,12 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     {
         parts.push(app.tr.tr("status-offline-cache", None));
     }
-    let pending = app.ops.len();
+    // Skipped changes have ended: the sync view lists them, the status line does not count them.
+    let pending = app
+        .ops
+        .iter()
+        .filter(|o| o.state != crate::store::OpState::Skipped)
+        .count();
     if pending > 0 {
         let mut args = FluentArgs::new();
         args.set("n", pending);

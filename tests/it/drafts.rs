@@ -11,7 +11,7 @@ use std::process::Stdio;
 use std::time::Instant;
 use support::TestBed;
 
-fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
+pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -31,7 +31,7 @@ fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     }
 }
 
-fn save(t: &Tayori, acc: &str, id: Option<&str>, subject: &str, body: &str) -> String {
+pub(crate) fn save(t: &Tayori, acc: &str, id: Option<&str>, subject: &str, body: &str) -> String {
     let mut args = vec![
         "draft",
         "--account",
@@ -51,7 +51,7 @@ fn save(t: &Tayori, acc: &str, id: Option<&str>, subject: &str, body: &str) -> S
         .to_string()
 }
 
-fn drafts(t: &Tayori) -> Vec<serde_json::Value> {
+pub(crate) fn drafts(t: &Tayori) -> Vec<serde_json::Value> {
     t.run(&["drafts", "--json"])
         .ok()
         .json()
@@ -61,7 +61,7 @@ fn drafts(t: &Tayori) -> Vec<serde_json::Value> {
 }
 
 /// (uid, body text) of every message in Drafts with this Message-ID, as Python sees them.
-fn server_copies(bed: &TestBed, message_id: &str) -> Vec<(u64, String)> {
+pub(crate) fn server_copies(bed: &TestBed, message_id: &str) -> Vec<(u64, String)> {
     server_copies_in(bed, "Drafts", message_id)
 }
 

@@ -12,7 +12,7 @@ use support::{TestBed, make_message};
 
 const BASE_TS: i64 = 1_790_000_000;
 
-fn load(bed: &TestBed, from: usize, n: usize, body: &str) {
+pub(crate) fn load(bed: &TestBed, from: usize, n: usize, body: &str) {
     bed.load_maildir(
         0,
         "INBOX",
@@ -27,7 +27,7 @@ fn load(bed: &TestBed, from: usize, n: usize, body: &str) {
 }
 
 /// Messages in alice's INBOX on the server, as Dovecot counts them.
-fn server_messages(bed: &TestBed) -> usize {
+pub(crate) fn server_messages(bed: &TestBed) -> usize {
     let out = bed.doveadm(&["mailbox", "status", "-u", "alice", "messages", "INBOX"]);
     out.split("messages=")
         .nth(1)
@@ -37,13 +37,31 @@ fn server_messages(bed: &TestBed) -> usize {
 }
 
 /// Adds alice as a POP3 account (POP3S, or STLS) with extra options; returns its id.
-fn add_pop3(t: &Tayori, bed: &TestBed, starttls: bool, pw: &str, extra: &[&str]) -> String {
+pub(crate) fn add_pop3(
+    t: &Tayori,
+    bed: &TestBed,
+    starttls: bool,
+    pw: &str,
+    extra: &[&str],
+) -> String {
     let port = if starttls {
         bed.pop3_port()
     } else {
         bed.pop3s_port()
-    }
-    .to_string();
+    };
+    add_pop3_at(t, bed, port, starttls, pw, extra)
+}
+
+/// [`add_pop3`] at `port` (a proxy in front of the bed).
+pub(crate) fn add_pop3_at(
+    t: &Tayori,
+    bed: &TestBed,
+    port: u16,
+    starttls: bool,
+    pw: &str,
+    extra: &[&str],
+) -> String {
+    let port = port.to_string();
     let pwcmd = format!("printf %s '{pw}'");
     let ca = bed.ca_file().display().to_string();
     let mut args = vec![

@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use support::TestBed;
 
-fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
+pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);
     cmd.env("TAYORI_SEND_RETRY_BASE_SECS", "1");
     cmd.stdin(Stdio::piped())
@@ -31,7 +31,7 @@ fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     }
 }
 
-fn add(t: &Tayori, bed: Option<&TestBed>, smtp_port: u16, security: &str) -> String {
+pub(crate) fn add(t: &Tayori, bed: Option<&TestBed>, smtp_port: u16, security: &str) -> String {
     let imaps = bed.map(|b| b.imaps_port()).unwrap_or(1).to_string();
     let smtp_port = smtp_port.to_string();
     let ca = bed.map(|b| b.ca_file().display().to_string());
@@ -75,7 +75,7 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn outbox(t: &Tayori) -> Vec<serde_json::Value> {
+pub(crate) fn outbox(t: &Tayori) -> Vec<serde_json::Value> {
     t.run(&["outbox", "--json"])
         .ok()
         .json()

@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::Instant;
 use support::{BedOptions, TestBed};
 
-fn smtp_bed() -> TestBed {
+pub(crate) fn smtp_bed() -> TestBed {
     TestBed::start_with(BedOptions {
         smtp: true,
         ..Default::default()
@@ -20,7 +20,13 @@ fn smtp_bed() -> TestBed {
 }
 
 /// Adds alice with IMAPS and SMTP (`implicit` = 465-style TLS, else 587-style STARTTLS).
-fn add_sender(t: &Tayori, bed: &TestBed, implicit: bool, pw: &str, extra: &[&str]) -> String {
+pub(crate) fn add_sender(
+    t: &Tayori,
+    bed: &TestBed,
+    implicit: bool,
+    pw: &str,
+    extra: &[&str],
+) -> String {
     let imaps = bed.imaps_port().to_string();
     let smtp_port = if implicit {
         bed.submissions_port()
@@ -60,8 +66,17 @@ fn add_sender(t: &Tayori, bed: &TestBed, implicit: bool, pw: &str, extra: &[&str
     t.run(&args).ok().stdout.trim().to_string()
 }
 
+/// `tayori send --account ACC --to TO --subject SUBJECT` with `body` on stdin.
+pub(crate) fn send_mail(t: &Tayori, acc: &str, to: &str, subject: &str, body: &str) -> Run {
+    run_with_stdin(
+        t,
+        &["send", "--account", acc, "--to", to, "--subject", subject],
+        body,
+    )
+}
+
 /// Runs tayori with `stdin` as standard input.
-fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
+pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())

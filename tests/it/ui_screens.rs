@@ -223,6 +223,36 @@ fn sync_view_shows_counts_and_pending_changes() {
 }
 
 #[test]
+fn sync_view_shows_a_skipped_change_with_its_reason() {
+    let dir = data_dir();
+    {
+        let mut s = Store::open_dir(dir.path()).unwrap();
+        let inbox = s.folders(s.accounts().unwrap()[0].id).unwrap()[0].id;
+        let m = s.message_by_uid(inbox, Uid(5)).unwrap().unwrap();
+        let seen = Flags {
+            seen: true,
+            ..Default::default()
+        };
+        let op = s
+            .local_set_flags(m.id, &seen, &Flags::default())
+            .unwrap()
+            .unwrap();
+        s.op_skipped(op, tayori::engine::SKIPPED_GONE).unwrap();
+    }
+    let mut app = app(&dir);
+    click(&mut app, "Sync");
+    assert!(shows(&app, "skipped"));
+    assert!(shows(
+        &app,
+        "skipped: already deleted or moved on another device"
+    ));
+    // It has ended: nothing to retry or discard, and the status line counts nothing waiting.
+    let mut ui = simulator(app.view());
+    assert!(ui.find("Retry").is_err());
+    assert!(ui.find("waiting").is_err());
+}
+
+#[test]
 fn switch_language_to_japanese() {
     let dir = data_dir();
     let mut app = app(&dir);

@@ -361,14 +361,23 @@ async fn download_step(
     }
 }
 
+fn save_mode(open: bool) -> crate::engine::SaveMode {
+    if open {
+        crate::engine::SaveMode::Overwrite
+    } else {
+        crate::engine::SaveMode::NewName
+    }
+}
+
 async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
     let event = match r {
         Read::Show(m) => Event::Shown(m, engine.show(m).await.map_err(Failure::from)),
         Read::Save(m, index, path, open) => Event::Saved(
+            // The window's Save never replaces a file: "name (1).ext" beside it instead. A
+            // copy to open lives in Tayori's own folder and is simply written again.
             engine
-                .save_attachment(m, index, &path)
+                .save_attachment(m, index, &path, save_mode(open))
                 .await
-                .map(|n| (path, n))
                 .map_err(Failure::from),
             open,
         ),

@@ -114,15 +114,19 @@ pub fn view(app: &App) -> Element<'_, Message> {
         };
         let state = match op.state {
             OpState::Failed => app.tr.tr("op-failed", None),
+            OpState::Skipped => app.tr.tr("op-skipped", None),
             _ => app.tr.tr("op-pending", None),
+        };
+        // A skipped op says why in the window's language; a failed one keeps the server's words.
+        let why = match op.state {
+            OpState::Skipped => app.tr.tr("op-skipped-gone", None),
+            _ => op.error.clone().unwrap_or_default(),
         };
         let mut line = row![
             cell(app.tr.tr(what, None), 140.0),
             cell(op.folder.clone(), 140.0),
             cell(state, 100.0),
-            text(op.error.clone().unwrap_or_default())
-                .size(12)
-                .style(text::danger),
+            text(why).size(12).style(text::danger),
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);

@@ -2,6 +2,7 @@
 //! imaplib) against the test bed.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod compare;
 pub mod window;
 
 use crate::support::TestBed;
@@ -81,7 +82,13 @@ impl Tayori {
         pw: &str,
         trust_ca: bool,
     ) -> String {
-        self.add_account_args(bed, starttls, user, pw, trust_ca, &["--no-test"])
+        self.add_account_args(bed, starttls, None, user, pw, trust_ca, &["--no-test"])
+    }
+
+    /// Adds alice over IMAPS at `port` (a proxy in front of the bed) with the bed's CA.
+    pub fn add_account_via(&self, bed: &TestBed, port: u16) -> String {
+        let (user, pw) = bed.user(0);
+        self.add_account_args(bed, false, Some(port), &user, &pw, true, &[])
     }
 
     pub fn add_account_with(
@@ -92,23 +99,26 @@ impl Tayori {
         pw: &str,
         trust_ca: bool,
     ) -> String {
-        self.add_account_args(bed, starttls, user, pw, trust_ca, &[])
+        self.add_account_args(bed, starttls, None, user, pw, trust_ca, &[])
     }
 
+    /// `port`: instead of the bed's own (a proxy in front of it).
+    #[allow(clippy::too_many_arguments)]
     fn add_account_args(
         &self,
         bed: &TestBed,
         starttls: bool,
+        port: Option<u16>,
         user: &str,
         pw: &str,
         trust_ca: bool,
         extra: &[&str],
     ) -> String {
-        let port = if starttls {
+        let port = port.unwrap_or(if starttls {
             bed.imap_port()
         } else {
             bed.imaps_port()
-        };
+        });
         let server = Server {
             proto: "imap",
             host: bed.host(),

@@ -102,7 +102,12 @@ pub fn dovecot(s: &Setup) -> String {
     if s.opts.rev1 {
         c.push_str("imap_capability = IMAP4rev1\n");
     } else if s.opts.fallback {
-        c.push_str(&format!("imap_capability = {FALLBACK_CAPS}\n"));
+        let caps = if s.opts.no_uidplus {
+            FALLBACK_CAPS.replace(" UIDPLUS", "")
+        } else {
+            FALLBACK_CAPS.to_string()
+        };
+        c.push_str(&format!("imap_capability = {caps}\n"));
     } else {
         c.push_str("protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n");
     }

@@ -25,6 +25,7 @@ mod compat_cyrus;
 mod config;
 pub mod fake_imap;
 mod process;
+pub mod proxy;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -45,6 +46,8 @@ pub struct BedOptions {
     /// A bare IMAP4rev1 server (`imap_capability = IMAP4rev1`): no UIDPLUS, MOVE,
     /// CONDSTORE, QRESYNC, IDLE, SPECIAL-USE, COMPRESS advertised after login.
     pub rev1: bool,
+    /// With `fallback`: no UIDPLUS either (no COPYUID, APPENDUID, UID EXPUNGE).
+    pub no_uidplus: bool,
 }
 
 /// Logins and passwords; addresses are `<login>@example.test`.
@@ -517,6 +520,22 @@ impl TestBed {
         });
         self.doveadm(&["mailbox", "status", "-u", login, "messages", folder]);
         n
+    }
+
+    /// Loads `n` simple unread messages into alice's `folder`: subjects `{prefix}0`.., one a
+    /// minute apart (so UIDs follow), Message-IDs `<i.bench@example.test>`.
+    pub fn load_numbered(&self, folder: &str, n: usize, prefix: &str) -> usize {
+        self.load_maildir(
+            0,
+            folder,
+            (0..n).map(|i| {
+                (
+                    1_700_000_000 + i as i64 * 60,
+                    make_message(i, &format!("{prefix}{i}"), "b"),
+                    false,
+                )
+            }),
+        )
     }
 
     /// Gives `folder` a new UIDVALIDITY; messages stay (with the same UIDs).
