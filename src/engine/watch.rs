@@ -77,6 +77,10 @@ impl Engine {
         else {
             return Ok(());
         };
+        // The last pass ran because INBOX looked stale: if it still looks so, the cache and
+        // the server count differently (a message the cache keeps apart) and another pass
+        // would change nothing: push instead of passing again at once, forever.
+        let mut after_stale = false;
         loop {
             // Due outbox retries go out between passes (backoff decides when).
             let ob = self.outbox_tick(&mut conn, account).await?;
@@ -97,14 +101,24 @@ impl Engine {
                 .store
                 .next_outbox_attempt(account.id)?
                 .map(|t| Duration::from_secs((t - crate::store::now()).max(1) as u64));
-            let outcome = if stale {
+            if stale && after_stale {
+                tracing::debug!(
+                    exists = sel.exists,
+                    cached = count,
+                    "INBOX still differs after a pass; waiting for a change instead"
+                );
+            }
+            let outcome = if stale && !after_stale {
+                after_stale = true;
                 IdleOutcome::Changed
             } else if conn.caps.idle {
+                after_stale = false;
                 let wait = retry.map_or(IDLE_REARM, |d| d.min(IDLE_REARM));
                 let (c, outcome) = conn.idle(wait).await?;
                 conn = c;
                 outcome
             } else {
+                after_stale = false;
                 // No IDLE advertised: never send it; look again after the poll interval
                 // (a full pass: without CONDSTORE only a pass sees others' flag changes).
                 let wait = retry.map_or(poll_every(), |d| d.min(poll_every()));

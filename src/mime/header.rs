@@ -87,6 +87,11 @@ fn decode_run(charset: &str, words: &[Vec<u8>]) -> String {
 /// whitespace between adjacent words dropped), and raw 8-bit text by sniffing (UTF-8,
 /// ISO-2022-JP escapes, Shift_JIS / EUC-JP). Unfolds and trims.
 pub fn decode_header_text(raw: &[u8]) -> String {
+    // Most headers are plain printable ASCII with no encoded word: nothing to decode (a
+    // tenth of a first header sync went into tokenising them).
+    if raw.iter().all(|b| (0x20..0x7f).contains(b)) && !raw.windows(2).any(|w| w == b"=?") {
+        return String::from_utf8_lossy(raw).into_owned();
+    }
     let unfolded: Vec<u8> = raw
         .iter()
         .copied()

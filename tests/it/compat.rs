@@ -296,6 +296,30 @@ fn compat_watch_without_idle_polls_instead() {
     assert!(selects() >= 4, "did not poll: {seen}");
 }
 
+/// A server whose INBOX count never matches what it serves (SELECT says 2, there is 1):
+/// `watch` passes again once to catch up, then waits for the poll instead of passing again
+/// and again at full speed.
+#[test]
+fn compat_watch_does_not_spin_when_the_count_never_matches() {
+    use crate::support::fake_imap::{FakeImap, Misbehave};
+    let server = FakeImap::start(Misbehave::Miscounted);
+    let t = Tayori::new();
+    t.run_strings(&server.account_args("printf %s pw", &["--no-test"]))
+        .ok();
+    let mut child = t
+        .cmd(&["watch"])
+        .env("TAYORI_POLL_SECS", "60")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    let _ = child.kill();
+    let _ = child.wait();
+    let selects = server.seen().matches("SELECT \"INBOX\"").count();
+    assert!(selects >= 2, "watch did not start: {}", server.seen());
+    assert!(selects <= 6, "{selects} SELECTs in 4 s: watch spins");
+}
+
 /// A folder with a Japanese name (`&TtVOiw-` on the wire): `list --folder`, `move --to`
 /// take the name `folders` shows, and `status` shows it too.
 #[test]

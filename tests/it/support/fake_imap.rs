@@ -28,6 +28,8 @@ pub enum Misbehave {
     /// Behaves, with one message (UID 1) in INBOX to fetch: a bare IMAP4rev1 server
     /// (no IDLE, no CONDSTORE) a client can sync with.
     OneMessage,
+    /// As `OneMessage`, but SELECT always counts two messages: the cache can never match.
+    Miscounted,
 }
 
 pub struct FakeImap {
@@ -167,9 +169,15 @@ fn serve<S: Read + Write>(
         } else if cmd.starts_with("LIST") {
             ok(&mut r, "* LIST (\\HasNoChildren) \"/\" INBOX\r\n")?;
         } else if cmd.starts_with("SELECT") || cmd.starts_with("EXAMINE") {
+            let exists: &[u8] = if script == Misbehave::Miscounted {
+                b"* 2 EXISTS\r\n"
+            } else {
+                b"* 1 EXISTS\r\n"
+            };
+            w(&mut r, exists)?;
             w(
                 &mut r,
-                b"* 1 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n\
+                b"* 0 RECENT\r\n* FLAGS (\\Seen)\r\n\
                   * OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 2] ok\r\n",
             )?;
             w(&mut r, format!("{tag} OK [READ-WRITE] done\r\n").as_bytes())?;
@@ -202,7 +210,7 @@ fn serve<S: Read + Write>(
                     )?;
                     return stall();
                 }
-                Misbehave::OneMessage if cmd.contains("ENVELOPE") => ok(
+                Misbehave::OneMessage | Misbehave::Miscounted if cmd.contains("ENVELOPE") => ok(
                     &mut r,
                     "* 1 FETCH (UID 1 FLAGS () INTERNALDATE \"02-Nov-2026 10:00:00 +0000\" \
                      RFC822.SIZE 10 ENVELOPE (\"Mon, 2 Nov 2026 10:00:00 +0000\" \"hi\" \
@@ -210,7 +218,9 @@ fn serve<S: Read + Write>(
                      (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 10 1 NIL NIL NIL) \
                      BODY[HEADER.FIELDS (REFERENCES)] {2}\r\n\r\n)\r\n",
                 )?,
-                Misbehave::OneMessage => ok(&mut r, "* 1 FETCH (UID 1 FLAGS ())\r\n")?,
+                Misbehave::OneMessage | Misbehave::Miscounted => {
+                    ok(&mut r, "* 1 FETCH (UID 1 FLAGS ())\r\n")?
+                }
                 _ => ok(&mut r, "")?,
             }
         } else {
