@@ -77,10 +77,12 @@ impl Engine {
         else {
             return Ok(());
         };
-        // The last pass ran because INBOX looked stale: if it still looks so, the cache and
-        // the server count differently (a message the cache keeps apart) and another pass
-        // would change nothing: push instead of passing again at once, forever.
-        let mut after_stale = false;
+        // What SELECT said when INBOX last looked stale. If it looks stale again with the
+        // very same figures, the server has not changed since and the pass did not make the
+        // cache match (a server that counts a message the cache keeps apart): another pass
+        // would change nothing, so push instead of passing again at once, forever. Other
+        // figures mean a change on the server: pass again.
+        let mut last_stale = None;
         loop {
             // Due outbox retries go out between passes (backoff decides when).
             let ob = self.outbox_tick(&mut conn, account).await?;
@@ -101,24 +103,24 @@ impl Engine {
                 .store
                 .next_outbox_attempt(account.id)?
                 .map(|t| Duration::from_secs((t - crate::store::now()).max(1) as u64));
-            if stale && after_stale {
+            let figures = (sel.highest_modseq, sel.uidnext, sel.exists);
+            let again = stale && last_stale == Some(figures);
+            if again {
                 tracing::debug!(
-                    exists = sel.exists,
-                    cached = count,
+                    ?figures,
+                    cached = ?(cached.highest_modseq, cached.uidnext, count),
                     "INBOX still differs after a pass; waiting for a change instead"
                 );
             }
-            let outcome = if stale && !after_stale {
-                after_stale = true;
+            let outcome = if stale && !again {
+                last_stale = Some(figures);
                 IdleOutcome::Changed
             } else if conn.caps.idle {
-                after_stale = false;
                 let wait = retry.map_or(IDLE_REARM, |d| d.min(IDLE_REARM));
                 let (c, outcome) = conn.idle(wait).await?;
                 conn = c;
                 outcome
             } else {
-                after_stale = false;
                 // No IDLE advertised: never send it; look again after the poll interval
                 // (a full pass: without CONDSTORE only a pass sees others' flag changes).
                 let wait = retry.map_or(poll_every(), |d| d.min(poll_every()));
