@@ -136,8 +136,12 @@ fn imap_flow(kind: Kind) {
 
 /// `tayori watch` polling every second where it polls, its lines piped.
 fn spawn_watch(t: &Tayori) -> std::process::Child {
+    spawn_watch_polling(t, 1)
+}
+
+fn spawn_watch_polling(t: &Tayori, poll_secs: u32) -> std::process::Child {
     t.cmd(&["watch"])
-        .env("TAYORI_POLL_SECS", "1")
+        .env("TAYORI_POLL_SECS", poll_secs.to_string())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap()
@@ -274,15 +278,23 @@ fn compat_rev1_delete_for_good_spares_others_and_ids_are_not_reused() {
     );
 }
 
+/// The fake IMAP server playing `script`, and an account on it.
+fn fake_account(
+    script: crate::support::fake_imap::Misbehave,
+) -> (crate::support::fake_imap::FakeImap, Tayori) {
+    let server = crate::support::fake_imap::FakeImap::start(script);
+    let t = Tayori::new();
+    t.run_strings(&server.account_args("printf %s pw", &["--no-test"]))
+        .ok();
+    (server, t)
+}
+
 /// `watch` against a server that does not advertise IDLE polls (TAYORI_POLL_SECS) and never
 /// sends IDLE.
 #[test]
 fn compat_watch_without_idle_polls_instead() {
-    use crate::support::fake_imap::{FakeImap, Misbehave};
-    let server = FakeImap::start(Misbehave::OneMessage);
-    let t = Tayori::new();
-    t.run_strings(&server.account_args("printf %s pw", &["--no-test"]))
-        .ok();
+    use crate::support::fake_imap::Misbehave;
+    let (server, t) = fake_account(Misbehave::OneMessage);
     let mut child = spawn_watch(&t);
     let deadline = Instant::now() + Duration::from_secs(20);
     let selects = || server.seen().matches("SELECT \"INBOX\"").count();
@@ -301,17 +313,9 @@ fn compat_watch_without_idle_polls_instead() {
 /// and again at full speed.
 #[test]
 fn compat_watch_does_not_spin_when_the_count_never_matches() {
-    use crate::support::fake_imap::{FakeImap, Misbehave};
-    let server = FakeImap::start(Misbehave::Miscounted);
-    let t = Tayori::new();
-    t.run_strings(&server.account_args("printf %s pw", &["--no-test"]))
-        .ok();
-    let mut child = t
-        .cmd(&["watch"])
-        .env("TAYORI_POLL_SECS", "60")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    use crate::support::fake_imap::Misbehave;
+    let (server, t) = fake_account(Misbehave::Miscounted);
+    let mut child = spawn_watch_polling(&t, 60);
     std::thread::sleep(Duration::from_secs(4));
     let _ = child.kill();
     let _ = child.wait();

@@ -47,9 +47,12 @@ impl BodyReader {
         self.pos == self.buf.len()
     }
 
-    async fn fill(&mut self, conn: &mut ImapConn) -> Result<()> {
+    /// Reads more; returns by how much the unread bytes moved towards the front.
+    async fn fill(&mut self, conn: &mut ImapConn) -> Result<usize> {
+        let mut moved = 0;
         if self.pos > 0 && self.pos * 2 >= self.buf.len() {
             self.buf.drain(..self.pos);
+            moved = self.pos;
             self.pos = 0;
         }
         self.buf.reserve(READ);
@@ -58,7 +61,38 @@ impl BodyReader {
         if n == 0 {
             return Err(ImapError::ConnectionLost);
         }
-        Ok(())
+        Ok(moved)
+    }
+
+    /// The next whole response as the server sent it (lines with their CRLF, literals in
+    /// place), for a parser that wants it in one piece: parsed once, never again because
+    /// its end had not arrived yet.
+    pub async fn next_raw(&mut self, conn: &mut ImapConn) -> Result<&[u8]> {
+        let mut line_start = self.pos;
+        let mut scan = self.pos;
+        loop {
+            let Some(i) = self.buf[scan..].iter().position(|b| *b == b'\n') else {
+                scan = self.buf.len();
+                let moved = self.fill(conn).await?;
+                scan -= moved;
+                line_start -= moved;
+                continue;
+            };
+            let eol = scan + i;
+            let line = &self.buf[line_start..eol];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let Some(n) = literal_size(line) else {
+                let start = self.pos;
+                self.pos = eol + 1;
+                return Ok(&self.buf[start..eol + 1]);
+            };
+            // The literal's bytes follow the line end.
+            while self.buf.len() < scan + i + 1 + n {
+                scan -= self.fill(conn).await?;
+            }
+            line_start = scan + i + 1 + n;
+            scan = line_start;
+        }
     }
 
     /// The next line, without its CRLF, appended to `raw.text`; returns the literal size
@@ -70,10 +104,8 @@ impl BodyReader {
                 break scanned + i;
             }
             scanned = self.buf.len();
-            let from = self.pos;
-            self.fill(conn).await?;
-            // `fill` may have moved the unread bytes to the front.
-            scanned -= from - self.pos;
+            // `fill` may move the unread bytes to the front.
+            scanned -= self.fill(conn).await?;
         };
         let mut line = &self.buf[self.pos..end];
         line = line.strip_suffix(b"\r").unwrap_or(line);
