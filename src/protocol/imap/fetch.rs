@@ -10,6 +10,22 @@ use std::borrow::Cow;
 pub const HEADER_FETCH_ITEMS: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE \
      BODY.PEEK[HEADER.FIELDS (REFERENCES)])";
 
+/// A UID set as servers send it (`1:5,7,9:12`; a range may run either way), or None when
+/// it is not one.
+fn parse_uid_set(set: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::new();
+    for part in set.split(',') {
+        match part.split_once(':') {
+            Some((a, b)) => {
+                let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+                out.extend(a.min(b)..=a.max(b));
+            }
+            None => out.push(part.parse().ok()?),
+        }
+    }
+    Some(out)
+}
+
 pub fn parse_flags(list: &[Cow<'_, str>]) -> Flags {
     let mut f = Flags::default();
     for s in list {
@@ -214,8 +230,19 @@ impl ImapConn {
         Ok(())
     }
 
-    /// All UIDs of the selected folder (ascending).
+    /// All UIDs of the selected folder (ascending). With ESEARCH (RFC 4731) the server
+    /// answers with ranges (`1:100000`), not 100,000 numbers to parse one by one (a tenth
+    /// of a first sync's CPU); imap-proto cannot parse ESEARCH, so its one line is read by
+    /// our framing reader.
     pub async fn all_uids(&mut self) -> Result<Vec<u32>> {
+        if self
+            .caps
+            .all
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("ESEARCH"))
+        {
+            return self.all_uids_esearch().await;
+        }
         let mut uids = Vec::new();
         self.raw("UID SEARCH ALL", |r| {
             if let Response::MailboxData(MailboxDatum::Search(v)) = r {
@@ -225,6 +252,51 @@ impl ImapConn {
         .await?;
         uids.sort_unstable();
         Ok(uids)
+    }
+
+    async fn all_uids_esearch(&mut self) -> Result<Vec<u32>> {
+        let tag = self
+            .session
+            .run_command("UID SEARCH RETURN (ALL) ALL")
+            .await?;
+        let mut reader = BodyReader::new();
+        let mut uids = Vec::new();
+        loop {
+            let bytes = reader.next_raw(self).await?;
+            let line = String::from_utf8_lossy(bytes);
+            let line = line.trim_end();
+            if let Some(rest) = line.strip_prefix("* ") {
+                let mut words = rest.split(' ');
+                match words.next() {
+                    Some(w) if w.eq_ignore_ascii_case("ESEARCH") => {
+                        let mut words = words.skip_while(|w| !w.eq_ignore_ascii_case("ALL"));
+                        if let (Some(_), Some(set)) = (words.next(), words.next()) {
+                            uids = parse_uid_set(set).ok_or_else(|| {
+                                ImapError::Protocol(format!("unreadable ESEARCH answer: {set}"))
+                            })?;
+                        }
+                    }
+                    Some(w) if w.eq_ignore_ascii_case("BYE") => {
+                        return Err(ImapError::ConnectionLost);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let (t, rest) = line.split_once(' ').unwrap_or((line, ""));
+            if t != tag.0 {
+                continue;
+            }
+            let (status, text) = rest.split_once(' ').unwrap_or((rest, ""));
+            return if status.eq_ignore_ascii_case("OK") {
+                uids.sort_unstable();
+                Ok(uids)
+            } else if status.eq_ignore_ascii_case("NO") {
+                Err(ImapError::No(text.to_string()))
+            } else {
+                Err(ImapError::Bad(text.to_string()))
+            };
+        }
     }
 
     /// Flags of every message (`changed_since = None`) or of those changed since a modseq.
@@ -299,6 +371,17 @@ impl ImapConn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uid_sets_as_servers_send_them() {
+        assert_eq!(
+            parse_uid_set("1:3,7,12:10"),
+            Some(vec![1, 2, 3, 7, 10, 11, 12])
+        );
+        assert_eq!(parse_uid_set("5"), Some(vec![5]));
+        assert_eq!(parse_uid_set("1:x"), None);
+        assert_eq!(parse_uid_set(""), None);
+    }
 
     #[test]
     fn references_unfold() {
