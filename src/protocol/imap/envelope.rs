@@ -15,7 +15,18 @@ pub struct EnvelopeFields {
 
 /// An nstring with folding and surrounding blanks removed; None when empty.
 fn text(v: &Option<std::borrow::Cow<'_, [u8]>>) -> Option<String> {
-    let s = String::from_utf8_lossy(v.as_deref()?);
+    let raw = v.as_deref()?;
+    // Most values need no cleaning: UTF-8 whose only blanks are single inner spaces.
+    if let Ok(s) = std::str::from_utf8(raw)
+        && !s.is_empty()
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.chars().any(|c| c.is_whitespace() && c != ' ')
+    {
+        return Some(s.to_string());
+    }
+    let s = String::from_utf8_lossy(raw);
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then_some(s)
 }
@@ -60,6 +71,31 @@ pub fn envelope_fields(env: &Envelope<'_>) -> EnvelopeFields {
 mod tests {
     use super::*;
     use imap_proto::{AttributeValue, Response};
+
+    #[test]
+    fn text_values_are_cleaned_the_same_with_or_without_the_fast_path() {
+        let slow = |s: &[u8]| {
+            let s = String::from_utf8_lossy(s);
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!s.is_empty()).then_some(s)
+        };
+        for v in [
+            &b"plain"[..],
+            b"two words",
+            b" lead",
+            b"trail ",
+            b"two  spaces",
+            b"tab\there",
+            b"line\r\n folded",
+            "全角\u{3000}空白".as_bytes(),
+            b"",
+            b"   ",
+            b"\xff broken",
+        ] {
+            let cow = Some(std::borrow::Cow::Borrowed(v));
+            assert_eq!(text(&cow), slow(v), "{:?}", String::from_utf8_lossy(v));
+        }
+    }
 
     fn fields(line: &str) -> EnvelopeFields {
         let (_, r) = Response::parse(line.as_bytes()).unwrap();
