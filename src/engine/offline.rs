@@ -21,7 +21,7 @@ pub use index::IndexReport;
 
 use super::{Engine, Result};
 use crate::model::{Account, AccountId, Folder, FolderRole, OfflineMode, OfflinePolicy, Uid};
-use crate::protocol::imap::{BodyEvent, BodyReader, ImapConn};
+use crate::protocol::imap::{BodyEvent, FrameReader, ImapConn};
 use crate::store::{OfflineCandidate, StoreError, StoredBodies};
 use batches::{Batch, batches};
 use std::collections::{HashSet, VecDeque};
@@ -287,7 +287,7 @@ impl Engine {
         }
         let mut todo: VecDeque<Batch> = batches(cands, run.whole_max).into();
         let mut wire: VecDeque<InFlight> = VecDeque::new();
-        let mut reader = BodyReader::new();
+        let mut reader = FrameReader::new();
         loop {
             while !run.paused && wire.len() < IN_FLIGHT {
                 let Some(batch) = todo.pop_front() else { break };
@@ -313,7 +313,7 @@ impl Engine {
             if wire.is_empty() {
                 break;
             }
-            match reader.next(conn).await? {
+            match reader.next_body(conn).await? {
                 BodyEvent::Body { uid, section, data } => {
                     let Some(fl) = wire.iter_mut().find(|fl| {
                         fl.batch

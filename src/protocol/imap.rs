@@ -15,7 +15,7 @@ mod select;
 mod session;
 
 pub use bodies::{BodyEvent, ExamineInfo};
-pub use bulk::BodyReader;
+pub use bulk::FrameReader;
 pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;

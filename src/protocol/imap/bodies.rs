@@ -48,7 +48,7 @@ impl ImapConn {
     }
 
     /// Sends `UID FETCH <uids> (UID BODY.PEEK[<section>])` without waiting for its answer;
-    /// the responses come through [`super::BodyReader`]. Returns the command's tag.
+    /// the responses come through [`super::FrameReader`]. Returns the command's tag.
     pub async fn send_body_fetch(&mut self, uids: &[u32], section: &str) -> Result<RequestId> {
         let cmd = format!("UID FETCH {} (UID BODY.PEEK[{section}])", uid_set(uids));
         Ok(self.session.run_command(&cmd).await?)

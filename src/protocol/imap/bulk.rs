@@ -1,13 +1,16 @@
-//! Reading the answers to pipelined body FETCHes straight off the guarded stream.
+//! Reading the answers to pipelined commands (body and header FETCHes, ESEARCH) straight
+//! off the guarded stream.
 //!
 //! Why not async-imap here: its stream allocates and zeroes a fresh 4 KiB block for every
-//! decode attempt, copies what is left after each response into another one, and reads at
-//! most 4 KiB at a time; for 100,000 small messages that cost about a third of the
-//! download's CPU on our side (measured with `perf`, `cargo bench --bench sync`), CPU the
-//! server then lacks on a small machine. This reader keeps one buffer, reads 64 KiB at a
-//! time and understands only what a body FETCH answer holds: `* n FETCH (...)` with UID and
-//! `BODY[section]` (a literal, a quoted string or NIL) among other items, other untagged
-//! responses (skipped), `* BYE`, and the tagged completions.
+//! decode attempt, re-parses a response each time more of it arrives, and reads at most
+//! 4 KiB at a time; for 100,000 small messages that cost about a third of the download's
+//! CPU on our side (measured with `perf`, `cargo bench --bench sync`), CPU the server then
+//! lacks on a small machine. This reader keeps one buffer, reads 64 KiB at a time and hands
+//! out each whole response once ([`FrameReader::next_raw`]), for imap-proto to parse (the
+//! header sync) or for the small parser here that understands only what a body FETCH answer
+//! holds ([`FrameReader::next_body`]): `* n FETCH (...)` with UID and `BODY[section]` (a
+//! literal, a quoted string or NIL) among other items, other untagged responses (skipped),
+//! `* BYE`, and the tagged completions.
 //!
 //! It reads through the same guard as async-imap (timeouts, line and literal caps). It is
 //! used only while every response still due answers one of its own commands, which are
@@ -21,25 +24,16 @@ use tokio::io::AsyncReadExt;
 /// Bytes asked of the stream per read.
 const READ: usize = 64 * 1024;
 
-/// One response, as read: its lines joined (each literal left as its `{n}` marker) and the
-/// literals in order.
-#[derive(Debug, Default)]
-struct Raw {
-    text: Vec<u8>,
-    literals: Vec<Vec<u8>>,
-}
-
 /// The reader's buffer; keep one per run of pipelined commands.
 #[derive(Debug, Default)]
-pub struct BodyReader {
+pub struct FrameReader {
     buf: Vec<u8>,
     pos: usize,
-    raw: Raw,
 }
 
-impl BodyReader {
-    pub fn new() -> BodyReader {
-        BodyReader::default()
+impl FrameReader {
+    pub fn new() -> FrameReader {
+        FrameReader::default()
     }
 
     /// True when nothing read is left unparsed (checked when a run ends).
@@ -95,50 +89,10 @@ impl BodyReader {
         }
     }
 
-    /// The next line, without its CRLF, appended to `raw.text`; returns the literal size
-    /// announced at its end, if any.
-    async fn line(&mut self, conn: &mut ImapConn) -> Result<Option<usize>> {
-        let mut scanned = self.pos;
-        let end = loop {
-            if let Some(i) = self.buf[scanned..].iter().position(|b| *b == b'\n') {
-                break scanned + i;
-            }
-            scanned = self.buf.len();
-            // `fill` may move the unread bytes to the front.
-            scanned -= self.fill(conn).await?;
-        };
-        let mut line = &self.buf[self.pos..end];
-        line = line.strip_suffix(b"\r").unwrap_or(line);
-        self.raw.text.extend_from_slice(line);
-        self.pos = end + 1;
-        Ok(literal_size(line))
-    }
-
-    async fn literal(&mut self, conn: &mut ImapConn, n: usize) -> Result<()> {
-        while self.buf.len() - self.pos < n {
-            self.fill(conn).await?;
-        }
-        self.raw
-            .literals
-            .push(self.buf[self.pos..self.pos + n].to_vec());
-        self.pos += n;
-        Ok(())
-    }
-
-    async fn response(&mut self, conn: &mut ImapConn) -> Result<()> {
-        self.raw.text.clear();
-        self.raw.literals.clear();
-        while let Some(n) = self.line(conn).await? {
-            self.literal(conn, n).await?;
-        }
-        Ok(())
-    }
-
     /// Reads until a body arrives or one of the commands completes.
-    pub async fn next(&mut self, conn: &mut ImapConn) -> Result<BodyEvent> {
+    pub async fn next_body(&mut self, conn: &mut ImapConn) -> Result<BodyEvent> {
         loop {
-            self.response(conn).await?;
-            if let Some(ev) = parse(&mut self.raw)? {
+            if let Some(ev) = parse(self.next_raw(conn).await?)? {
                 return Ok(ev);
             }
         }
@@ -147,35 +101,19 @@ impl BodyReader {
 
 /// The size in a literal announcement `{123}` / `~{123}` / `{123+}` ending `line`.
 fn literal_size(line: &[u8]) -> Option<usize> {
-    let l = line.strip_suffix(b"}")?;
-    let l = l.strip_suffix(b"+").unwrap_or(l);
-    let open = l.iter().rposition(|b| *b == b'{')?;
-    let digits = &l[open + 1..];
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    std::str::from_utf8(super::guard::literal_size(line)?)
+        .ok()?
+        .parse()
+        .ok()
 }
 
-/// What one response means to a body download: a body, a completion, or nothing (None).
-fn parse(raw: &mut Raw) -> Result<Option<BodyEvent>> {
-    let text = &raw.text;
-    if let Some(rest) = text.strip_prefix(b"* ") {
-        let word_end = rest.iter().position(|b| *b == b' ').unwrap_or(rest.len());
-        let (first, after) = rest.split_at(word_end);
-        if first.eq_ignore_ascii_case(b"BYE") {
-            return Err(ImapError::ConnectionLost);
-        }
-        let after = after.strip_prefix(b" ").unwrap_or(after);
-        if !first.iter().all(u8::is_ascii_digit) || after.len() < 7 {
-            return Ok(None);
-        }
-        let (kw, items) = after.split_at(5);
-        if !kw.eq_ignore_ascii_case(b"FETCH") || !items.starts_with(b" (") {
-            return Ok(None);
-        }
-        let start = text.len() - items.len() + 2;
-        return Ok(fetch_items(raw, start));
+/// The tagged completion `raw` is, if it is one: its tag, and the server's words when it
+/// said NO. BAD is an error; a continuation request (`+`) in the middle of pipelined
+/// reads is one too.
+pub(super) fn completion(raw: &[u8]) -> Result<Option<(RequestId, Option<String>)>> {
+    let text = raw.strip_suffix(b"\r\n").unwrap_or(raw);
+    if text.starts_with(b"* ") {
+        return Ok(None);
     }
     if text.starts_with(b"+") {
         return Err(ImapError::Protocol(
@@ -183,31 +121,50 @@ fn parse(raw: &mut Raw) -> Result<Option<BodyEvent>> {
         ));
     }
     let sp = text.iter().position(|b| *b == b' ').unwrap_or(text.len());
-    let tag = String::from_utf8_lossy(&text[..sp]).into_owned();
+    let tag = RequestId(String::from_utf8_lossy(&text[..sp]).into_owned());
     let rest = text.get(sp + 1..).unwrap_or_default();
     let st_end = rest.iter().position(|b| *b == b' ').unwrap_or(rest.len());
     let words = String::from_utf8_lossy(rest.get(st_end + 1..).unwrap_or_default()).into_owned();
     let status = &rest[..st_end];
     if status.eq_ignore_ascii_case(b"OK") {
-        Ok(Some(BodyEvent::Done {
-            tag: RequestId(tag),
-            refused: None,
-        }))
+        Ok(Some((tag, None)))
     } else if status.eq_ignore_ascii_case(b"NO") {
-        Ok(Some(BodyEvent::Done {
-            tag: RequestId(tag),
-            refused: Some(words),
-        }))
+        Ok(Some((tag, Some(words))))
     } else {
         Err(ImapError::Bad(words))
     }
 }
 
-/// A cursor over a response's text; `{n}` markers stand for the literals in order.
+/// What one response (as [`FrameReader::next_raw`] gives it) means to a body download: a
+/// body, a completion, or nothing (None).
+fn parse(raw: &[u8]) -> Result<Option<BodyEvent>> {
+    if let Some((tag, refused)) = completion(raw)? {
+        return Ok(Some(BodyEvent::Done { tag, refused }));
+    }
+    let rest = &raw[2..];
+    let word_end = rest
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\r'))
+        .unwrap_or(rest.len());
+    let (first, after) = rest.split_at(word_end);
+    if first.eq_ignore_ascii_case(b"BYE") {
+        return Err(ImapError::ConnectionLost);
+    }
+    let after = after.strip_prefix(b" ").unwrap_or(after);
+    if !first.iter().all(u8::is_ascii_digit) || after.len() < 7 {
+        return Ok(None);
+    }
+    let (kw, items) = after.split_at(5);
+    if !kw.eq_ignore_ascii_case(b"FETCH") || !items.starts_with(b" (") {
+        return Ok(None);
+    }
+    Ok(fetch_items(raw, raw.len() - items.len() + 2))
+}
+
+/// A cursor over a response as the server sent it (literals in place).
 struct Cursor<'a> {
     text: &'a [u8],
     at: usize,
-    next_literal: usize,
 }
 
 /// One item value.
@@ -216,8 +173,8 @@ enum Value {
     Number(u32),
     /// A quoted string's bytes (escapes removed).
     Quoted(Vec<u8>),
-    /// The index of a literal.
-    Literal(usize),
+    /// Where a literal's bytes are in the response.
+    Literal(std::ops::Range<usize>),
     /// A list or an atom we do not look into.
     Other,
 }
@@ -285,12 +242,18 @@ impl Cursor<'_> {
                 None
             }
             b'{' | b'~' => {
-                // `{n}` (or `~{n}`): the marker stands for the next literal.
+                // `{n}` (or `~{n}`), CRLF, then n bytes.
                 let close = self.text[self.at..].iter().position(|b| *b == b'}')?;
-                self.at += close + 1;
-                let i = self.next_literal;
-                self.next_literal += 1;
-                Some(Value::Literal(i))
+                let n = literal_size(&self.text[self.at..self.at + close + 1])?;
+                let eol = self.at + close + 1;
+                let start = if self.text.get(eol) == Some(&b'\r') {
+                    eol + 2
+                } else {
+                    eol + 1
+                };
+                let end = start.checked_add(n).filter(|e| *e <= self.text.len())?;
+                self.at = end;
+                Some(Value::Literal(start..end))
             }
             b'(' => {
                 let mut depth = 0usize;
@@ -318,7 +281,7 @@ impl Cursor<'_> {
             _ => {
                 let start = self.at;
                 while let Some(b) = self.peek() {
-                    if matches!(b, b' ' | b')' | b'(') {
+                    if matches!(b, b' ' | b')' | b'(' | b'\r') {
                         break;
                     }
                     self.at += 1;
@@ -348,18 +311,17 @@ fn section_name(s: &[u8]) -> String {
 }
 
 /// The UID and body of a FETCH's item list starting at `start` (just inside its `(`).
-fn fetch_items(raw: &mut Raw, start: usize) -> Option<BodyEvent> {
+fn fetch_items(raw: &[u8], start: usize) -> Option<BodyEvent> {
     let mut c = Cursor {
-        text: &raw.text,
+        text: raw,
         at: start,
-        next_literal: 0,
     };
     let mut uid = None;
     let mut body: Option<(String, Value)> = None;
     loop {
         c.skip_spaces();
         match c.peek() {
-            None | Some(b')') => break,
+            None | Some(b')' | b'\r') => break,
             _ => {}
         }
         let before = c.at;
@@ -381,7 +343,7 @@ fn fetch_items(raw: &mut Raw, start: usize) -> Option<BodyEvent> {
     let data = match v {
         Value::Nil => None,
         Value::Quoted(q) => Some(q),
-        Value::Literal(i) => Some(std::mem::take(raw.literals.get_mut(i)?)),
+        Value::Literal(r) => Some(raw.get(r)?.to_vec()),
         Value::Number(n) => Some(n.to_string().into_bytes()),
         Value::Other => return None,
     };
@@ -396,14 +358,21 @@ fn fetch_items(raw: &mut Raw, start: usize) -> Option<BodyEvent> {
 mod tests {
     use super::*;
 
-    fn raw(lines: &[&str], literals: &[&[u8]]) -> Raw {
-        Raw {
-            text: lines.concat().into_bytes(),
-            literals: literals.iter().map(|l| l.to_vec()).collect(),
+    /// A response as the server sends it: each line but the last ends in a literal
+    /// announcement, followed by CRLF and that literal's bytes.
+    fn raw(lines: &[&str], literals: &[&[u8]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            out.extend_from_slice(line.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            if let Some(l) = literals.get(i) {
+                out.extend_from_slice(l);
+            }
         }
+        out
     }
 
-    fn body(r: &mut Raw) -> (u32, String, Option<Vec<u8>>) {
+    fn body(r: &[u8]) -> (u32, String, Option<Vec<u8>>) {
         match parse(r) {
             Ok(Some(BodyEvent::Body { uid, section, data })) => (uid, section, data),
             other => panic!("not a body: {other:?}"),
@@ -412,25 +381,25 @@ mod tests {
 
     #[test]
     fn bodies_in_any_order_of_items() {
-        let mut r = raw(&["* 3 FETCH (UID 12 BODY[] {5}", ")"], &[b"hello"]);
-        assert_eq!(body(&mut r), (12, String::new(), Some(b"hello".to_vec())));
-        let mut r = raw(
+        let r = raw(&["* 3 FETCH (UID 12 BODY[] {5}", ")"], &[b"hello"]);
+        assert_eq!(body(&r), (12, String::new(), Some(b"hello".to_vec())));
+        let r = raw(
             &[
                 "* 3 FETCH (BODY[1.2] {3}",
                 " FLAGS (\\Seen $x) UID 7 MODSEQ (9))",
             ],
             &[b"abc"],
         );
-        assert_eq!(body(&mut r), (7, "1.2".into(), Some(b"abc".to_vec())));
-        let mut r = raw(&["* 1 fetch (uid 4 body[2] NIL)"], &[]);
-        assert_eq!(body(&mut r), (4, "2".into(), None));
-        let mut r = raw(&[r#"* 1 FETCH (UID 4 BODY[1]<0> "a \"b\" \\c")"#], &[]);
-        assert_eq!(body(&mut r), (4, "1".into(), Some(br#"a "b" \c"#.to_vec())));
+        assert_eq!(body(&r), (7, "1.2".into(), Some(b"abc".to_vec())));
+        let r = raw(&["* 1 fetch (uid 4 body[2] NIL)"], &[]);
+        assert_eq!(body(&r), (4, "2".into(), None));
+        let r = raw(&[r#"* 1 FETCH (UID 4 BODY[1]<0> "a \"b\" \\c")"#], &[]);
+        assert_eq!(body(&r), (4, "1".into(), Some(br#"a "b" \c"#.to_vec())));
     }
 
     #[test]
     fn a_literal_inside_another_item_does_not_shift_the_body() {
-        let mut r = raw(
+        let r = raw(
             &[
                 "* 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {4}",
                 " UID 9 BODY[] {2}",
@@ -438,7 +407,7 @@ mod tests {
             ],
             &[b"Subj", b"ok"],
         );
-        assert_eq!(body(&mut r), (9, String::new(), Some(b"ok".to_vec())));
+        assert_eq!(body(&r), (9, String::new(), Some(b"ok".to_vec())));
     }
 
     #[test]
@@ -449,24 +418,24 @@ mod tests {
             "* OK [ALERT] hello",
             "* 4 EXPUNGE",
         ] {
-            assert!(matches!(parse(&mut raw(&[line], &[])), Ok(None)), "{line}");
+            assert!(matches!(parse(&raw(&[line], &[])), Ok(None)), "{line}");
         }
-        match parse(&mut raw(&["A12 OK Fetch completed."], &[])) {
+        match parse(&raw(&["A12 OK Fetch completed."], &[])) {
             Ok(Some(BodyEvent::Done { tag, refused: None })) => assert_eq!(tag.0, "A12"),
             other => panic!("{other:?}"),
         }
-        match parse(&mut raw(&["A13 NO Some messages were expunged"], &[])) {
+        match parse(&raw(&["A13 NO Some messages were expunged"], &[])) {
             Ok(Some(BodyEvent::Done {
                 refused: Some(w), ..
             })) => assert!(w.contains("expunged")),
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            parse(&mut raw(&["A14 BAD what"], &[])),
+            parse(&raw(&["A14 BAD what"], &[])),
             Err(ImapError::Bad(_))
         ));
         assert!(matches!(
-            parse(&mut raw(&["* BYE shutting down"], &[])),
+            parse(&raw(&["* BYE shutting down"], &[])),
             Err(ImapError::ConnectionLost)
         ));
     }

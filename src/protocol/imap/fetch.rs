@@ -1,7 +1,7 @@
 //! FETCH: headers for the list, flags for resync, single parts on demand.
 use super::bodystructure::{has_attachments, parts_from_bodystructure};
 use super::envelope::envelope_fields;
-use super::{BodyReader, ImapConn, ImapError, Result, uid_set};
+use super::{FrameReader, ImapConn, ImapError, Result, uid_set};
 use crate::model::{Flags, HeaderInfo, Uid};
 use async_imap::imap_proto::{AttributeValue, MailboxDatum, RequestId, Response, Status};
 use std::borrow::Cow;
@@ -182,7 +182,7 @@ impl ImapConn {
         // Every response due answers one of these commands: they are read whole by our
         // framing reader and parsed once each (async-imap's stream would re-parse a
         // response each time more of it arrives, in fresh zeroed 4 KiB blocks).
-        let mut reader = BodyReader::new();
+        let mut reader = FrameReader::new();
         let mut completed: Vec<RequestId> = Vec::new();
         while let Some(tag) = tags.pop_front() {
             if go_on && next < chunks.len() {
@@ -259,43 +259,33 @@ impl ImapConn {
             .session
             .run_command("UID SEARCH RETURN (ALL) ALL")
             .await?;
-        let mut reader = BodyReader::new();
+        let mut reader = FrameReader::new();
         let mut uids = Vec::new();
         loop {
             let bytes = reader.next_raw(self).await?;
-            let line = String::from_utf8_lossy(bytes);
-            let line = line.trim_end();
-            if let Some(rest) = line.strip_prefix("* ") {
-                let mut words = rest.split(' ');
-                match words.next() {
-                    Some(w) if w.eq_ignore_ascii_case("ESEARCH") => {
-                        let mut words = words.skip_while(|w| !w.eq_ignore_ascii_case("ALL"));
-                        if let (Some(_), Some(set)) = (words.next(), words.next()) {
-                            uids = parse_uid_set(set).ok_or_else(|| {
-                                ImapError::Protocol(format!("unreadable ESEARCH answer: {set}"))
-                            })?;
-                        }
-                    }
-                    Some(w) if w.eq_ignore_ascii_case("BYE") => {
-                        return Err(ImapError::ConnectionLost);
-                    }
-                    _ => {}
+            match super::bulk::completion(bytes)? {
+                Some((t, None)) if t == tag => {
+                    uids.sort_unstable();
+                    return Ok(uids);
                 }
-                continue;
+                Some((t, Some(words))) if t == tag => return Err(ImapError::No(words)),
+                Some(_) => continue,
+                None => {}
             }
-            let (t, rest) = line.split_once(' ').unwrap_or((line, ""));
-            if t != tag.0 {
-                continue;
+            let line = String::from_utf8_lossy(bytes);
+            let mut words = line.trim_end().trim_start_matches("* ").split(' ');
+            match words.next() {
+                Some(w) if w.eq_ignore_ascii_case("ESEARCH") => {
+                    let mut words = words.skip_while(|w| !w.eq_ignore_ascii_case("ALL"));
+                    if let (Some(_), Some(set)) = (words.next(), words.next()) {
+                        uids = parse_uid_set(set).ok_or_else(|| {
+                            ImapError::Protocol(format!("unreadable ESEARCH answer: {set}"))
+                        })?;
+                    }
+                }
+                Some(w) if w.eq_ignore_ascii_case("BYE") => return Err(ImapError::ConnectionLost),
+                _ => {}
             }
-            let (status, text) = rest.split_once(' ').unwrap_or((rest, ""));
-            return if status.eq_ignore_ascii_case("OK") {
-                uids.sort_unstable();
-                Ok(uids)
-            } else if status.eq_ignore_ascii_case("NO") {
-                Err(ImapError::No(text.to_string()))
-            } else {
-                Err(ImapError::Bad(text.to_string()))
-            };
         }
     }
 

@@ -260,7 +260,7 @@ fn guarded(
 }
 
 /// The size in a literal announcement `{123}` / `{123+}` that ends `line` (CRLF stripped).
-fn literal_size(line: &[u8]) -> Option<&[u8]> {
+pub(super) fn literal_size(line: &[u8]) -> Option<&[u8]> {
     let line = line.strip_suffix(b"}")?;
     let line = line.strip_suffix(b"+").unwrap_or(line);
     let open = line.iter().rposition(|b| *b == b'{')?;
@@ -388,30 +388,20 @@ impl<S: Io> AsyncRead for Guarded<S> {
             }
             let mut chunk = [0u8; 16 * 1024];
             let mut buf = ReadBuf::new(&mut chunk);
-            match Pin::new(&mut this.inner).poll_read(cx, &mut buf) {
-                Poll::Ready(Ok(())) => {
-                    this.timer = None;
-                    let got = buf.filled();
-                    if got.is_empty() {
-                        // End of stream: what was held goes up, for async-imap to report.
-                        this.ready.append(&mut this.held);
-                        this.scanned = 0;
-                        if this.ready.is_empty() {
-                            return Poll::Ready(Ok(()));
-                        }
-                        continue;
-                    }
-                    this.held.extend_from_slice(got);
-                    this.sort_held()?;
+            let r = Pin::new(&mut this.inner).poll_read(cx, &mut buf);
+            ready!(guarded(r, &mut this.timer, &this.ctl, cx))?;
+            let got = buf.filled();
+            if got.is_empty() {
+                // End of stream: what was held goes up, for async-imap to report.
+                this.ready.append(&mut this.held);
+                this.scanned = 0;
+                if this.ready.is_empty() {
+                    return Poll::Ready(Ok(()));
                 }
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => {
-                    return match poll_timer(&mut this.timer, this.ctl.timeout(), cx) {
-                        Poll::Ready(e) => Poll::Ready(Err(e)),
-                        Poll::Pending => Poll::Pending,
-                    };
-                }
+                continue;
             }
+            this.held.extend_from_slice(got);
+            this.sort_held()?;
         }
     }
 }
