@@ -351,11 +351,18 @@ mod tests {
         }
     }
 
-    fn rt() -> tokio::runtime::Runtime {
+    /// `create_account` run to its end on a runtime of its own.
+    fn create(
+        db: &std::path::Path,
+        spec: NewAccountSpec,
+        secret: Secret,
+        keeper: Arc<MemoryKeeper>,
+    ) -> Result<AccountId, AccountError> {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap()
+            .block_on(create_account(db.to_path_buf(), spec, secret, keeper))
     }
 
     #[test]
@@ -363,14 +370,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("tayori.sqlite3");
         let keeper = Arc::new(MemoryKeeper::new());
-        let id = rt()
-            .block_on(create_account(
-                db.clone(),
-                spec("mail.example.test", 993),
-                Secret::Password("pw".into()),
-                keeper.clone(),
-            ))
-            .unwrap();
+        let id = create(
+            &db,
+            spec("mail.example.test", 993),
+            Secret::Password("pw".into()),
+            keeper.clone(),
+        )
+        .unwrap();
         let store = Store::open(&db).unwrap();
         assert_eq!(store.account(id).unwrap().email, "a@example.test");
         assert!(store.smtp_settings(id).unwrap().is_some());
@@ -385,14 +391,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("tayori.sqlite3");
         let keeper = Arc::new(MemoryKeeper::unreachable("no Secret Service"));
-        let e = rt()
-            .block_on(create_account(
-                db.clone(),
-                spec("mail.example.test", 993),
-                Secret::Password("pw".into()),
-                keeper.clone(),
-            ))
-            .unwrap_err();
+        let e = create(
+            &db,
+            spec("mail.example.test", 993),
+            Secret::Password("pw".into()),
+            keeper.clone(),
+        )
+        .unwrap_err();
         assert!(
             matches!(e, AccountError::Secret(CredentialError::Keyring(_))),
             "{e:?}"
@@ -408,14 +413,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("tayori.sqlite3");
         let keeper = Arc::new(MemoryKeeper::new());
-        let id = rt()
-            .block_on(create_account(
-                db.clone(),
-                spec("mail.example.test", 993),
-                Secret::Command("printf %s pw".into()),
-                keeper.clone(),
-            ))
-            .unwrap();
+        let id = create(
+            &db,
+            spec("mail.example.test", 993),
+            Secret::Command("printf %s pw".into()),
+            keeper.clone(),
+        )
+        .unwrap();
         let a = Store::open(&db).unwrap().account(id).unwrap();
         assert_eq!(a.password_command.as_deref(), Some("printf %s pw"));
         assert!(keeper.entries().is_empty());
@@ -427,14 +431,13 @@ mod tests {
         let db = dir.path().join("tayori.sqlite3");
         let mut s = spec("mail.example.test", 993);
         s.test_logins = true;
-        let e = rt()
-            .block_on(create_account(
-                db.clone(),
-                s,
-                Secret::Command("exit 3".into()),
-                Arc::new(MemoryKeeper::new()),
-            ))
-            .unwrap_err();
+        let e = create(
+            &db,
+            s,
+            Secret::Command("exit 3".into()),
+            Arc::new(MemoryKeeper::new()),
+        )
+        .unwrap_err();
         assert!(
             matches!(e, AccountError::Secret(CredentialError::Command(_))),
             "{e:?}"

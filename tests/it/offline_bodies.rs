@@ -249,21 +249,27 @@ fn offline_mirror_reads_everything_with_the_server_gone() {
     assert!(raw.stdout.contains("Subject: Report 10"));
 }
 
-#[test]
-fn offline_mirror_killed_mid_way_resumes_without_gaps_or_duplicates() {
-    let bed = TestBed::start();
-    let n = 20_000;
+/// `n` unread messages in INBOX, a minute apart: subjects `Message {i}`, bodies
+/// `{body} {i}`.
+fn load_messages(bed: &TestBed, n: usize, body: &str) {
     bed.load_maildir(
         0,
         "INBOX",
         (0..n).map(|i| {
             (
                 BASE_TS + i as i64 * 60,
-                make_message(i, &format!("Message {i}"), &format!("text of {i}")),
+                make_message(i, &format!("Message {i}"), &format!("{body} {i}")),
                 false,
             )
         }),
     );
+}
+
+#[test]
+fn offline_mirror_killed_mid_way_resumes_without_gaps_or_duplicates() {
+    let bed = TestBed::start();
+    let n = 20_000;
+    load_messages(&bed, n, "text of");
     let t = Tayori::new();
     t.add_account(&bed, false);
     t.run(&["sync"]).ok();
@@ -381,17 +387,7 @@ fn offline_days_policy_downloads_recent_mail_and_on_demand_nothing() {
 fn offline_download_pauses_between_batches_and_skips_expunged_mail() {
     let bed = TestBed::start();
     let n = 1300;
-    bed.load_maildir(
-        0,
-        "INBOX",
-        (0..n).map(|i| {
-            (
-                BASE_TS + i as i64 * 60,
-                make_message(i, &format!("Message {i}"), &format!("paused body {i}")),
-                false,
-            )
-        }),
-    );
+    load_messages(&bed, n, "paused body");
     let t = Tayori::new();
     let id = t.add_account(&bed, false);
     let account = AccountId(id.parse().unwrap());
