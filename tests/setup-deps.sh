@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-submissiond postfix python3-aiosmtpd openssl
-  xvfb xdotool imagemagick fonts-noto-cjk mesa-vulkan-drivers libvulkan1
+  xvfb xdotool x11-xserver-utils imagemagick fonts-noto-cjk mesa-vulkan-drivers libvulkan1
   dbus gnome-keyring libsecret-tools
   # mbsync: what the sync benchmark compares the offline body mirror with
   isync

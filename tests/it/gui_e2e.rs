@@ -8,6 +8,7 @@
 use crate::common;
 use crate::support;
 
+use common::x11::{Xvfb, type_text, xdo, xvfb};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -47,75 +48,6 @@ fn japanese_html() -> Vec<u8> {
     m
 }
 
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        // SIGTERM, so Xvfb removes its lock file and socket.
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn xvfb() -> Xvfb {
-    assert!(
-        Command::new("sh")
-            .args([
-                "-c",
-                "command -v Xvfb && command -v xdotool && command -v import"
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap()
-            .success(),
-        "Xvfb, xdotool and ImageMagick are needed: run tests/setup-deps.sh"
-    );
-    for n in 90..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            continue;
-        }
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-                // Without it Xvfb resets when its last client leaves, and a window that
-                // connects during the reset fails to open the display.
-                "-noreset",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Dropped (stopped and reaped) unless it becomes ready.
-        let mut x = Xvfb { child, display };
-        let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(10) {
-            // Ours exited: another X server took this number first (a parallel test run).
-            if x.child.try_wait().ok().flatten().is_some() {
-                break;
-            }
-            // Ready when a client can connect (the socket appears a little earlier).
-            if xdo(&x.display, &["getdisplaygeometry"]).contains(' ') {
-                return x;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("Xvfb did not start");
-}
-
 struct Window {
     child: Child,
     id: String,
@@ -127,15 +59,6 @@ impl Drop for Window {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn xdo(display: &str, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 fn spawn_window(t: &Tayori, x: &Xvfb) -> Window {
@@ -272,7 +195,7 @@ fn window_reads_japanese_html_marks_read_offline_and_back() {
         .map(PathBuf::from)
         .unwrap_or_else(|| bed.dir.join("screenshots"));
     std::fs::create_dir_all(&shots).unwrap();
-    let x = xvfb();
+    let x = xvfb("1280x800");
 
     // Online: the list, then the Japanese HTML message (j opens the newest).
     let w = open_window(&t, &x);
@@ -337,7 +260,7 @@ fn a_draft_typed_in_the_window_reaches_the_servers_drafts() {
         .map(PathBuf::from)
         .unwrap_or_else(|| bed.dir.join("screenshots"));
     std::fs::create_dir_all(&shots).unwrap();
-    let x = xvfb();
+    let x = xvfb("1280x800");
     let w = open_window(&t, &x);
     // The account is pushing (IDLE) once the window has synced; give it that moment.
     std::thread::sleep(Duration::from_secs(2));
@@ -355,21 +278,8 @@ fn a_draft_typed_in_the_window_reaches_the_servers_drafts() {
     w.shot(&shots, "compose-draft-before");
     // Into the body editor, then type as a person would.
     w.click(600, 330);
-    xdo(
-        &w.display,
-        &[
-            "type",
-            "--delay",
-            "40",
-            "Hello Bob, the numbers are attached. ",
-        ],
-    );
-    // xdotool types a character outside the keymap by remapping a spare key for it: slowly
-    // enough that the window reads each one before the next remap, even on a loaded machine.
-    xdo(
-        &w.display,
-        &["type", "--delay", "200", "よろしくお願いします。"],
-    );
+    type_text(&w.display, "Hello Bob, the numbers are attached. ", 40);
+    type_text(&w.display, "よろしくお願いします。", 120);
     let typed = Instant::now();
     let on_server = || {
         py_imap(

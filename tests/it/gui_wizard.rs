@@ -10,88 +10,13 @@
 use crate::common;
 use crate::support;
 
+use common::x11::{Xvfb, have, type_text, xdo, xvfb};
 use common::*;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::{BedOptions, TestBed, make_message};
-
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn have(c: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {c}"))
-        .stdout(Stdio::null())
-        .status()
-        .unwrap()
-        .success()
-}
-
-fn xvfb() -> Xvfb {
-    // The two tests run on parallel threads: each takes display numbers of its own.
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(140);
-    for _ in 0..25 {
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            continue;
-        }
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1200x760x24",
-                "-nolisten",
-                "tcp",
-                // Without it Xvfb resets when its last client leaves, and a window that
-                // connects during the reset fails to open the display.
-                "-noreset",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut x = Xvfb { child, display };
-        let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(10) {
-            // Ours exited: another X server has this number.
-            if x.child.try_wait().ok().flatten().is_some() {
-                break;
-            }
-            if xdo(&x.display, &["getdisplaygeometry"]).contains(' ') {
-                return x;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("Xvfb did not start");
-}
-
-fn xdo(display: &str, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 /// An HTTPS server (python, the bed's certificate) that answers every GET with `xml`
 /// after `delay` seconds.
@@ -273,8 +198,7 @@ impl Window {
         self.click(x, y);
         xdo(&self.display, &["key", "--clearmodifiers", "ctrl+a"]);
         xdo(&self.display, &["key", "--clearmodifiers", "BackSpace"]);
-        // Slowly: xdotool remaps a spare key for each kanji, and fast typing drops some.
-        xdo(&self.display, &["type", "--delay", "120", s]);
+        type_text(&self.display, s, 60);
         std::thread::sleep(Duration::from_millis(400));
     }
     fn shot(&self, dir: &Path, name: &str) -> PathBuf {
@@ -331,7 +255,7 @@ fn run_wizard(lang: &str, user: usize, name: &str, shots: &Path, pop3: bool) {
     let web = SlowAutoconfig::start(&bed, &autoconfig(&bed), 2.5);
     let url = format!("https://localhost:{}/mail/config-v1.1.xml", web.port);
     let t = Tayori::new();
-    let x = xvfb();
+    let x = xvfb("1200x760");
     let w = open_window(&t, &x, lang, &url, &bed.ca_file());
     let shot = |step: &str| w.shot(shots, &format!("wizard-{step}-{lang}"));
 
@@ -367,7 +291,7 @@ fn run_wizard(lang: &str, user: usize, name: &str, shots: &Path, pop3: bool) {
     );
     // The password field has the focus after a failed test.
     xdo(&w.display, &["key", "--clearmodifiers", "ctrl+a"]);
-    xdo(&w.display, &["type", "--delay", "30", &pw]);
+    type_text(&w.display, &pw, 30);
     w.click(at::PRIMARY.0, at::PRIMARY.1);
     wait_for("the account saved", 20, || {
         !t.run(&["account", "list", "--json"])

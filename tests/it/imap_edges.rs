@@ -313,20 +313,21 @@ fn watch_reconnects_after_the_server_returns() {
             }
         }
     });
-    let wait_for = |prefix: &str| -> bool {
+    // Waits until every prefix has started a line (in any order: after a reconnect the pass's
+    // arrivals are printed before the "online" of the push that follows it).
+    let wait_for = |prefixes: &[&str]| -> bool {
+        let mut left: Vec<&str> = prefixes.to_vec();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while std::time::Instant::now() < deadline {
-            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200))
-                && l.starts_with(prefix)
-            {
-                return true;
+        while std::time::Instant::now() < deadline && !left.is_empty() {
+            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                left.retain(|p| !l.starts_with(p));
             }
         }
-        false
+        left.is_empty()
     };
-    assert!(wait_for("online"));
+    assert!(wait_for(&["online"]));
     bed.kill_hard();
-    assert!(wait_for("offline"), "no offline line");
+    assert!(wait_for(&["offline"]), "no offline line");
     bed.restart();
     py_imap(
         &bed,
@@ -336,8 +337,10 @@ fn watch_reconnects_after_the_server_returns() {
             String::from_utf8(make_message(7, "While away", "x")).unwrap()
         ),
     );
-    assert!(wait_for("online"), "did not reconnect");
-    assert!(wait_for("arrived INBOX"), "missed the new message");
+    assert!(
+        wait_for(&["online", "arrived INBOX"]),
+        "did not reconnect, or missed the new message"
+    );
     let _ = child.kill();
     let _ = child.wait();
     assert!(t.list("INBOX").iter().any(|m| m["subject"] == "While away"));

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod window;
+pub mod x11;
 
 use crate::support::TestBed;
 pub use crate::support::cli_args::{Server, account_add_args};
