@@ -2,10 +2,12 @@
 use super::{Result, StoreError};
 use rusqlite::Connection;
 
-/// Migration N (1-based) turns schema N-1 into N: SQL, or [`REBUILT`] steps after them.
-const MIGRATIONS: &[&str] = &[
+/// Migration N (1-based) turns schema N-1 into N: SQL, or a rebuild of a table SQLite cannot
+/// alter in place. New migrations are appended here, whatever their kind.
+const MIGRATIONS: &[Step] = &[
     // 1: the first schema.
-    r#"
+    Step::Sql(
+        r#"
 CREATE TABLE accounts (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -91,10 +93,12 @@ CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
     DELETE FROM search WHERE rowid = old.id;
 END;
 "#,
+    ),
     // 2: POP3 accounts. `imap_*` columns hold the incoming server of either protocol.
     // pop3_uidls remembers every UIDL downloaded (written in the same transaction as the
     // message), so a dropped connection causes neither loss nor duplicates.
-    r#"
+    Step::Sql(
+        r#"
 ALTER TABLE accounts ADD COLUMN protocol TEXT NOT NULL DEFAULT 'imap';
 ALTER TABLE accounts ADD COLUMN pop3_leave_on_server INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE accounts ADD COLUMN pop3_delete_after_days INTEGER;
@@ -109,10 +113,12 @@ CREATE TABLE pop3_uidls (
 ) STRICT;
 CREATE INDEX pop3_uidls_message ON pop3_uidls (message_id);
 "#,
+    ),
     // 3: the sync view shows what other devices changed. (Sorting by sender or subject has
     // no index of its own: two more indexes cost the first sync of 100k messages 0.3 s, a
     // tenth of it, while that sort is a top-N sort of one folder per window.)
-    r#"
+    Step::Sql(
+        r#"
 CREATE TABLE activity (
     id INTEGER PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -123,8 +129,10 @@ CREATE TABLE activity (
 ) STRICT;
 CREATE INDEX activity_at ON activity (at DESC, id DESC);
 "#,
+    ),
     // 4: sending (SMTP settings per account, the durable outbox) and drafts.
-    r#"
+    Step::Sql(
+        r#"
 CREATE TABLE account_smtp (
     account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
     host TEXT NOT NULL,
@@ -178,19 +186,24 @@ CREATE TABLE drafts (
     UNIQUE (account_id, message_id)
 ) STRICT;
 "#,
+    ),
     // 5: the offline policy is an account setting the engine reads (was the window's).
-    r#"
+    Step::Sql(
+        r#"
 ALTER TABLE accounts ADD COLUMN offline_mode TEXT NOT NULL DEFAULT 'on-demand';
 ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFAULT 10;
 "#,
+    ),
+    // 6: message ids are never reused (AUTOINCREMENT): without it SQLite hands the id of the
+    // last message deleted to the next one stored, and a command or an operation queued with
+    // the old id would act on another message. Ids, parts and search rows stay as they are.
+    Step::Rebuild(Rebuild::Autoincrement("messages")),
 ];
 
-/// Migrations after [`MIGRATIONS`] that rebuild a table SQLite cannot alter in place.
-///
-/// 6: message ids are never reused (AUTOINCREMENT): without it SQLite hands the id of the
-/// last message deleted to the next one stored, and a command or an operation queued with
-/// the old id would act on another message. Ids, parts and search rows stay as they are.
-const REBUILT: &[Rebuild] = &[Rebuild::Autoincrement("messages")];
+enum Step {
+    Sql(&'static str),
+    Rebuild(Rebuild),
+}
 
 enum Rebuild {
     /// The table's `id INTEGER PRIMARY KEY` becomes `... AUTOINCREMENT`.
@@ -198,17 +211,14 @@ enum Rebuild {
 }
 
 /// The schema version this build writes.
-pub const CURRENT: i64 = (MIGRATIONS.len() + REBUILT.len()) as i64;
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 
 /// Migration `i` (0-based) in the open transaction.
 fn apply(tx: &rusqlite::Transaction<'_>, i: usize) -> Result<()> {
-    match (MIGRATIONS.get(i), i.checked_sub(MIGRATIONS.len())) {
-        (Some(sql), _) => Ok(tx.execute_batch(sql)?),
-        (None, Some(r)) => match REBUILT.get(r) {
-            Some(Rebuild::Autoincrement(table)) => add_autoincrement(tx, table),
-            None => Ok(()),
-        },
-        (None, None) => Ok(()),
+    match MIGRATIONS.get(i) {
+        Some(Step::Sql(sql)) => Ok(tx.execute_batch(sql)?),
+        Some(Step::Rebuild(Rebuild::Autoincrement(table))) => add_autoincrement(tx, table),
+        None => Ok(()),
     }
 }
 
