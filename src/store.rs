@@ -17,6 +17,7 @@ mod parts;
 mod pop3;
 mod private;
 mod search;
+pub mod search_query;
 mod smtp;
 
 pub use accounts::NewAccount;

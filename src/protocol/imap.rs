@@ -11,6 +11,7 @@ mod idle;
 mod mutate;
 mod raw;
 mod search;
+pub use search::SearchKey;
 mod select;
 mod session;
 

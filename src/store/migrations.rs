@@ -198,6 +198,25 @@ ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFA
     // last message deleted to the next one stored, and a command or an operation queued with
     // the old id would act on another message. Ids, parts and search rows stay as they are.
     Step::Rebuild(Rebuild::Autoincrement("messages")),
+    // 7: one or two CJK characters (東京, 本) are searchable in body text: the trigram
+    // index cannot hold them, so the pairs of each CJK run are indexed beside it
+    // (search_query::cjk_pairs). Whole messages already here are indexed again by the
+    // background indexer (their snippet cleared); a message of which only the text part was
+    // fetched before keeps its trigrams only (3+ characters find it).
+    Step::Sql(
+        r#"
+CREATE VIRTUAL TABLE search_pairs USING fts5(
+    pairs,
+    content = '', contentless_delete = 1, tokenize = 'unicode61'
+);
+CREATE TRIGGER messages_ad_pairs AFTER DELETE ON messages BEGIN
+    DELETE FROM search_pairs WHERE rowid = old.id;
+END;
+DELETE FROM search WHERE rowid IN (SELECT message_id FROM parts WHERE section = '');
+UPDATE messages SET snippet = NULL
+ WHERE id IN (SELECT message_id FROM parts WHERE section = '');
+"#,
+    ),
 ];
 
 enum Step {

@@ -193,9 +193,6 @@ impl Store {
                 tx.prepare_cached("DELETE FROM parts WHERE message_id = ?1 AND section <> ''")?;
             let mut snippet =
                 tx.prepare_cached("UPDATE messages SET snippet = ?2 WHERE id = ?1")?;
-            let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
-            let mut index =
-                tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
             // Whole messages (the bulk): one statement each.
             let mut put_checked = tx.prepare_cached(
                 "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
@@ -235,11 +232,9 @@ impl Store {
                 if let Some((text, snip)) = &b.index {
                     snippet.execute(params![b.id.0, snip])?;
                     if indexed {
-                        unindex.execute([b.id.0])?;
+                        super::search::unindex(&tx, b.id.0)?;
                     }
-                    if !text.is_empty() {
-                        index.execute(params![b.id.0, text])?;
-                    }
+                    super::search::index(&tx, b.id.0, text)?;
                 }
             }
         }
@@ -311,15 +306,11 @@ impl Store {
             let mut snippet = tx.prepare_cached(
                 "UPDATE messages SET snippet = ?2 WHERE id = ?1 AND snippet IS NULL",
             )?;
-            let mut index =
-                tx.prepare_cached("INSERT INTO search (rowid, body) VALUES (?1, ?2)")?;
             for (id, text, snip) in texts {
                 if snippet.execute(params![id.0, snip])? == 0 {
                     continue;
                 }
-                if !text.is_empty() {
-                    index.execute(params![id.0, text])?;
-                }
+                super::search::index(&tx, id.0, text)?;
                 n += 1;
             }
         }

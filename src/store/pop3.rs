@@ -129,10 +129,7 @@ impl Store {
             "INSERT INTO parts (message_id, section, data, fetched) VALUES (?1, '', ?2, ?3)",
             params![id, msg.raw, now()],
         )?;
-        tx.execute(
-            "INSERT INTO search (rowid, body) VALUES (?1, ?2)",
-            params![id, msg.text],
-        )?;
+        super::search::index(&tx, id, &msg.text)?;
         tx.execute(
             "INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded)
              VALUES (?1, ?2, ?3, ?4)",

@@ -36,6 +36,7 @@ mod mime_decode;
 mod offline_bodies;
 mod pop3_sync;
 mod scheduler;
+mod search;
 mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;

@@ -33,8 +33,6 @@ pub(crate) fn note_code(c: &mut Completion, code: &Option<ResponseCode<'_>>) {
 }
 
 impl ImapConn {
-    /// Sends `cmd` and feeds every untagged response to `f` until the tagged completion.
-    /// NO/BAD become errors carrying the server's words.
     /// Sends `cmd`, which ends in a synchronizing literal `{n}`, waits for the server's
     /// continuation, then sends the literal's bytes. Returns the tag to `finish` with.
     pub(crate) async fn send_literal(
@@ -42,19 +40,44 @@ impl ImapConn {
         cmd: &str,
         data: &[u8],
     ) -> Result<async_imap::imap_proto::RequestId> {
+        self.send_literals(cmd, &[(data, "")]).await
+    }
+
+    /// Sends a command with several synchronizing literals: `cmd` ends in the first `{n}`;
+    /// each literal's bytes are followed by its text, which ends in the next literal's
+    /// `{n}` (or is the end of the command). Waits for the server's continuation before each
+    /// literal. Returns the tag to `finish` with.
+    pub(crate) async fn send_literals(
+        &mut self,
+        cmd: &str,
+        literals: &[(&[u8], &str)],
+    ) -> Result<async_imap::imap_proto::RequestId> {
         use tokio::io::AsyncWriteExt;
         let id = self.session.run_command(cmd).await?;
+        for (data, then) in literals {
+            self.wait_continuation(&id).await?;
+            let io = self.session.get_mut();
+            io.write_all(data).await?;
+            io.write_all(then.as_bytes()).await?;
+            io.write_all(b"\r\n").await?;
+            io.flush().await?;
+        }
+        Ok(id)
+    }
+
+    /// Reads until the server's continuation (`+`); its refusal of command `id` is an error.
+    async fn wait_continuation(&mut self, id: &async_imap::imap_proto::RequestId) -> Result<()> {
         loop {
             let Some(resp) = self.session.read_response().await? else {
                 return Err(ImapError::ConnectionLost);
             };
             match resp.parsed() {
-                Response::Continue { .. } => break,
+                Response::Continue { .. } => return Ok(()),
                 Response::Done {
                     tag,
                     status,
                     outcome,
-                } if *tag == id => {
+                } if tag == id => {
                     let why = outcome.information.as_deref().unwrap_or("").to_string();
                     return Err(match status {
                         Status::No => ImapError::No(why),
@@ -64,13 +87,10 @@ impl ImapConn {
                 _ => {}
             }
         }
-        let io = self.session.get_mut();
-        io.write_all(data).await?;
-        io.write_all(b"\r\n").await?;
-        io.flush().await?;
-        Ok(id)
     }
 
+    /// Sends `cmd` and feeds every untagged response to `f` until the tagged completion.
+    /// NO/BAD become errors carrying the server's words.
     pub(crate) async fn raw<F>(&mut self, cmd: &str, f: F) -> Result<Completion>
     where
         F: FnMut(&Response<'_>),
