@@ -18,6 +18,26 @@ fn like(text: &str) -> Value {
     ))
 }
 
+/// SQL that is true when any of `cols` contains `text`: LIKE (case-insensitive for ASCII)
+/// when the text has ASCII letters, else a plain substring search, several times faster
+/// over 100k rows, and exact for scripts without case.
+fn contains(cols: &[&str], text: &str, args: &mut Vec<Value>) -> String {
+    let folds = text.chars().any(|c| c.is_ascii_alphabetic());
+    args.push(if folds {
+        like(text)
+    } else {
+        Value::Text(text.to_string())
+    });
+    let n = args.len();
+    cols.iter()
+        .map(|c| match folds {
+            true => format!("{c} LIKE ?{n} ESCAPE '\\'"),
+            false => format!("instr({c}, ?{n}) > 0"),
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 impl Store {
     /// Messages matching `query` (the syntax of [`search_query`]: words and phrases in a
     /// header or the cached body text, and operators); newest first.
@@ -35,32 +55,28 @@ impl Store {
         for t in &terms {
             let cond = match t {
                 Term::Text(text) => {
-                    let l = arg(like(text), &mut args);
-                    let headers = format!(
-                        "m.subject LIKE {l} ESCAPE '\\' OR m.sender LIKE {l} ESCAPE '\\' \
-                         OR m.recipients LIKE {l} ESCAPE '\\' OR m.cc LIKE {l} ESCAPE '\\'"
+                    let headers = contains(
+                        &["m.subject", "m.sender", "m.recipients", "m.cc"],
+                        text,
+                        &mut args,
                     );
+                    // The body index first: a hash lookup, where matching the headers scans text.
                     match search_query::body_match(text) {
                         BodyMatch::Trigram(q) => format!(
-                            "{headers} OR m.id IN (SELECT rowid FROM search WHERE search MATCH {})",
+                            "m.id IN (SELECT rowid FROM search WHERE search MATCH {}) OR {headers}",
                             arg(Value::Text(q), &mut args)
                         ),
                         BodyMatch::Pair(q) => format!(
-                            "{headers} OR m.id IN \
-                             (SELECT rowid FROM search_pairs WHERE search_pairs MATCH {})",
+                            "m.id IN (SELECT rowid FROM search_pairs WHERE search_pairs MATCH {}) \
+                             OR {headers}",
                             arg(Value::Text(q), &mut args)
                         ),
                         BodyMatch::HeadersOnly => headers,
                     }
                 }
-                Term::From(v) => format!("m.sender LIKE {} ESCAPE '\\'", arg(like(v), &mut args)),
-                Term::To(v) => {
-                    let l = arg(like(v), &mut args);
-                    format!("m.recipients LIKE {l} ESCAPE '\\' OR m.cc LIKE {l} ESCAPE '\\'")
-                }
-                Term::Subject(v) => {
-                    format!("m.subject LIKE {} ESCAPE '\\'", arg(like(v), &mut args))
-                }
+                Term::From(v) => contains(&["m.sender"], v, &mut args),
+                Term::To(v) => contains(&["m.recipients", "m.cc"], v, &mut args),
+                Term::Subject(v) => contains(&["m.subject"], v, &mut args),
                 Term::HasAttachment => "m.has_attachments != 0".to_string(),
                 Term::Unread => "(m.flags & 1) = 0".to_string(),
                 Term::Read => "(m.flags & 1) != 0".to_string(),
@@ -79,13 +95,25 @@ impl Store {
             conds.push(format!("({cond})"));
         }
         let lim = arg(Value::Integer(i64::from(limit)), &mut args);
-        let mut st = self.conn.prepare(&format!(
+        // Ids first, then their rows: sorting the matches carries only the keys, not each
+        // match's whole row (its structure can be kilobytes).
+        let ids: Vec<i64> = self
+            .conn
+            .prepare(&format!(
+                "SELECT m.id FROM messages m WHERE {}
+                 ORDER BY m.date DESC, m.uid DESC, m.id DESC LIMIT {lim}",
+                conds.join(" AND ")
+            ))?
+            .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE {} ORDER BY m.date DESC, m.uid DESC, m.id DESC LIMIT {lim}",
-            conds.join(" AND ")
+             WHERE m.id IN (SELECT value FROM json_each(?1))
+             ORDER BY m.date DESC, m.uid DESC, m.id DESC"
         ))?;
+        let list = serde_json::to_string(&ids).unwrap_or_default();
         let rows = st
-            .query_map(rusqlite::params_from_iter(args), row_to_message)?
+            .query_map([list], row_to_message)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
