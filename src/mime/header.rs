@@ -69,8 +69,17 @@ fn replacements(s: &str) -> usize {
 
 /// Decodes a run of encoded words sharing one charset: each word on its own, unless a
 /// multi-byte character was split across words (the words fail in their charset while the
-/// joined bytes decode cleanly).
+/// joined bytes decode cleanly). ISO-2022 words are always joined: mailers split them
+/// inside the two-byte mode, the next word then has no escape of its own and alone reads as
+/// ASCII without any error (K-9 Mail fixed the same, PR #5765); for words that each return to
+/// ASCII the joined bytes decode the same.
 fn decode_run(charset: &str, words: &[Vec<u8>]) -> String {
+    let stateful = charset
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("iso-2022"));
+    if words.len() > 1 && stateful {
+        return decode_in(&words.concat(), charset);
+    }
     if words.len() > 1
         && let Some(strict) = decoder(charset)
         && words.iter().any(|w| replacements(&strict(w)) > 0)
@@ -333,6 +342,22 @@ mod tests {
         // "日本" and "語" as two adjacent ISO-2022-JP encoded words.
         let raw = b"=?ISO-2022-JP?B?GyRCRnxLXBsoQg==?=\r\n =?ISO-2022-JP?B?GyRCOGwbKEI=?=";
         assert_eq!(decode_header_text(raw), "日本語");
+    }
+
+    #[test]
+    fn iso_2022_jp_split_inside_the_kanji_mode_is_joined() {
+        // "東京都" = ESC $ B 45 6C 35 7E 45 54 ESC ( B, split after 東: the second word has no
+        // escape and alone would read "5~ET".
+        let enc = |b: &[u8]| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(b)
+        };
+        let raw = format!(
+            "=?ISO-2022-JP?B?{}?=\r\n =?iso-2022-jp?B?{}?=",
+            enc(b"\x1b$BEl"),
+            enc(b"5~ET\x1b(B")
+        );
+        assert_eq!(decode_header_text(raw.as_bytes()), "東京都");
     }
 
     #[test]
