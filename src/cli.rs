@@ -69,6 +69,16 @@ pub enum Command {
         limit: u32,
         #[arg(long)]
         unread: bool,
+        /// One row per conversation (its newest message in the folder), with `thread`,
+        /// `thread_size` and `thread_unread`.
+        #[arg(long)]
+        threads: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The conversation of a message: every cached message in it (all folders), oldest first.
+    Thread {
+        id: i64,
         #[arg(long)]
         json: bool,
     },
@@ -287,8 +297,10 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
             account,
             limit,
             unread,
+            threads,
             json,
-        } => read::list(&engine, &folder, account, limit, unread, json),
+        } => read::list(&engine, &folder, account, limit, unread, threads, json),
+        Command::Thread { id, json } => read::thread(&engine, id, json),
         Command::Show { id, json, raw } => read::show(&mut engine, id, json, raw).await,
         Command::SaveAttachment {
             id,

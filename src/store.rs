@@ -19,6 +19,7 @@ mod private;
 mod search;
 pub mod search_query;
 mod smtp;
+mod threads;
 
 pub use accounts::NewAccount;
 pub use activity::{Activity, ActivityKind};

@@ -107,6 +107,7 @@ pub fn list(
     account: Option<i64>,
     limit: u32,
     unread: bool,
+    threads: bool,
     json_out: bool,
 ) -> Result<()> {
     let mut rows = Vec::new();
@@ -114,13 +115,14 @@ pub fn list(
     for a in accounts(engine, account)? {
         if let Ok(f) = find_folder(engine, a.id, folder) {
             found = true;
-            rows.extend(engine.store.list_messages(
-                f.id,
-                unread,
-                SortOrder::NewestFirst,
-                limit,
-                0,
-            )?);
+            rows.extend(match threads {
+                true => engine.store.list_threads(f.id, unread, limit)?,
+                false => {
+                    engine
+                        .store
+                        .list_messages(f.id, unread, SortOrder::NewestFirst, limit, 0)?
+                }
+            });
         }
     }
     if !found {
@@ -135,7 +137,60 @@ pub fn list(
             .then(b.id.0.cmp(&a.id.0))
     });
     rows.truncate(limit as usize);
+    if threads {
+        return print_thread_rows(engine, &rows, json_out);
+    }
     print_rows(&rows, json_out)
+}
+
+/// Rows with their conversation: id, size and unread count.
+fn print_thread_rows(engine: &Engine, rows: &[MessageRow], json_out: bool) -> Result<()> {
+    let ids: Vec<MessageId> = rows.iter().map(|r| r.id).collect();
+    let sizes = engine.store.thread_sizes(&ids)?;
+    if json_out {
+        let out: Vec<serde_json::Value> = rows
+            .iter()
+            .zip(&sizes)
+            .map(|(r, (t, n, u))| {
+                let mut v = row_json(r);
+                v["thread"] = json!(t);
+                v["thread_size"] = json!(n);
+                v["thread_unread"] = json!(u);
+                v
+            })
+            .collect();
+        return print_json(&out);
+    }
+    for (r, (_, n, u)) in rows.iter().zip(&sizes) {
+        say!(
+            "{}\t({n}, {u} unread)\t{}\t{}\t{}",
+            r.id,
+            rfc3339(r.date),
+            r.from,
+            r.subject
+        );
+    }
+    Ok(())
+}
+
+/// The conversation of message `id`, oldest first.
+pub fn thread(engine: &Engine, id: i64, json_out: bool) -> Result<()> {
+    engine.store.message(MessageId(id))?;
+    let rows = engine.store.thread_of(MessageId(id))?;
+    if json_out {
+        return print_json(&rows.iter().map(row_json).collect::<Vec<_>>());
+    }
+    for r in &rows {
+        say!(
+            "{}\t{}\t{}\t{}\t{}",
+            r.id,
+            r.folder,
+            rfc3339(r.date),
+            r.from,
+            r.subject
+        );
+    }
+    Ok(())
 }
 
 pub async fn show(engine: &mut Engine, id: i64, json_out: bool, raw: bool) -> Result<()> {

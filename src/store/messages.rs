@@ -90,7 +90,8 @@ impl Store {
                     has_attachments)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (folder_id, uid) WHERE uid IS NOT NULL
-                 DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq",
+                 DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq
+                 RETURNING id, thread_id IS NULL",
             )?;
             for h in batch {
                 let modseq = h.modseq.map(|m| m as i64);
@@ -103,24 +104,37 @@ impl Store {
                 }
                 let parts = serde_json::to_string(&h.parts)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                new += ins.execute(params![
-                    folder.0,
-                    h.uid.0,
-                    h.message_id,
-                    h.subject,
-                    h.from,
-                    h.to,
-                    h.cc,
-                    h.date,
-                    h.internal_date,
-                    h.size as i64,
-                    h.flags.to_bits(),
-                    modseq,
-                    h.in_reply_to,
-                    h.references,
-                    parts,
-                    h.has_attachments,
-                ])?;
+                let (id, unthreaded): (i64, bool) = ins.query_row(
+                    params![
+                        folder.0,
+                        h.uid.0,
+                        h.message_id,
+                        h.subject,
+                        h.from,
+                        h.to,
+                        h.cc,
+                        h.date,
+                        h.internal_date,
+                        h.size as i64,
+                        h.flags.to_bits(),
+                        modseq,
+                        h.in_reply_to,
+                        h.references,
+                        parts,
+                        h.has_attachments,
+                    ],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                new += 1;
+                if unthreaded {
+                    super::threads::thread_message(
+                        &tx,
+                        id,
+                        h.message_id.as_deref(),
+                        h.in_reply_to.as_deref(),
+                        h.references.as_deref(),
+                    )?;
+                }
             }
         }
         tx.commit()?;

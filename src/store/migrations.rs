@@ -217,6 +217,21 @@ UPDATE messages SET snippet = NULL
  WHERE id IN (SELECT message_id FROM parts WHERE section = '');
 "#,
     ),
+    // 8: conversations (store/threads.rs): each message's conversation, and every
+    // Message-ID seen (own or referred to) with its conversation.
+    Step::Sql(
+        r#"
+ALTER TABLE messages ADD COLUMN thread_id INTEGER;
+CREATE INDEX messages_thread ON messages (thread_id);
+CREATE TABLE thread_refs (
+    mid TEXT PRIMARY KEY,
+    thread INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX thread_refs_thread ON thread_refs (thread);
+"#,
+    ),
+    // 9: the messages already here are put into conversations.
+    Step::Rebuild(Rebuild::Threads),
 ];
 
 enum Step {
@@ -227,6 +242,8 @@ enum Step {
 enum Rebuild {
     /// The table's `id INTEGER PRIMARY KEY` becomes `... AUTOINCREMENT`.
     Autoincrement(&'static str),
+    /// Every message without a conversation is threaded.
+    Threads,
 }
 
 /// The schema version this build writes.
@@ -237,6 +254,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, i: usize) -> Result<()> {
     match MIGRATIONS.get(i) {
         Some(Step::Sql(sql)) => Ok(tx.execute_batch(sql)?),
         Some(Step::Rebuild(Rebuild::Autoincrement(table))) => add_autoincrement(tx, table),
+        Some(Step::Rebuild(Rebuild::Threads)) => Ok(super::threads::thread_unthreaded(tx)?),
         None => Ok(()),
     }
 }
@@ -392,7 +410,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(kept, 4, "three indexes and the search trigger");
+        assert_eq!(kept, 6, "four indexes and the two search triggers");
         let fk: i64 = conn
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();

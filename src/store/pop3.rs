@@ -130,6 +130,13 @@ impl Store {
             params![id, msg.raw, now()],
         )?;
         super::search::index(&tx, id, &msg.text)?;
+        super::threads::thread_message(
+            &tx,
+            id,
+            h.message_id.as_deref(),
+            h.in_reply_to.as_deref(),
+            h.references.as_deref(),
+        )?;
         tx.execute(
             "INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded)
              VALUES (?1, ?2, ?3, ?4)",

@@ -40,6 +40,7 @@ mod search;
 mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;
+mod threads;
 mod ui_errors;
 mod ui_screens;
 mod ui_wizard;
