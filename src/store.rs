@@ -139,6 +139,21 @@ pub(crate) mod speed {
     use super::*;
     use crate::model::*;
 
+    /// A store in memory with one IMAP account and its INBOX and Sent.
+    pub(crate) fn inbox_and_sent() -> (Store, FolderId, FolderId) {
+        let s = Store::open_in_memory().unwrap();
+        let a = s
+            .add_account(&NewAccount::imap("a@example.test", "h", 993, Security::Tls))
+            .unwrap();
+        let inbox = s
+            .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
+            .unwrap();
+        let sent = s
+            .upsert_folder(a, "Sent", Some("/"), Some(FolderRole::Sent))
+            .unwrap();
+        (s, inbox, sent)
+    }
+
     /// A generated header of a text message (the timing probes of the store use it).
     pub(crate) fn header(i: u32) -> HeaderInfo {
         HeaderInfo {

@@ -212,8 +212,7 @@ pub(super) fn unindex(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FolderRole, HeaderInfo, Uid};
-    use crate::store::NewAccount;
+    use crate::model::{HeaderInfo, Uid};
 
     fn day(s: &str) -> i64 {
         search_query::parse(&format!("after:{s}"))
@@ -228,21 +227,7 @@ mod tests {
     /// INBOX and Sent with four messages, their bodies indexed; returns the store and the
     /// message ids by subject.
     fn store() -> (Store, std::collections::HashMap<String, i64>) {
-        let mut s = Store::open_in_memory().unwrap();
-        let a = s
-            .add_account(&NewAccount::imap(
-                "a@example.test",
-                "h",
-                993,
-                crate::model::Security::Tls,
-            ))
-            .unwrap();
-        let inbox = s
-            .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
-            .unwrap();
-        let sent = s
-            .upsert_folder(a, "Sent", Some("/"), Some(FolderRole::Sent))
-            .unwrap();
+        let (mut s, inbox, sent) = crate::store::speed::inbox_and_sent();
         let mail = [
             (
                 inbox,

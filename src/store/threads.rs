@@ -148,26 +148,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FolderId, FolderRole, HeaderInfo, Uid};
-    use crate::store::NewAccount;
+    use crate::model::{FolderId, HeaderInfo, Uid};
 
     fn store() -> (Store, FolderId, FolderId) {
-        let s = Store::open_in_memory().unwrap();
-        let a = s
-            .add_account(&NewAccount::imap(
-                "a@example.test",
-                "h",
-                993,
-                crate::model::Security::Tls,
-            ))
-            .unwrap();
-        let inbox = s
-            .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
-            .unwrap();
-        let sent = s
-            .upsert_folder(a, "Sent", Some("/"), Some(FolderRole::Sent))
-            .unwrap();
-        (s, inbox, sent)
+        crate::store::speed::inbox_and_sent()
     }
 
     fn put(s: &mut Store, f: FolderId, uid: u32, mid: &str, irt: Option<&str>, refs: &str) {

@@ -95,7 +95,7 @@ fn first_sync_lists_newest_first_and_shows_text_only() {
     let shown_again = t.run(&["show", &id, "--json"]).ok().json();
     assert_eq!(shown_again["text"], shown["text"]);
     assert_eq!(
-        t.run(&["search", "Message 7", "--json"])
+        t.run(&["search", "\"Message 7\"", "--json"])
             .ok()
             .json()
             .as_array()

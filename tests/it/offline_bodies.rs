@@ -316,7 +316,10 @@ fn offline_mirror_killed_mid_way_resumes_without_gaps_or_duplicates() {
          WHERE instr(CAST(p.data AS TEXT), 'Subject: ' || m.subject || char(13)) = 0",
     );
     assert_eq!(wrong, 0);
-    let hits = t.run(&["search", "text of 12345", "--json"]).ok().json();
+    let hits = t
+        .run(&["search", "\"text of 12345\"", "--json"])
+        .ok()
+        .json();
     assert_eq!(hits.as_array().unwrap().len(), 1);
 }
 
