@@ -10,6 +10,7 @@ mod events;
 pub mod failure;
 pub mod form;
 pub mod format;
+mod keys;
 mod reads;
 mod routes;
 pub mod settings;
@@ -58,7 +59,7 @@ impl App {
             .any(|s| matches!(s, crate::engine::ConnState::Syncing));
         let mut subs = vec![
             self.engine_subscription(),
-            iced::keyboard::listen().map(Message::Key),
+            keys::listen(),
             iced::window::resize_events().map(|(_, size)| Message::Resized(size)),
         ];
         // Files dropped on the window become attachments of the open message.
@@ -97,9 +98,14 @@ pub fn run(
     let boot = move || {
         let app = App::new(Some(dir.clone()));
         let requests = Task::run(later.clone(), Message::Instance);
+        let focus = app.screen_focus();
         (
             app,
-            Task::batch([Task::done(Message::Instance(first.clone())), requests]),
+            Task::batch([
+                Task::done(Message::Instance(first.clone())),
+                requests,
+                focus,
+            ]),
         )
     };
     let result = iced::application(boot, App::update, App::view)

@@ -348,3 +348,9 @@ error-account-interrupted = Adding the account was interrupted. Try again.
 error-server-silent = The server stopped answering (nothing for { $secs } seconds). It may be overloaded; Tayori will try again.
 error-server-too-large = The server sent something far larger than any mail message, so Tayori refused it.
 error-replay-busy = Another Tayori on this computer is sending this account's changes right now; yours stay queued and go out next.
+settings-timing = Reading
+settings-mark-read-delay = Mark a message read after it has been open for { $secs ->
+    [0] no time (at once)
+    [one] { $secs } second
+   *[other] { $secs } seconds
+}

@@ -336,3 +336,8 @@ error-account-interrupted = アカウントの追加が中断されました。�
 error-server-silent = サーバーが応答しなくなりました ({ $secs } 秒間応答なし)。混雑している可能性があります。あとで再試行します。
 error-server-too-large = サーバーがメールとしてはあり得ないほど大きなデータを送ってきたため、受け取りを拒否しました。
 error-replay-busy = このパソコンの別の Tayori がこのアカウントの変更を送信中です。こちらの変更は待機し、次に送信されます。
+settings-timing = 閲覧
+settings-mark-read-delay = 開いてから既読にするまで: { $secs ->
+    [0] すぐ
+   *[other] { $secs } 秒
+}

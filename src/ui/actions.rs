@@ -108,22 +108,46 @@ impl App {
         if let Some(account) = self.account_of(id) {
             self.engine.show(account, id);
         }
-        // Opening marks it read, as mail clients do; queued like any flag change.
-        if self
+        // Opening marks it read, as mail clients do, once it has stayed open for the delay
+        // of the settings (at once when 0); queued like any flag change.
+        if !self
             .message_row(id)
             .is_some_and(|r| !r.flags.seen && r.uid.is_some())
         {
-            let saved = std::mem::take(&mut self.multi);
-            self.set_flags(
-                Flags {
-                    seen: true,
-                    ..Default::default()
-                },
-                Flags::default(),
-            );
-            self.multi = saved;
+            return Task::none();
         }
-        Task::none()
+        match self.settings.mark_read_delay {
+            0 => {
+                self.mark_seen(id);
+                Task::none()
+            }
+            secs => Task::perform(
+                // Made when the runtime polls it (a timer needs the runtime's reactor).
+                async move {
+                    tokio::time::sleep(std::time::Duration::from_secs(u64::from(secs))).await;
+                },
+                move |()| Message::MarkReadAfterDelay(id),
+            ),
+        }
+    }
+
+    /// Marks `id` read if it is still the open message (its delay has passed).
+    pub(super) fn mark_read_after_delay(&mut self, id: MessageId) {
+        if self.selected == Some(id) {
+            self.mark_seen(id);
+        }
+    }
+
+    fn mark_seen(&mut self, id: MessageId) {
+        let saved = std::mem::replace(&mut self.multi, BTreeSet::from([id]));
+        self.set_flags(
+            Flags {
+                seen: true,
+                ..Default::default()
+            },
+            Flags::default(),
+        );
+        self.multi = saved;
     }
 
     /// Moves the cursor by `delta` rows and opens that message, scrolling it into view.

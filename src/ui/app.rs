@@ -69,6 +69,10 @@ pub enum Message {
     ToggleDescending,
     ToggleUnreadOnly,
     MarkRead(bool),
+    /// The open message stayed open for the mark-as-read delay.
+    MarkReadAfterDelay(MessageId),
+    /// Settings: the mark-as-read delay in seconds.
+    SetMarkReadDelay(u32),
     Flag(bool),
     Delete,
     Archive,
@@ -84,7 +88,10 @@ pub enum Message {
     Window(u64, u32, u32, Vec<MessageRow>),
     /// ... and search results for a query (`true`: rows of the servers' matches, added).
     Searched(String, Vec<MessageRow>, bool),
+    /// A key no widget took (every shortcut) ...
     Key(keyboard::Event),
+    /// ... and one a text field took (only Ctrl shortcuts and Escape).
+    KeyTaken(keyboard::Event),
     OpenLink(String),
     /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
     SaveAttachment(usize, bool),
@@ -358,6 +365,7 @@ impl App {
                 }
                 self.screen = s;
                 self.reload();
+                return self.screen_focus();
             }
             Message::OpenListing(l) => {
                 self.screen = Screen::Mail;
@@ -417,6 +425,11 @@ impl App {
                 } else {
                     self.set_flags(Flags::default(), seen);
                 }
+            }
+            Message::MarkReadAfterDelay(id) => self.mark_read_after_delay(id),
+            Message::SetMarkReadDelay(secs) => {
+                self.settings.mark_read_delay = secs.min(super::settings::MAX_MARK_READ_DELAY);
+                self.save_settings();
             }
             Message::Flag(on) => {
                 let flagged = Flags {
@@ -515,6 +528,7 @@ impl App {
                 self.refresh_window();
             }
             Message::Key(ev) => return self.on_key(ev),
+            Message::KeyTaken(ev) => return self.on_key_taken(ev),
             Message::OpenLink(url) => {
                 if let Err(e) = open::that_detached(&url) {
                     self.error = Some(e.to_string());

@@ -27,7 +27,11 @@ pub struct ComposeState {
     pub references: Option<String>,
     pub draft: Option<DraftId>,
     pub attach_path: String,
+    /// Completions for the address being typed in `suggest_for`.
     pub suggestions: Vec<String>,
+    pub suggest_for: Option<Field>,
+    /// Shown in the composer's fixed-height status line (never a row that comes and goes:
+    /// it would move the fields under the cursor).
     pub error: Option<String>,
     pub dirty: bool,
     /// The user was told about large attachments and pressed Send again.
@@ -43,11 +47,38 @@ pub enum Field {
     AttachPath,
 }
 
+/// The body editor's widget id (focus goes there for a reply).
+pub const BODY_ID: &str = "compose-body";
+
+impl Field {
+    /// The widget id of the field's text input: focus is kept and moved by id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::To => "compose-to",
+            Field::Cc => "compose-cc",
+            Field::Bcc => "compose-bcc",
+            Field::Subject => "compose-subject",
+            Field::AttachPath => "compose-attach-path",
+        }
+    }
+
+    fn value(self, c: &mut ComposeState) -> &mut String {
+        match self {
+            Field::To => &mut c.to,
+            Field::Cc => &mut c.cc,
+            Field::Bcc => &mut c.bcc,
+            Field::Subject => &mut c.subject,
+            Field::AttachPath => &mut c.attach_path,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ComposeMsg {
     Edit(Field, String),
-    /// Completions for the address being typed (the query they answer, the addresses).
-    Suggested(String, Vec<String>),
+    /// Completions for the address being typed (its field, the query they answer, the
+    /// addresses).
+    Suggested(Field, String, Vec<String>),
     Body(text_editor::Action),
     Suggestion(String),
     Attach,
@@ -158,22 +189,15 @@ impl ComposeState {
     ) -> (Task<ComposeMsg>, Option<ComposeEvent>) {
         match m {
             ComposeMsg::Edit(field, v) => {
-                let c = &mut *self;
-                let addresses = matches!(field, Field::To | Field::Cc | Field::Bcc);
-                match field {
-                    Field::To => c.to = v.clone(),
-                    Field::Cc => c.cc = v.clone(),
-                    Field::Bcc => c.bcc = v.clone(),
-                    Field::Subject => c.subject = v.clone(),
-                    Field::AttachPath => {
-                        c.attach_path = v;
-                        return (Task::none(), None);
-                    }
+                *field.value(self) = v.clone();
+                if field == Field::AttachPath {
+                    return (Task::none(), None);
                 }
-                c.dirty = true;
-                c.error = None;
-                c.suggestions.clear();
-                if addresses {
+                self.dirty = true;
+                self.error = None;
+                self.suggestions.clear();
+                self.suggest_for = None;
+                if matches!(field, Field::To | Field::Cc | Field::Bcc) {
                     let last = v.rsplit(',').next().unwrap_or("").trim().to_string();
                     if last.chars().count() >= 2 {
                         // Completion reads the cache on the read pool, never on this thread.
@@ -182,35 +206,36 @@ impl ComposeState {
                             crate::engine::suggest_addresses(s, &q, 5).unwrap_or_default()
                         });
                         let task = Task::perform(job, move |found| {
-                            ComposeMsg::Suggested(last.clone(), found.unwrap_or_default())
+                            ComposeMsg::Suggested(field, last.clone(), found.unwrap_or_default())
                         });
                         return (task, None);
                     }
                 }
             }
-            ComposeMsg::Suggested(q, found) => {
-                // Only if that is still the address being typed.
-                let c = &*self;
-                let current = [&c.to, &c.cc, &c.bcc]
-                    .iter()
-                    .any(|f| f.rsplit(',').next().unwrap_or("").trim() == q);
+            ComposeMsg::Suggested(field, q, found) => {
+                // Only if that is still the address being typed there.
+                let current = field.value(self).rsplit(',').next().unwrap_or("").trim() == q;
                 if current {
                     self.suggestions = found;
+                    self.suggest_for = Some(field);
                 }
             }
             ComposeMsg::Suggestion(a) => {
-                let c = &mut *self;
+                let field = self.suggest_for.unwrap_or(Field::To);
+                let value = field.value(self);
                 let mut parts: Vec<String> =
-                    c.to.split(',').map(|s| s.trim().to_string()).collect();
+                    value.split(',').map(|s| s.trim().to_string()).collect();
                 parts.pop();
                 parts.push(a);
-                c.to = parts
+                *value = parts
                     .into_iter()
                     .filter(|p| !p.is_empty())
                     .collect::<Vec<_>>()
                     .join(", ");
-                c.suggestions.clear();
-                c.dirty = true;
+                self.suggestions.clear();
+                self.suggest_for = None;
+                self.dirty = true;
+                return (iced::widget::operation::focus(field.id()), None);
             }
             ComposeMsg::Body(action) => {
                 if action.is_edit() {

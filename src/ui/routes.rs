@@ -21,9 +21,11 @@ impl App {
         };
         match eng.new_compose(account) {
             Ok(c) => self.compose_open(account, c, None),
-            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
+            Err(e) => {
+                self.error = Some(super::failure::engine_text(&self.tr, &e));
+                Task::none()
+            }
         }
-        Task::none()
     }
 
     /// Takes an unsent message out of the outbox into the composer (to fix and send again).
@@ -36,8 +38,10 @@ impl App {
         };
         match eng.edit_outbox(id) {
             Ok(Some(c)) => {
-                self.compose_open(item.account_id, c, None);
+                let focus = self.compose_open(item.account_id, c, None);
                 self.compose.dirty = true;
+                self.reload();
+                return focus;
             }
             Ok(None) => self.notice = Some(self.tr.tr("outbox-state-sending", None)),
             Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
@@ -72,16 +76,29 @@ impl App {
                     c.body = format!("{body}{}", c.body);
                 }
                 c.in_reply_to = m.in_reply_to;
-                self.compose_open(account, c, None);
+                self.compose_open(account, c, None)
             }
-            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
+            Err(e) => {
+                self.error = Some(super::failure::engine_text(&self.tr, &e));
+                Task::none()
+            }
         }
-        Task::none()
     }
 
-    pub fn compose_open(&mut self, account: AccountId, c: Compose, draft: Option<DraftId>) {
+    /// Opens the composer over `c` (a message being written stays as its draft) and puts the
+    /// cursor where writing starts ([`super::keys::compose_focus`]).
+    pub fn compose_open(
+        &mut self,
+        account: AccountId,
+        c: Compose,
+        draft: Option<DraftId>,
+    ) -> Task<Message> {
+        if self.screen == Screen::Compose {
+            self.compose_autosave();
+        }
         self.compose = ComposeState::from_compose(account, c, draft);
         self.screen = Screen::Compose;
+        super::keys::compose_focus(self)
     }
 
     /// Saves the open message as a draft if it changed since the last save.
@@ -177,7 +194,7 @@ impl App {
             Some(WizardEvent::Manual) => {
                 self.prefill_form();
                 self.screen = Screen::AddAccount;
-                task
+                Task::batch([task, self.screen_focus()])
             }
             Some(WizardEvent::Finished) => {
                 self.screen = Screen::Mail;

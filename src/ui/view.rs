@@ -5,6 +5,8 @@ mod folders;
 mod list;
 mod reader;
 mod settings;
+mod settings_timing;
+pub(super) mod status;
 mod sync;
 mod wizard;
 

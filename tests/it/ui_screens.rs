@@ -47,7 +47,7 @@ fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
 
 /// A data dir with one IMAP account: INBOX (30 messages, the newest Japanese with an HTML
 /// body cached on this device) and Archive.
-fn data_dir() -> tempfile::TempDir {
+pub(crate) fn data_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open_dir(dir.path()).unwrap();
     let a = s
@@ -306,7 +306,7 @@ fn empty_state_offers_the_wizard_and_the_manual_form() {
 
 /// Gives the test account an SMTP server and a signature (nothing is sent in these tests:
 /// sending goes to the outbox; the worker, idle here, would deliver it).
-fn with_smtp(dir: &tempfile::TempDir) {
+pub(crate) fn with_smtp(dir: &tempfile::TempDir) {
     let s = Store::open_dir(dir.path()).unwrap();
     let a = s.accounts().unwrap()[0].id;
     s.set_smtp_settings(&tayori::model::SmtpSettings {
