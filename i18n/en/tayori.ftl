@@ -354,3 +354,9 @@ settings-mark-read-delay = Mark a message read after it has been open for { $sec
     [one] { $secs } second
    *[other] { $secs } seconds
 }
+drafts-opening = Opening the draft…
+drafts-local-heading = On this device only (not on the server yet)
+drafts-no-subject = (no subject)
+drafts-no-recipients = (no recipients yet)
+drafts-this-is-a-draft = This is a draft.
+drafts-continue = Continue writing

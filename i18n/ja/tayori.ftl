@@ -341,3 +341,9 @@ settings-mark-read-delay = 開いてから既読にするまで: { $secs ->
     [0] すぐ
    *[other] { $secs } 秒
 }
+drafts-opening = 下書きを開いています…
+drafts-local-heading = この端末だけにある下書き(まだサーバーにありません)
+drafts-no-subject = (件名なし)
+drafts-no-recipients = (宛先はまだありません)
+drafts-this-is-a-draft = これは下書きです。
+drafts-continue = 続きを書く

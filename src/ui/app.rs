@@ -114,6 +114,10 @@ pub enum Message {
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
     ComposeNew,
+    /// Continue writing a draft kept on this device ...
+    ResumeDraft(crate::model::DraftId),
+    /// ... or the open message of a Drafts folder (a server draft).
+    EditDraft(MessageId),
     /// Reply, reply all or forward the open message.
     Respond(crate::mime::reply::ReplyKind),
     /// Every few seconds while composing: save the draft if it changed.
@@ -182,6 +186,8 @@ pub struct App {
     /// Outgoing mail not yet sent (queued, sending, failed, uncertain).
     pub outbox: Vec<crate::store::OutboxItem>,
     pub activity: Vec<Activity>,
+    /// Drafts on this device not yet on a server (the Drafts folder lists them).
+    pub drafts: Vec<super::data::LocalDraft>,
     pub notice: Option<String>,
     pub error: Option<String>,
     pub ctrl: bool,
@@ -238,6 +244,7 @@ impl App {
             ops: Vec::new(),
             outbox: Vec::new(),
             activity: Vec::new(),
+            drafts: Vec::new(),
             notice: None,
             error: None,
             ctrl: false,
@@ -633,6 +640,13 @@ impl App {
                     .and_then(|id| self.message_row(id))
                     .map(|r| r.account_id);
                 return self.compose_new(account);
+            }
+            Message::ResumeDraft(id) => return self.resume_draft(id),
+            Message::EditDraft(id) => {
+                if let Some(account) = self.account_of(id) {
+                    self.notice = Some(self.tr.tr("drafts-opening", None));
+                    self.engine.edit_draft(account, id);
+                }
             }
             Message::Respond(kind) => {
                 if let Some(id) = self.selected {

@@ -65,6 +65,13 @@ impl App {
                 }
                 Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
             },
+            Event::DraftOpened(account, r) => match r {
+                Ok((id, c)) => {
+                    self.notice = None;
+                    return self.compose_open(account, *c, Some(id));
+                }
+                Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
+            },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
                     return Task::none();

@@ -28,6 +28,25 @@ impl App {
         }
     }
 
+    /// Opens a draft kept on this device in the composer, to continue writing it.
+    pub fn resume_draft(&mut self, id: DraftId) -> Task<Message> {
+        let Some(eng) = self.local.as_ref() else {
+            return Task::none();
+        };
+        let found = eng
+            .store
+            .draft(id)
+            .map_err(crate::engine::EngineError::from)
+            .and_then(|d| Ok((d.account_id, eng.draft_compose(id)?)));
+        match found {
+            Ok((account, c)) => self.compose_open(account, c, Some(id)),
+            Err(e) => {
+                self.error = Some(super::failure::engine_text(&self.tr, &e));
+                Task::none()
+            }
+        }
+    }
+
     /// Takes an unsent message out of the outbox into the composer (to fix and send again).
     pub fn outbox_edit(&mut self, id: crate::model::OutboxId) -> Task<Message> {
         let Some(item) = self.outbox.iter().find(|o| o.id == id).cloned() else {

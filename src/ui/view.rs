@@ -1,6 +1,7 @@
 //! What the window draws: a top bar, the current screen, and a status bar.
 mod add_account;
 mod compose;
+mod drafts;
 mod folders;
 mod list;
 mod reader;
@@ -53,9 +54,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
         Screen::Mail => row![
             container(folders::view(app)).width(Length::Fixed(app.settings.folder_pane)),
             rule::vertical(1),
-            container(list::view(app)).width(Length::Fixed(app.settings.list_pane)),
+            container(column![drafts::local_panel(app), list::view(app)])
+                .width(Length::Fixed(app.settings.list_pane)),
             rule::vertical(1),
-            container(reader::view(app)).width(Length::Fill),
+            container(column![drafts::reader_banner(app), reader::view(app)]).width(Length::Fill),
         ]
         .height(Length::Fill)
         .into(),

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use crate::drafts::drafts;
 use crate::support;
 
 use common::gui::{Window, open_window, shots_dir, wait_for};
@@ -23,14 +24,6 @@ fn from_dave_example() -> Vec<u8> {
       Message-ID: <dave-1@corp.example>\r\nMIME-Version: 1.0\r\n\
       Content-Type: text/plain; charset=utf-8\r\n\r\nThe budget.\r\n"
         .to_vec()
-}
-
-fn drafts(t: &Tayori) -> Vec<serde_json::Value> {
-    t.run(&["drafts", "--json"])
-        .json()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
 }
 
 fn list_of(v: &serde_json::Value) -> Vec<String> {

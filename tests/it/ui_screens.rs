@@ -25,7 +25,7 @@ fn part(section: &str, mime: &str) -> PartInfo {
     }
 }
 
-fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
+pub(crate) fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
     HeaderInfo {
         uid: Uid(uid),
         message_id: Some(format!("<m{uid}@example.test>")),
@@ -97,7 +97,7 @@ fn app(dir: &tempfile::TempDir) -> App {
 
 /// Runs the view through the simulator, clicks the widget showing `label`, and feeds the
 /// messages it produced back into the app.
-fn click(app: &mut App, label: &str) {
+pub(crate) fn click(app: &mut App, label: &str) {
     let messages = {
         let mut ui = simulator(app.view());
         ui.click(label)
@@ -110,7 +110,7 @@ fn click(app: &mut App, label: &str) {
     }
 }
 
-fn shows(app: &App, label: &str) -> bool {
+pub(crate) fn shows(app: &App, label: &str) -> bool {
     let mut ui = simulator(app.view());
     ui.find(label).is_ok()
 }
