@@ -14,6 +14,7 @@ mod keys;
 mod reads;
 mod routes;
 pub mod settings;
+pub mod status;
 pub mod view;
 pub mod wizard;
 
@@ -72,6 +73,11 @@ impl App {
         if self.screen == app::Screen::Compose {
             subs.push(
                 iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),
+            );
+        }
+        if self.status.timed() {
+            subs.push(
+                iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::StatusTick),
             );
         }
         if syncing {

@@ -360,3 +360,4 @@ drafts-no-subject = (no subject)
 drafts-no-recipients = (no recipients yet)
 drafts-this-is-a-draft = This is a draft.
 drafts-continue = Continue writing
+status-error-detail = Something went wrong: { $detail }

@@ -347,3 +347,4 @@ drafts-no-subject = (件名なし)
 drafts-no-recipients = (宛先はまだありません)
 drafts-this-is-a-draft = これは下書きです。
 drafts-continue = 続きを書く
+status-error-detail = 問題が発生しました: { $detail }

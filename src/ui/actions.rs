@@ -2,6 +2,7 @@
 //! flags, moves and deletes through the store's offline queue (then the account is woken),
 //! opening a message and stepping through the list with the keyboard.
 use super::app::{App, LIST_ID, Message, ROW_HEIGHT, Reading};
+use super::status::Said;
 use crate::model::{AccountId, Flags, FolderId, FolderRole, MessageId};
 use crate::store::MessageRow;
 use iced::Task;
@@ -69,7 +70,7 @@ impl App {
             }
         }
         if let Some(e) = failed {
-            self.error = Some(super::failure::store_text(&self.tr, e));
+            self.status.fail(Said::store(e));
         }
         self.after_local_change(touched);
     }
@@ -81,14 +82,14 @@ impl App {
                 continue;
             };
             let Some(to) = dest(self, &row) else {
-                self.notice = Some(self.tr.tr("action-no-folder", None));
+                self.status.say(Said::key("action-no-folder"));
                 continue;
             };
             touched.insert(row.account_id);
             if let Some(store) = self.store_mut()
                 && let Err(e) = store.local_move(id, to)
             {
-                self.error = Some(super::failure::store_text(&self.tr, e));
+                self.status.fail(Said::store(e));
             }
         }
         self.clear_open();

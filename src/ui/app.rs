@@ -4,6 +4,7 @@
 use super::data::Snapshot;
 use super::form::AddForm;
 use super::settings::{Settings, ThemeChoice};
+use super::status::Said;
 use crate::engine::{BodyProgress, ConnState, EngineHandle, Event, ShownMessage};
 use crate::i18n::Localizer;
 use crate::model::{
@@ -131,6 +132,8 @@ pub enum Message {
     Resized(iced::Size),
     /// Once a second while an account syncs: refresh counts and progress.
     Tick,
+    /// Once a second while a status message is on a timer: end it when its time is up.
+    StatusTick,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,8 +191,8 @@ pub struct App {
     pub activity: Vec<Activity>,
     /// Drafts on this device not yet on a server (the Drafts folder lists them).
     pub drafts: Vec<super::data::LocalDraft>,
-    pub notice: Option<String>,
-    pub error: Option<String>,
+    /// The status line's notice and error (in the window's language, each ending).
+    pub status: super::status::StatusLine,
     pub ctrl: bool,
     pub form: AddForm,
     pub compose: super::compose::ComposeState,
@@ -245,8 +248,7 @@ impl App {
             outbox: Vec::new(),
             activity: Vec::new(),
             drafts: Vec::new(),
-            notice: None,
-            error: None,
+            status: Default::default(),
             ctrl: false,
             form: AddForm::default(),
             compose: super::compose::ComposeState::default(),
@@ -263,7 +265,7 @@ impl App {
                     app.local = Some(crate::engine::Engine::new(s));
                     app.reads = super::reads::ReadPool::start(&dir);
                 }
-                Err(e) => app.error = Some(super::failure::store_text(&app.tr, e)),
+                Err(e) => app.status.fail(Said::store(e)),
             }
         }
         app.make_engine();
@@ -357,7 +359,7 @@ impl App {
         if let Some(dir) = &self.dir
             && let Err(e) = self.settings.save(dir)
         {
-            self.error = Some(e.to_string());
+            self.status.fail(Said::detail(e));
         }
     }
 
@@ -459,7 +461,7 @@ impl App {
                     if let Some(store) = self.store_mut()
                         && let Err(e) = store.local_delete(id)
                     {
-                        self.error = Some(super::failure::store_text(&self.tr, e));
+                        self.status.fail(Said::store(e));
                     }
                 }
                 self.clear_open();
@@ -530,6 +532,7 @@ impl App {
                     self.results = Some(rows);
                 }
             }
+            Message::StatusTick => self.status.tick(std::time::Instant::now()),
             Message::Tick => {
                 self.reload();
                 self.refresh_window();
@@ -538,7 +541,7 @@ impl App {
             Message::KeyTaken(ev) => return self.on_key_taken(ev),
             Message::OpenLink(url) => {
                 if let Err(e) = open::that_detached(&url) {
-                    self.error = Some(e.to_string());
+                    self.status.fail(Said::detail(e));
                 }
             }
             Message::SaveAttachment(index, open) => {
@@ -559,11 +562,11 @@ impl App {
                             .unwrap_or_else(std::env::temp_dir)
                     };
                     if let Err(e) = std::fs::create_dir_all(&dir) {
-                        self.error = Some(e.to_string());
+                        self.status.fail(Said::detail(e));
                         return Task::none();
                     }
                     let name = crate::engine::safe_file_name(&a.filename);
-                    self.notice = Some(self.tr.tr("attachment-downloading", None));
+                    self.status.say(Said::key("attachment-downloading"));
                     if let Some(account) = self.account_of(id) {
                         self.engine
                             .save_attachment(account, id, index, dir.join(name), open);
@@ -644,13 +647,13 @@ impl App {
             Message::ResumeDraft(id) => return self.resume_draft(id),
             Message::EditDraft(id) => {
                 if let Some(account) = self.account_of(id) {
-                    self.notice = Some(self.tr.tr("drafts-opening", None));
+                    self.status.say(Said::key("drafts-opening"));
                     self.engine.edit_draft(account, id);
                 }
             }
             Message::Respond(kind) => {
                 if let Some(id) = self.selected {
-                    self.notice = Some(self.tr.tr("compose-preparing", None));
+                    self.status.say(Said::key("compose-preparing"));
                     if let Some(account) = self.account_of(id) {
                         self.engine.respond(account, id, kind, self.quote_labels());
                     }

@@ -3,6 +3,7 @@
 //! reply all / forward prefilled by the engine. "Send" writes the message to the durable
 //! outbox and wakes the account in the engine's scheduler, which sends it (retrying when offline). Drafts save
 //! to the store every few seconds while edited and when leaving; `sync` uploads them.
+use super::status::Said;
 use crate::mime::compose::{Attachment, Compose, split_addresses};
 use crate::model::{AccountId, DraftId};
 use fluent_bundle::FluentArgs;
@@ -144,10 +145,10 @@ pub struct Ctx<'a> {
 pub enum ComposeEvent {
     /// A draft was written to the store: its account should upload it now (and the notice,
     /// when the user asked for the save).
-    DraftSaved(AccountId, Option<String>),
-    Notice(String),
+    DraftSaved(AccountId, Option<Said>),
+    Notice(Said),
     /// The message is in the outbox (with the notice to show): close and send it.
-    Queued(AccountId, String),
+    Queued(AccountId, Vec<Said>),
     /// Discarded: back to the mail.
     Closed,
 }
@@ -259,7 +260,7 @@ impl ComposeState {
             ComposeMsg::SaveDraft => {
                 self.dirty = true;
                 if let Some(ComposeEvent::DraftSaved(account, _)) = self.autosave(ctx.local) {
-                    let notice = ctx.tr.tr("compose-draft-saved", None);
+                    let notice = Said::key("compose-draft-saved");
                     return (
                         Task::none(),
                         Some(ComposeEvent::DraftSaved(account, Some(notice))),
@@ -294,13 +295,14 @@ impl ComposeState {
         let account = self.account?;
         match ctx.local.queue_send(account, &c, self.draft) {
             Ok(q) => {
-                let mut notes = vec![ctx.tr.tr("compose-queued", None)];
+                let mut notes = vec![Said::key("compose-queued")];
                 for w in &q.warnings {
-                    let mut args = FluentArgs::new();
-                    args.set("charset", "ISO-2022-JP");
-                    notes.push(ctx.tr.tr(w.fluent_key(), Some(&args)));
+                    notes.push(Said::with(
+                        w.fluent_key(),
+                        vec![("charset", "ISO-2022-JP".into())],
+                    ));
                 }
-                Some(ComposeEvent::Queued(account, notes.join(" ")))
+                Some(ComposeEvent::Queued(account, notes))
             }
             Err(e) => {
                 self.error = Some(match &e {

@@ -141,6 +141,13 @@ impl App {
         self.outbox = snap.outbox;
         self.activity = snap.activity;
         self.drafts = snap.drafts;
+        let waiting = self.outbox.iter().any(|o| {
+            matches!(
+                o.state,
+                crate::store::OutboxState::Queued | crate::store::OutboxState::Sending
+            )
+        });
+        self.status.outbox(waiting);
         self.now = chrono::Utc::now().timestamp();
     }
 

@@ -1,5 +1,6 @@
 //! What reaches the window from the engine: its events.
 use super::app::{App, Message, Reading};
+use super::status::Said;
 use crate::engine::Event;
 use crate::model::MessageId;
 use iced::Task;
@@ -44,33 +45,30 @@ impl App {
                 }
                 self.reload();
             }
-            Event::Saved(r, open) => {
-                self.notice = Some(match r {
-                    Ok((path, _)) if open => match open::that_detached(&path) {
-                        Ok(()) => String::new(),
-                        Err(e) => e.to_string(),
-                    },
-                    Ok((path, _)) => {
-                        let mut args = fluent_bundle::FluentArgs::new();
-                        args.set("path", path.display().to_string());
-                        self.tr.tr("attachment-saved", Some(&args))
-                    }
-                    Err(e) => super::failure::failure_text(&self.tr, &e),
-                });
-            }
+            Event::Saved(r, open) => match r {
+                Ok((path, _)) if open => match open::that_detached(&path) {
+                    Ok(()) => self.status.clear_notice(),
+                    Err(e) => self.status.fail(Said::detail(e)),
+                },
+                Ok((path, _)) => self.status.say(Said::with(
+                    "attachment-saved",
+                    vec![("path", path.display().to_string())],
+                )),
+                Err(e) => self.status.fail(Said::failure(&e)),
+            },
             Event::Composed(account, r) => match r {
                 Ok(c) => {
-                    self.notice = None;
+                    self.status.clear_notice();
                     return self.compose_open(account, *c, None);
                 }
-                Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
+                Err(e) => self.status.fail(Said::failure(&e)),
             },
             Event::DraftOpened(account, r) => match r {
                 Ok((id, c)) => {
-                    self.notice = None;
+                    self.status.clear_notice();
                     return self.compose_open(account, *c, Some(id));
                 }
-                Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
+                Err(e) => self.status.fail(Said::failure(&e)),
             },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
@@ -92,7 +90,7 @@ impl App {
                             Message::Searched(text.clone(), rows.unwrap_or_default(), true)
                         });
                     }
-                    Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
+                    Err(e) => self.status.fail(Said::failure(&e)),
                 }
             }
         }

@@ -4,6 +4,7 @@
 use super::app::{App, Message, Screen};
 use super::compose::{ComposeEvent, ComposeMsg, ComposeState, Ctx};
 use super::form::{FormCtx, FormEvent, FormMsg};
+use super::status::Said;
 use super::wizard::{WizardCtx, WizardEvent, WizardMsg};
 use crate::engine::accounts::database_of;
 use crate::mime::compose::Compose;
@@ -22,7 +23,7 @@ impl App {
         match eng.new_compose(account) {
             Ok(c) => self.compose_open(account, c, None),
             Err(e) => {
-                self.error = Some(super::failure::engine_text(&self.tr, &e));
+                self.status.fail(Said::engine(&e));
                 Task::none()
             }
         }
@@ -41,7 +42,7 @@ impl App {
         match found {
             Ok((account, c)) => self.compose_open(account, c, Some(id)),
             Err(e) => {
-                self.error = Some(super::failure::engine_text(&self.tr, &e));
+                self.status.fail(Said::engine(&e));
                 Task::none()
             }
         }
@@ -62,8 +63,8 @@ impl App {
                 self.reload();
                 return focus;
             }
-            Ok(None) => self.notice = Some(self.tr.tr("outbox-state-sending", None)),
-            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
+            Ok(None) => self.status.say(Said::key("outbox-state-sending")),
+            Err(e) => self.status.fail(Said::engine(&e)),
         }
         self.reload();
         Task::none()
@@ -74,12 +75,12 @@ impl App {
         let m = match crate::mailto::Mailto::parse(url) {
             Ok(m) => m,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.status.fail(Said::detail(e));
                 return Task::none();
             }
         };
         let Some(account) = self.accounts.first().map(|a| a.account.id) else {
-            self.notice = Some(self.tr.tr("no-accounts", None));
+            self.status.say(Said::key("no-accounts"));
             return Task::none();
         };
         let Some(eng) = self.local.as_ref() else {
@@ -98,7 +99,7 @@ impl App {
                 self.compose_open(account, c, None)
             }
             Err(e) => {
-                self.error = Some(super::failure::engine_text(&self.tr, &e));
+                self.status.fail(Said::engine(&e));
                 Task::none()
             }
         }
@@ -153,13 +154,13 @@ impl App {
             Some(ComposeEvent::DraftSaved(account, notice)) => {
                 // The draft goes to the server's Drafts now, not at the next pass.
                 self.engine.wake(account);
-                if notice.is_some() {
-                    self.notice = notice;
+                if let Some(n) = notice {
+                    self.status.say(n);
                 }
             }
-            Some(ComposeEvent::Notice(n)) => self.notice = Some(n),
+            Some(ComposeEvent::Notice(n)) => self.status.say(n),
             Some(ComposeEvent::Queued(account, notice)) => {
-                self.notice = Some(notice);
+                self.status.say_while_outbox(notice);
                 self.compose = ComposeState::default();
                 self.screen = Screen::Mail;
                 self.engine.wake(account);
@@ -186,7 +187,7 @@ impl App {
         match ev {
             None => task,
             Some(FormEvent::Created(id)) => {
-                self.notice = Some(self.tr.tr("add-saved", None));
+                self.status.say(Said::key("add-saved"));
                 self.reload();
                 self.screen = Screen::Mail;
                 self.open_listing(crate::store::Listing::UnifiedInbox);

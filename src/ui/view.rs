@@ -2,12 +2,12 @@
 mod add_account;
 mod compose;
 mod drafts;
+pub(super) mod ellipsis;
 mod folders;
 mod list;
 mod reader;
 mod settings;
 mod settings_timing;
-pub(super) mod status;
 mod sync;
 mod wizard;
 
@@ -132,13 +132,19 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         args.set("n", pending);
         parts.push(app.tr.tr("status-pending", Some(&args)));
     }
-    if let Some(n) = &app.notice {
-        parts.push(n.clone());
+    if let Some(n) = app.status.notice() {
+        parts.push(crate::ui::status::Said::texts(n, &app.tr));
     }
-    let mut line = row![text(parts.join("   ·   ")).size(13)].padding([4, 10]);
-    if let Some(e) = &app.error {
+    // One line whatever the window's width: each side cut with an ellipsis, never wrapped.
+    let width = (app.settings.window_width - 24.0).max(200.0);
+    let error = app.status.error().map(|e| e.text(&app.tr));
+    let left_width = if error.is_some() { width * 0.55 } else { width };
+    let mut line = row![ellipsis::one_line(&parts.join("   ·   "), 13.0, left_width)]
+        .padding([4, 10])
+        .height(iced::Length::Fixed(26.0));
+    if let Some(e) = error {
         line = line.push(space::horizontal());
-        line = line.push(text(e.clone()).size(13).style(text::danger));
+        line = line.push(ellipsis::one_line(&e, 13.0, width * 0.43).style(text::danger));
     }
     line.into()
 }

@@ -45,4 +45,5 @@ mod ui_drafts;
 mod ui_errors;
 mod ui_keys;
 mod ui_screens;
+mod ui_status;
 mod ui_wizard;

@@ -69,5 +69,5 @@ fn drafts_are_listed_in_drafts_and_open_in_the_composer() {
     click(&mut app, "Written on the phone");
     assert!(shows(&app, "This is a draft."));
     click(&mut app, "Continue writing");
-    assert!(app.notice.is_some() || app.error.is_some());
+    assert!(app.status.notice().is_some() || app.status.error().is_some());
 }

@@ -57,13 +57,13 @@ fn letters_a_text_field_took_run_no_shortcut_and_free_ones_do() {
     assert_eq!(app.screen, Screen::Mail);
     assert_eq!(app.cursor, Some(0), "j/k typed into a field moved the list");
     assert!(
-        app.notice.is_none(),
+        app.status.notice().is_none(),
         "a reply was asked for: {:?}",
-        app.notice
+        app.status.notice()
     );
     // Not taken by a field: "r" asks the engine for a reply.
     settle(&mut app, Message::Key(letter("r")));
-    assert!(app.notice.is_some());
+    assert!(app.status.notice().is_some());
 }
 
 #[test]

@@ -57,8 +57,8 @@ pub fn local_panel(app: &App) -> Option<Element<'_, Message>> {
         list = list.push(
             button(
                 column![
-                    super::status::one_line(&subject, 14.0, width),
-                    super::status::one_line(&to, 12.0, width).style(text::secondary),
+                    super::ellipsis::one_line(&subject, 14.0, width),
+                    super::ellipsis::one_line(&to, 12.0, width).style(text::secondary),
                 ]
                 .spacing(2),
             )
