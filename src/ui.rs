@@ -15,6 +15,7 @@ mod reads;
 mod routes;
 pub mod settings;
 pub mod status;
+mod undo;
 pub mod view;
 pub mod wizard;
 
@@ -75,7 +76,7 @@ impl App {
                 iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),
             );
         }
-        if self.status.timed() {
+        if self.status.timed() || self.undo_toast().is_some() {
             subs.push(
                 iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::StatusTick),
             );

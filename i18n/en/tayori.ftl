@@ -361,3 +361,21 @@ drafts-no-recipients = (no recipients yet)
 drafts-this-is-a-draft = This is a draft.
 drafts-continue = Continue writing
 status-error-detail = Something went wrong: { $detail }
+undo-button = Undo
+undo-done = Undone.
+undo-deleted = { $n ->
+    [one] Moved 1 message to Trash.
+   *[other] Moved { $n } messages to Trash.
+}
+undo-archived = { $n ->
+    [one] Archived 1 message.
+   *[other] Archived { $n } messages.
+}
+undo-moved = { $n ->
+    [one] Moved 1 message.
+   *[other] Moved { $n } messages.
+}
+undo-flags-changed = { $n ->
+    [one] Changed 1 message.
+   *[other] Changed { $n } messages.
+}

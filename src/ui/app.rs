@@ -78,6 +78,8 @@ pub enum Message {
     Delete,
     Archive,
     MoveTo(FolderId),
+    /// Undo the last delete, move, archive or flag change (the toast, Ctrl+Z).
+    Undo,
     SelectAll,
     ClearSelection,
     SearchChanged(String),
@@ -191,6 +193,8 @@ pub struct App {
     pub activity: Vec<Activity>,
     /// Drafts on this device not yet on a server (the Drafts folder lists them).
     pub drafts: Vec<super::data::LocalDraft>,
+    /// The last change to messages, for Undo.
+    pub undo: Option<super::undo::Undoable>,
     /// The status line's notice and error (in the window's language, each ending).
     pub status: super::status::StatusLine,
     pub ctrl: bool,
@@ -249,6 +253,7 @@ impl App {
             activity: Vec::new(),
             drafts: Vec::new(),
             status: Default::default(),
+            undo: None,
             ctrl: false,
             form: AddForm::default(),
             compose: super::compose::ComposeState::default(),
@@ -429,11 +434,13 @@ impl App {
                     seen: true,
                     ..Default::default()
                 };
+                let before = self.remember_flags(&self.targets());
                 if read {
                     self.set_flags(seen, Flags::default());
                 } else {
                     self.set_flags(Flags::default(), seen);
                 }
+                self.flagged(before);
             }
             Message::MarkReadAfterDelay(id) => self.mark_read_after_delay(id),
             Message::SetMarkReadDelay(secs) => {
@@ -445,15 +452,19 @@ impl App {
                     flagged: true,
                     ..Default::default()
                 };
+                let before = self.remember_flags(&self.targets());
                 if on {
                     self.set_flags(flagged, Flags::default());
                 } else {
                     self.set_flags(Flags::default(), flagged);
                 }
+                self.flagged(before);
             }
             Message::Delete => {
                 let mut touched = BTreeSet::new();
-                for id in self.targets() {
+                let targets = self.targets();
+                let before = self.remember_folders(&targets);
+                for id in targets {
                     let Some(row) = self.message_row(id) else {
                         continue;
                     };
@@ -466,13 +477,21 @@ impl App {
                 }
                 self.clear_open();
                 self.after_local_change(touched);
+                self.moved(before, "undo-deleted");
             }
             Message::Archive => {
+                let before = self.remember_folders(&self.targets());
                 self.move_targets(|app, row| {
                     app.folder_of_role(row.account_id, FolderRole::Archive)
                 });
+                self.moved(before, "undo-archived");
             }
-            Message::MoveTo(dest) => self.move_targets(move |_, _| Some(dest)),
+            Message::MoveTo(dest) => {
+                let before = self.remember_folders(&self.targets());
+                self.move_targets(move |_, _| Some(dest));
+                self.moved(before, "undo-moved");
+            }
+            Message::Undo => self.undo_last(),
             Message::SelectAll => {
                 self.multi = self.rows.iter().map(|r| r.id).collect();
             }

@@ -116,12 +116,16 @@ impl App {
         }
     }
 
-    /// Ctrl+N new message, Ctrl+R reply, Ctrl+Enter send, Ctrl+1…9 an account's Inbox.
+    /// Ctrl+N new message, Ctrl+R reply, Ctrl+Z undo, Ctrl+Enter send, Ctrl+1…9 an
+    /// account's Inbox.
     fn command_key(&mut self, key: &keyboard::Key, taken: bool) -> Task<Message> {
         use keyboard::Key;
         use keyboard::key::Named;
         match key.as_ref() {
             Key::Character("n") | Key::Character("N") => self.update(Message::ComposeNew),
+            Key::Character("z") | Key::Character("Z") if self.screen == Screen::Mail => {
+                self.update(Message::Undo)
+            }
             Key::Character("r") | Key::Character("R") if self.screen == Screen::Mail => {
                 self.update(Message::Respond(ReplyKind::Reply))
             }

@@ -17,18 +17,30 @@ pub const ERROR_FOR: Duration = Duration::from_secs(15);
 pub struct Said {
     key: &'static str,
     args: Vec<(&'static str, String)>,
+    /// Number arguments (Fluent picks the plural form by them: "1 message", "2 messages").
+    counts: Vec<(&'static str, i64)>,
 }
 
 impl Said {
     pub fn key(key: &'static str) -> Said {
-        Said {
-            key,
-            args: Vec::new(),
-        }
+        Said::with(key, Vec::new())
     }
 
     pub fn with(key: &'static str, args: Vec<(&'static str, String)>) -> Said {
-        Said { key, args }
+        Said {
+            key,
+            args,
+            counts: Vec::new(),
+        }
+    }
+
+    /// `key` with the number argument `name`.
+    pub fn count(key: &'static str, name: &'static str, n: i64) -> Said {
+        Said {
+            key,
+            args: Vec::new(),
+            counts: vec![(name, n)],
+        }
     }
 
     pub fn failure(f: &Failure) -> Said {
@@ -52,6 +64,9 @@ impl Said {
         let mut args = FluentArgs::new();
         for (name, value) in &self.args {
             args.set(*name, value.clone());
+        }
+        for (name, n) in &self.counts {
+            args.set(*name, *n);
         }
         tr.tr(self.key, Some(&args))
     }
@@ -164,5 +179,18 @@ mod tests {
         );
         s.tick(Instant::now() + ERROR_FOR);
         assert!(s.error().is_none());
+    }
+
+    #[test]
+    fn counts_pick_the_plural_form() {
+        let en = Localizer::new("en");
+        assert_eq!(
+            Said::count("undo-deleted", "n", 1).text(&en),
+            "Moved 1 message to Trash."
+        );
+        assert_eq!(
+            Said::count("undo-deleted", "n", 3).text(&en),
+            "Moved 3 messages to Trash."
+        );
     }
 }

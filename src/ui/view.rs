@@ -142,11 +142,24 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     let mut line = row![ellipsis::one_line(&parts.join("   ·   "), 13.0, left_width)]
         .padding([4, 10])
         .height(iced::Length::Fixed(26.0));
+    if let Some(u) = app.undo_toast() {
+        line = line.push(space::horizontal());
+        line = line.push(
+            row![
+                ellipsis::one_line(&u.said.text(&app.tr), 13.0, width * 0.3),
+                button(text(app.tr.tr("undo-button", None)).size(13))
+                    .padding([1, 10])
+                    .on_press(Message::Undo),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    }
     if let Some(e) = error {
         line = line.push(space::horizontal());
         line = line.push(ellipsis::one_line(&e, 13.0, width * 0.43).style(text::danger));
     }
-    line.into()
+    line.align_y(iced::Alignment::Center).into()
 }
 
 /// Headers on this device vs. the server's count, for a first sync's progress.

@@ -47,3 +47,4 @@ mod ui_keys;
 mod ui_screens;
 mod ui_status;
 mod ui_wizard;
+mod undo;
