@@ -16,6 +16,7 @@ mod routes;
 pub mod settings;
 pub mod status;
 mod undo;
+mod undo_send;
 pub mod view;
 pub mod wizard;
 
@@ -76,7 +77,7 @@ impl App {
                 iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),
             );
         }
-        if self.status.timed() || self.undo_toast().is_some() {
+        if self.status.timed() || self.undo_toast().is_some() || self.sending.is_some() {
             subs.push(
                 iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::StatusTick),
             );

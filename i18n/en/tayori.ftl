@@ -379,3 +379,10 @@ undo-flags-changed = { $n ->
     [one] Changed 1 message.
    *[other] Changed { $n } messages.
 }
+settings-undo-send-delay = Hold a sent message back for { $secs ->
+    [0] no time (send at once)
+    [one] { $secs } second
+   *[other] { $secs } seconds
+}, with Undo
+undo-send-toast = Sending in { $secs } s…
+undo-send-too-late = Too late to undo: the message is being sent.

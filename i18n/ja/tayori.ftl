@@ -354,3 +354,9 @@ undo-deleted = { $n } 件をゴミ箱に移動しました。
 undo-archived = { $n } 件をアーカイブしました。
 undo-moved = { $n } 件を移動しました。
 undo-flags-changed = { $n } 件を変更しました。
+settings-undo-send-delay = 送信の取り消し猶予: { $secs ->
+    [0] なし(すぐ送信)
+   *[other] { $secs } 秒
+}
+undo-send-toast = { $secs } 秒後に送信します…
+undo-send-too-late = 送信が始まっているため取り消せません。

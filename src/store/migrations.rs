@@ -190,11 +190,19 @@ ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFA
 /// 6: message ids are never reused (AUTOINCREMENT): without it SQLite hands the id of the
 /// last message deleted to the next one stored, and a command or an operation queued with
 /// the old id would act on another message. Ids, parts and search rows stay as they are.
-const REBUILT: &[Rebuild] = &[Rebuild::Autoincrement("messages")];
+///
+/// 7: an outgoing message can be held back for the "Undo send" delay (`hold_until`, unix
+/// seconds): not sent before then, even by a forced flush.
+const REBUILT: &[Rebuild] = &[
+    Rebuild::Autoincrement("messages"),
+    Rebuild::Sql("ALTER TABLE outbox ADD COLUMN hold_until INTEGER NOT NULL DEFAULT 0;"),
+];
 
 enum Rebuild {
     /// The table's `id INTEGER PRIMARY KEY` becomes `... AUTOINCREMENT`.
     Autoincrement(&'static str),
+    /// Plain SQL (a step after the rebuilds).
+    Sql(&'static str),
 }
 
 /// The schema version this build writes.
@@ -206,6 +214,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, i: usize) -> Result<()> {
         (Some(sql), _) => Ok(tx.execute_batch(sql)?),
         (None, Some(r)) => match REBUILT.get(r) {
             Some(Rebuild::Autoincrement(table)) => add_autoincrement(tx, table),
+            Some(Rebuild::Sql(sql)) => Ok(tx.execute_batch(sql)?),
             None => Ok(()),
         },
         (None, None) => Ok(()),

@@ -74,6 +74,12 @@ pub enum Message {
     MarkReadAfterDelay(MessageId),
     /// Settings: the mark-as-read delay in seconds.
     SetMarkReadDelay(u32),
+    /// Settings: the "Undo send" delay in seconds.
+    SetUndoSendDelay(u32),
+    /// Take back the message just sent (while it is held).
+    UndoSend,
+    /// The "Undo send" delay of this outbox message is over: send it.
+    SendHoldEnded(crate::model::OutboxId),
     Flag(bool),
     Delete,
     Archive,
@@ -193,6 +199,8 @@ pub struct App {
     pub activity: Vec<Activity>,
     /// Drafts on this device not yet on a server (the Drafts folder lists them).
     pub drafts: Vec<super::data::LocalDraft>,
+    /// The message just sent, while "Undo send" can take it back.
+    pub sending: Option<super::undo_send::Held>,
     /// The last change to messages, for Undo.
     pub undo: Option<super::undo::Undoable>,
     /// The status line's notice and error (in the window's language, each ending).
@@ -254,6 +262,7 @@ impl App {
             drafts: Vec::new(),
             status: Default::default(),
             undo: None,
+            sending: None,
             ctrl: false,
             form: AddForm::default(),
             compose: super::compose::ComposeState::default(),
@@ -447,6 +456,12 @@ impl App {
                 self.settings.mark_read_delay = secs.min(super::settings::MAX_MARK_READ_DELAY);
                 self.save_settings();
             }
+            Message::SetUndoSendDelay(secs) => {
+                self.settings.undo_send_delay = secs.min(super::settings::MAX_UNDO_SEND_DELAY);
+                self.save_settings();
+            }
+            Message::UndoSend => return self.undo_send(),
+            Message::SendHoldEnded(id) => self.hold_ended(id),
             Message::Flag(on) => {
                 let flagged = Flags {
                     flagged: true,

@@ -138,6 +138,8 @@ pub struct Ctx<'a> {
     pub local: &'a mut crate::engine::Engine,
     pub reads: &'a super::reads::ReadPool,
     pub tr: &'a crate::i18n::Localizer,
+    /// Seconds a sent message is held back for "Undo send" (0: none).
+    pub undo_send: u32,
 }
 
 /// What the composer reports to the root.
@@ -147,8 +149,9 @@ pub enum ComposeEvent {
     /// when the user asked for the save).
     DraftSaved(AccountId, Option<Said>),
     Notice(Said),
-    /// The message is in the outbox (with the notice to show): close and send it.
-    Queued(AccountId, Vec<Said>),
+    /// The message is in the outbox (with the notice to show, its outbox id and the seconds
+    /// it is held back for "Undo send"): close and send it.
+    Queued(AccountId, Vec<Said>, crate::model::OutboxId, u32),
     /// Discarded: back to the mail.
     Closed,
 }
@@ -293,7 +296,10 @@ impl ComposeState {
             return None;
         }
         let account = self.account?;
-        match ctx.local.queue_send(account, &c, self.draft) {
+        match ctx
+            .local
+            .queue_send_held(account, &c, self.draft, ctx.undo_send)
+        {
             Ok(q) => {
                 let mut notes = vec![Said::key("compose-queued")];
                 for w in &q.warnings {
@@ -302,7 +308,7 @@ impl ComposeState {
                         vec![("charset", "ISO-2022-JP".into())],
                     ));
                 }
-                Some(ComposeEvent::Queued(account, notes))
+                Some(ComposeEvent::Queued(account, notes, q.id, ctx.undo_send))
             }
             Err(e) => {
                 self.error = Some(match &e {

@@ -124,7 +124,11 @@ impl App {
         match key.as_ref() {
             Key::Character("n") | Key::Character("N") => self.update(Message::ComposeNew),
             Key::Character("z") | Key::Character("Z") if self.screen == Screen::Mail => {
-                self.update(Message::Undo)
+                if self.sending.is_some() {
+                    self.update(Message::UndoSend)
+                } else {
+                    self.update(Message::Undo)
+                }
             }
             Key::Character("r") | Key::Character("R") if self.screen == Screen::Mail => {
                 self.update(Message::Respond(ReplyKind::Reply))

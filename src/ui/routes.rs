@@ -127,7 +127,8 @@ impl App {
             return;
         };
         let ev = self.compose.autosave(local);
-        self.on_compose_event(ev);
+        // An autosave reports a saved draft at most: nothing to run after it.
+        let _ = self.on_compose_event(ev);
     }
 
     /// Routes a composer message to its screen and acts on what it reports.
@@ -142,13 +143,14 @@ impl App {
             local,
             reads: &self.reads,
             tr: &self.tr,
+            undo_send: self.settings.undo_send_delay,
         };
         let (task, ev) = self.compose.update(m, ctx);
-        self.on_compose_event(ev);
-        task.map(Message::Compose)
+        let after = self.on_compose_event(ev);
+        Task::batch([task.map(Message::Compose), after])
     }
 
-    fn on_compose_event(&mut self, ev: Option<ComposeEvent>) {
+    fn on_compose_event(&mut self, ev: Option<ComposeEvent>) -> Task<Message> {
         match ev {
             None => {}
             Some(ComposeEvent::DraftSaved(account, notice)) => {
@@ -159,18 +161,19 @@ impl App {
                 }
             }
             Some(ComposeEvent::Notice(n)) => self.status.say(n),
-            Some(ComposeEvent::Queued(account, notice)) => {
+            Some(ComposeEvent::Queued(account, notice, id, hold)) => {
                 self.status.say_while_outbox(notice);
                 self.compose = ComposeState::default();
                 self.screen = Screen::Mail;
-                self.engine.wake(account);
                 self.reload();
+                return self.sent(account, id, hold);
             }
             Some(ComposeEvent::Closed) => {
                 self.compose = ComposeState::default();
                 self.screen = Screen::Mail;
             }
         }
+        Task::none()
     }
 }
 

@@ -142,7 +142,21 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     let mut line = row![ellipsis::one_line(&parts.join("   ·   "), 13.0, left_width)]
         .padding([4, 10])
         .height(iced::Length::Fixed(26.0));
-    if let Some(u) = app.undo_toast() {
+    if let Some(h) = &app.sending {
+        let mut args = FluentArgs::new();
+        args.set("secs", h.secs_left());
+        line = line.push(space::horizontal());
+        line = line.push(
+            row![
+                text(app.tr.tr("undo-send-toast", Some(&args))).size(13),
+                button(text(app.tr.tr("undo-button", None)).size(13))
+                    .padding([1, 10])
+                    .on_press(Message::UndoSend),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    } else if let Some(u) = app.undo_toast() {
         line = line.push(space::horizontal());
         line = line.push(
             row![

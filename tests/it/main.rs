@@ -48,3 +48,4 @@ mod ui_screens;
 mod ui_status;
 mod ui_wizard;
 mod undo;
+mod undo_send;

@@ -26,7 +26,7 @@ fn ctrl_z() -> K {
 }
 
 fn setup() -> (TestBed, Tayori, App) {
-    let mut bed = TestBed::start();
+    let bed = TestBed::start();
     bed.load_maildir(
         0,
         "INBOX",

@@ -1,6 +1,7 @@
-//! Settings about timing: how long a message stays open before it is marked read.
+//! Settings about timing: how long a message stays open before it is marked read, how long
+//! a sent message can still be taken back.
 use crate::ui::app::{App, Message};
-use crate::ui::settings::MAX_MARK_READ_DELAY;
+use crate::ui::settings::{MAX_MARK_READ_DELAY, MAX_UNDO_SEND_DELAY};
 use fluent_bundle::FluentArgs;
 use iced::widget::{column, row, slider, text};
 use iced::{Element, Length};
@@ -24,6 +25,8 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let s = &app.settings;
     let mut args = FluentArgs::new();
     args.set("secs", s.mark_read_delay);
+    let mut send = FluentArgs::new();
+    send.set("secs", s.undo_send_delay);
     column![
         text(app.tr.tr("settings-timing", None)).size(17),
         seconds(
@@ -31,6 +34,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
             s.mark_read_delay,
             MAX_MARK_READ_DELAY,
             Message::SetMarkReadDelay,
+        ),
+        seconds(
+            app.tr.tr("settings-undo-send-delay", Some(&send)),
+            s.undo_send_delay,
+            MAX_UNDO_SEND_DELAY,
+            Message::SetUndoSendDelay,
         ),
     ]
     .spacing(10)
