@@ -63,6 +63,16 @@ pub struct ServerDraft {
 }
 
 impl Store {
+    fn draft_id(&self, account: AccountId, message_id: &str) -> Result<DraftId> {
+        self.conn
+            .query_row(
+                "SELECT id FROM drafts WHERE account_id = ?1 AND message_id = ?2",
+                params![account.0, message_id],
+                |r| Ok(DraftId(r.get(0)?)),
+            )
+            .map_err(Into::into)
+    }
+
     /// Saves a local edit of the draft with this Message-ID (new or existing): a new local
     /// revision, to be uploaded at the next sync.
     pub fn save_draft(
@@ -80,13 +90,7 @@ impl Store {
                  local_rev = local_rev + 1, deleted = 0, updated = ?5",
             params![account.0, message_id, compose, raw, ts],
         )?;
-        self.conn
-            .query_row(
-                "SELECT id FROM drafts WHERE account_id = ?1 AND message_id = ?2",
-                params![account.0, message_id],
-                |r| Ok(DraftId(r.get(0)?)),
-            )
-            .map_err(Into::into)
+        self.draft_id(account, message_id)
     }
 
     /// The live draft with this Message-ID, if one is kept here.
@@ -133,13 +137,7 @@ impl Store {
                 ts
             ],
         )?;
-        self.conn
-            .query_row(
-                "SELECT id FROM drafts WHERE account_id = ?1 AND message_id = ?2",
-                params![account.0, message_id],
-                |r| Ok(DraftId(r.get(0)?)),
-            )
-            .map_err(Into::into)
+        self.draft_id(account, message_id)
     }
 
     /// Live drafts (not deleted), newest edit first.

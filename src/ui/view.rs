@@ -140,8 +140,8 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     let error = app.status.error().map(|e| e.text(&app.tr));
     let left_width = if error.is_some() { width * 0.55 } else { width };
     let mut line = row![ellipsis::one_line(&parts.join("   ·   "), 13.0, left_width)]
-        .padding([4, 10])
-        .height(iced::Length::Fixed(26.0));
+        .padding([3, 10])
+        .height(iced::Length::Fixed(30.0));
     if let Some(h) = &app.sending {
         let mut args = FluentArgs::new();
         args.set("secs", h.secs_left());

@@ -1,7 +1,8 @@
 //! The composer in the real window under Xvfb, typed into with xdotool as a person would:
 //! autosave runs and completions appear while typing, and nothing typed is lost or lands in
 //! another field; typing into the search field runs no single-letter shortcut. Screenshots
-//! of the composer at three sizes in English and Japanese.
+//! of the composer at three sizes in English and Japanese, and of the undo toast (Delete,
+//! then Ctrl+Z brings the message back).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
@@ -155,6 +156,19 @@ fn composer_screenshots_at_three_sizes_in_english_and_japanese() {
             w.shot_window(&shots, &format!("compose-{lang}-{width}x{height}"));
         }
         w.key("Escape");
+        // The undo toast in the status line at the smallest size: Delete, then Ctrl+Z.
+        w.resize(900, 600);
+        let before = t.list("INBOX").len();
+        w.key("j");
+        w.key("Delete");
+        wait_for("the message moved to Trash", 10, || {
+            t.list("INBOX").len() == before - 1
+        });
+        w.shot_window(&shots, &format!("undo-toast-{lang}-900x600"));
+        w.key("ctrl+z");
+        wait_for("the message back in the Inbox", 10, || {
+            t.list("INBOX").len() == before
+        });
         drop(w);
     }
 }

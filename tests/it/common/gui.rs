@@ -21,20 +21,22 @@ impl Drop for Window {
     }
 }
 
+/// The LANG a window in `lang` ("en" or "ja") is started with.
+pub fn lang_env(lang: &str) -> &'static str {
+    if lang == "ja" {
+        "ja_JP.UTF-8"
+    } else {
+        "en_US.UTF-8"
+    }
+}
+
 fn spawn_window(t: &Tayori, x: &Xvfb, lang: &str) -> Window {
     let log = std::fs::File::create(t.data_dir().join("gui.log")).unwrap();
     let child = Command::new(bin())
         .arg("--data-dir")
         .arg(t.data_dir())
         .env("DISPLAY", &x.display)
-        .env(
-            "LANG",
-            if lang == "ja" {
-                "ja_JP.UTF-8"
-            } else {
-                "en_US.UTF-8"
-            },
-        )
+        .env("LANG", lang_env(lang))
         .env_remove("LC_ALL")
         .env_remove("LANGUAGE")
         .env_remove("WAYLAND_DISPLAY")
