@@ -107,6 +107,30 @@ fn ctrl_n_opens_the_composer_and_escape_closes_it_keeping_the_draft() {
 }
 
 #[test]
+fn ctrl_enter_sends_from_the_composer() {
+    let dir = data_dir();
+    with_smtp(&dir);
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    settle(&mut app, Message::Key(ctrl("n")));
+    let enter = press(Key::Named(key::Named::Enter), Modifiers::CTRL);
+    // No recipient yet: refused, still composing.
+    settle(&mut app, Message::Key(enter.clone()));
+    assert!(app.compose.error.is_some());
+    assert_eq!(app.screen, Screen::Compose);
+    settle(
+        &mut app,
+        Message::Compose(ComposeMsg::Edit(Field::To, "bob@example.test".into())),
+    );
+    // Taken by the body editor, it was sent by the editor's own binding: not twice.
+    settle(&mut app, Message::KeyTaken(enter.clone()));
+    assert_eq!(app.screen, Screen::Compose);
+    let _ = app.update(Message::Key(enter));
+    assert_eq!(app.screen, Screen::Mail);
+    let store = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(store.outbox(None).unwrap().len(), 1);
+}
+
+#[test]
 fn escape_clears_the_search() {
     let dir = data_dir();
     let mut app = App::new(Some(dir.path().to_path_buf()));
