@@ -27,7 +27,13 @@ pub fn listen() -> iced::Subscription<Message> {
 pub fn editor_binding(press: KeyPress) -> Option<Binding<Message>> {
     use keyboard::key::Named;
     match press.key.as_ref() {
-        keyboard::Key::Named(Named::Enter) if press.modifiers.command() => {
+        keyboard::Key::Named(Named::Enter)
+            if press.modifiers.command()
+                && matches!(
+                    press.status,
+                    iced::widget::text_editor::Status::Focused { .. }
+                ) =>
+        {
             Some(Binding::Custom(Message::Compose(ComposeMsg::Send)))
         }
         keyboard::Key::Named(Named::Tab) => None,
