@@ -10,9 +10,13 @@ mod events;
 pub mod failure;
 pub mod form;
 pub mod format;
+mod keys;
 mod reads;
 mod routes;
 pub mod settings;
+pub mod status;
+mod undo;
+mod undo_send;
 pub mod view;
 pub mod wizard;
 
@@ -58,7 +62,7 @@ impl App {
             .any(|s| matches!(s, crate::engine::ConnState::Syncing));
         let mut subs = vec![
             self.engine_subscription(),
-            iced::keyboard::listen().map(Message::Key),
+            keys::listen(),
             iced::window::resize_events().map(|(_, size)| Message::Resized(size)),
         ];
         // Files dropped on the window become attachments of the open message.
@@ -71,6 +75,11 @@ impl App {
         if self.screen == app::Screen::Compose {
             subs.push(
                 iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),
+            );
+        }
+        if self.status.timed() || self.undo_toast().is_some() || self.sending.is_some() {
+            subs.push(
+                iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::StatusTick),
             );
         }
         if syncing {
@@ -97,9 +106,14 @@ pub fn run(
     let boot = move || {
         let app = App::new(Some(dir.clone()));
         let requests = Task::run(later.clone(), Message::Instance);
+        let focus = app.screen_focus();
         (
             app,
-            Task::batch([Task::done(Message::Instance(first.clone())), requests]),
+            Task::batch([
+                Task::done(Message::Instance(first.clone())),
+                requests,
+                focus,
+            ]),
         )
     };
     let result = iced::application(boot, App::update, App::view)

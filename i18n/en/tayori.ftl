@@ -348,3 +348,41 @@ error-account-interrupted = Adding the account was interrupted. Try again.
 error-server-silent = The server stopped answering (nothing for { $secs } seconds). It may be overloaded; Tayori will try again.
 error-server-too-large = The server sent something far larger than any mail message, so Tayori refused it.
 error-replay-busy = Another Tayori on this computer is sending this account's changes right now; yours stay queued and go out next.
+settings-timing = Reading
+settings-mark-read-delay = Mark a message read after it has been open for { $secs ->
+    [0] no time (at once)
+    [one] { $secs } second
+   *[other] { $secs } seconds
+}
+drafts-opening = Opening the draft…
+drafts-local-heading = On this device only (not on the server yet)
+drafts-no-subject = (no subject)
+drafts-no-recipients = (no recipients yet)
+drafts-this-is-a-draft = This is a draft.
+drafts-continue = Continue writing
+status-error-detail = Something went wrong: { $detail }
+undo-button = Undo
+undo-done = Undone.
+undo-deleted = { $n ->
+    [one] Moved 1 message to Trash.
+   *[other] Moved { $n } messages to Trash.
+}
+undo-archived = { $n ->
+    [one] Archived 1 message.
+   *[other] Archived { $n } messages.
+}
+undo-moved = { $n ->
+    [one] Moved 1 message.
+   *[other] Moved { $n } messages.
+}
+undo-flags-changed = { $n ->
+    [one] Changed 1 message.
+   *[other] Changed { $n } messages.
+}
+settings-undo-send-delay = Hold a sent message back for { $secs ->
+    [0] no time (send at once)
+    [one] { $secs } second
+   *[other] { $secs } seconds
+}, with Undo
+undo-send-toast = Sending in { $secs } s…
+undo-send-too-late = Too late to undo: the message is being sent.

@@ -336,3 +336,27 @@ error-account-interrupted = アカウントの追加が中断されました。�
 error-server-silent = サーバーが応答しなくなりました ({ $secs } 秒間応答なし)。混雑している可能性があります。あとで再試行します。
 error-server-too-large = サーバーがメールとしてはあり得ないほど大きなデータを送ってきたため、受け取りを拒否しました。
 error-replay-busy = このパソコンの別の Tayori がこのアカウントの変更を送信中です。こちらの変更は待機し、次に送信されます。
+settings-timing = 閲覧
+settings-mark-read-delay = 開いてから既読にするまで: { $secs ->
+    [0] すぐ
+   *[other] { $secs } 秒
+}
+drafts-opening = 下書きを開いています…
+drafts-local-heading = この端末だけにある下書き(まだサーバーにありません)
+drafts-no-subject = (件名なし)
+drafts-no-recipients = (宛先はまだありません)
+drafts-this-is-a-draft = これは下書きです。
+drafts-continue = 続きを書く
+status-error-detail = 問題が発生しました: { $detail }
+undo-button = 元に戻す
+undo-done = 元に戻しました。
+undo-deleted = { $n } 件をゴミ箱に移動しました。
+undo-archived = { $n } 件をアーカイブしました。
+undo-moved = { $n } 件を移動しました。
+undo-flags-changed = { $n } 件を変更しました。
+settings-undo-send-delay = 送信の取り消し猶予: { $secs ->
+    [0] なし(すぐ送信)
+   *[other] { $secs } 秒
+}
+undo-send-toast = { $secs } 秒後に送信します…
+undo-send-too-late = 送信が始まっているため取り消せません。

@@ -121,6 +121,18 @@ impl Engine {
         c: &Compose,
         draft: Option<DraftId>,
     ) -> Result<Queued> {
+        self.queue_send_held(account, c, draft, 0)
+    }
+
+    /// [`Engine::queue_send`], held back `hold_secs` seconds before anything may send it
+    /// (the window's "Undo send"; [`Engine::edit_outbox`] takes it back meanwhile).
+    pub fn queue_send_held(
+        &mut self,
+        account: AccountId,
+        c: &Compose,
+        draft: Option<DraftId>,
+        hold_secs: u32,
+    ) -> Result<Queued> {
         if self.store.smtp_settings(account)?.is_none() {
             return Err(EngineError::NoSmtp(account));
         }
@@ -150,6 +162,11 @@ impl Engine {
             compose: json,
             raw: built.raw,
             draft_message_id: draft_mid,
+            hold_until: if hold_secs == 0 {
+                0
+            } else {
+                crate::store::now() + i64::from(hold_secs)
+            },
         })?;
         Ok(Queued {
             id,

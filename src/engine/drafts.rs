@@ -15,7 +15,7 @@
 use super::compose::{compose_from_raw, compose_from_stored};
 use super::{Engine, EngineError, Result};
 use crate::mime::compose::{self, BuildOptions, Compose, ComposeWarning};
-use crate::model::{Account, AccountId, DraftId, Flags, FolderRole, Uid};
+use crate::model::{Account, AccountId, DraftId, Flags, FolderRole, MessageId, Uid};
 use crate::protocol::imap::ImapConn;
 use crate::store::{DraftRow, ServerDraft, StoreError};
 
@@ -49,6 +49,20 @@ pub struct DraftView {
     pub row: DraftRow,
     pub compose: Compose,
     pub synced: bool,
+}
+
+/// The Bcc header a draft keeps (sent mail has none).
+fn draft_bcc(raw: &[u8]) -> Vec<String> {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .and_then(|m| {
+            m.bcc().map(|a| {
+                a.iter()
+                    .filter_map(|x| x.address().map(str::to_string))
+                    .collect()
+            })
+        })
+        .unwrap_or_default()
 }
 
 fn corrupt(e: impl std::fmt::Display) -> EngineError {
@@ -98,6 +112,39 @@ impl Engine {
     pub fn draft_compose(&self, id: DraftId) -> Result<Compose> {
         let d = self.store.draft(id)?;
         compose_from_stored(&d.compose, &d.raw)
+    }
+
+    /// The draft a message of a Drafts folder is, to continue writing it: the one kept here
+    /// under its Message-ID, else its server copy taken in as a draft in sync with that copy
+    /// (so the next save replaces it on the server: one copy stays).
+    pub async fn draft_of_message(&mut self, msg: MessageId) -> Result<(DraftId, Compose)> {
+        let row = self.store.message(msg)?;
+        let message_id = row.message_id.clone().filter(|m| !m.trim().is_empty());
+        if let Some(mid) = &message_id
+            && let Some(d) = self.store.draft_by_message_id(row.account_id, mid)?
+        {
+            return Ok((d.id, compose_from_stored(&d.compose, &d.raw)?));
+        }
+        let raw = self.raw(msg).await?;
+        let mut c = compose_from_raw(&raw)?;
+        c.bcc = draft_bcc(&raw);
+        let json = serde_json::to_string(&c).map_err(corrupt)?;
+        let id = match (message_id, row.uid) {
+            (Some(mid), Some(uid)) => {
+                let uidvalidity = self.store.folder(row.folder_id)?.uidvalidity;
+                let server = ServerDraft {
+                    compose: json,
+                    raw,
+                    uid,
+                    uidvalidity,
+                };
+                self.store
+                    .adopt_server_draft(row.account_id, &mid, &server)?
+            }
+            // No Message-ID to find its server copy by: a new draft (the old copy stays).
+            _ => self.save_draft(row.account_id, None, &c)?.id,
+        };
+        Ok((id, c))
     }
 
     /// Drafts to list (one account or all).

@@ -17,7 +17,7 @@ mod account;
 use super::{BodyProgress, Failure, OutboxReport, ShownMessage, SyncReport};
 use crate::mime::compose::Compose;
 use crate::mime::reply::{QuoteLabels, ReplyKind};
-use crate::model::{AccountId, MessageId, OfflinePolicy};
+use crate::model::{AccountId, DraftId, MessageId, OfflinePolicy};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -56,6 +56,8 @@ pub enum Event {
     Saved(Result<(PathBuf, u64), Failure>, bool),
     /// A reply / forward prepared by the engine, for the composer.
     Composed(AccountId, Result<Box<Compose>, Failure>),
+    /// A message of a Drafts folder opened as a draft to continue, for the composer.
+    DraftOpened(AccountId, Result<(DraftId, Box<Compose>), Failure>),
     /// The servers' matches for a search (cached message ids), all accounts merged.
     ServerSearched(String, Result<Vec<MessageId>, Failure>),
     /// The account's tasks ended (removed or stopped).
@@ -67,6 +69,7 @@ pub(crate) enum Read {
     Show(MessageId),
     Save(MessageId, usize, PathBuf, bool),
     Respond(MessageId, ReplyKind, QuoteLabels),
+    EditDraft(MessageId),
     Search(String, oneshot::Sender<Result<Vec<MessageId>, Failure>>),
 }
 
@@ -251,6 +254,16 @@ impl EngineHandle {
                 .inner
                 .events
                 .try_send(Event::Composed(account, Err(not_running())));
+        }
+    }
+
+    /// Opens `id` (a message of a Drafts folder) as a draft; [`Event::DraftOpened`].
+    pub fn edit_draft(&self, account: AccountId, id: MessageId) {
+        if !self.send(account, Cmd::Read(Read::EditDraft(id))) {
+            let _ = self
+                .inner
+                .events
+                .try_send(Event::DraftOpened(account, Err(not_running())));
         }
     }
 

@@ -142,6 +142,15 @@ fn mailboxes(list: &[String]) -> Result<Vec<Mailbox>, ComposeError> {
         .collect()
 }
 
+/// A draft's recipients: the ones typed so far that are addresses. A half-typed one ("dave")
+/// stays in the draft's fields (its JSON) but is left out of the message built from them.
+fn draft_mailboxes(list: &[String]) -> Vec<Mailbox> {
+    list.iter()
+        .flat_map(|s| split_addresses(s))
+        .filter_map(|s| mailbox(&s).ok())
+        .collect()
+}
+
 /// Splits "a@x, B <b@x>" into single addresses (commas inside quotes stay).
 pub fn split_addresses(s: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -198,9 +207,15 @@ fn all_text(c: &Compose, people: &[&Mailbox]) -> bool {
 /// Builds the RFC 5322 message.
 pub fn build(c: &Compose, opts: &BuildOptions) -> Result<Built, ComposeError> {
     let from = mailbox(&c.from)?;
-    let to = mailboxes(&c.to)?;
-    let cc = mailboxes(&c.cc)?;
-    let bcc = mailboxes(&c.bcc)?;
+    let (to, cc, bcc) = if opts.draft {
+        (
+            draft_mailboxes(&c.to),
+            draft_mailboxes(&c.cc),
+            draft_mailboxes(&c.bcc),
+        )
+    } else {
+        (mailboxes(&c.to)?, mailboxes(&c.cc)?, mailboxes(&c.bcc)?)
+    };
     let mut recipients: Vec<Address> = Vec::new();
     for m in to.iter().chain(&cc).chain(&bcc) {
         if !recipients.contains(&m.email) {
@@ -418,6 +433,25 @@ mod tests {
         assert!(matches!(
             build(&c, &opts(SendCharset::Utf8)),
             Err(ComposeError::NoRecipients)
+        ));
+    }
+
+    #[test]
+    fn a_draft_builds_with_half_typed_addresses() {
+        let mut c = compose();
+        c.to = vec!["dave".into(), "bob@example.test".into()];
+        c.cc = vec!["carol@".into()];
+        let d = BuildOptions {
+            draft: true,
+            ..opts(SendCharset::Utf8)
+        };
+        let b = build(&c, &d).unwrap();
+        let text = String::from_utf8(b.raw).unwrap();
+        assert!(text.contains("To: bob@example.test"), "{text}");
+        assert!(!text.contains("carol@"), "{text}");
+        assert!(matches!(
+            build(&c, &opts(SendCharset::Utf8)),
+            Err(ComposeError::Address(a, _)) if a == "dave"
         ));
     }
 

@@ -63,6 +63,16 @@ pub struct ServerDraft {
 }
 
 impl Store {
+    fn draft_id(&self, account: AccountId, message_id: &str) -> Result<DraftId> {
+        self.conn
+            .query_row(
+                "SELECT id FROM drafts WHERE account_id = ?1 AND message_id = ?2",
+                params![account.0, message_id],
+                |r| Ok(DraftId(r.get(0)?)),
+            )
+            .map_err(Into::into)
+    }
+
     /// Saves a local edit of the draft with this Message-ID (new or existing): a new local
     /// revision, to be uploaded at the next sync.
     pub fn save_draft(
@@ -80,13 +90,54 @@ impl Store {
                  local_rev = local_rev + 1, deleted = 0, updated = ?5",
             params![account.0, message_id, compose, raw, ts],
         )?;
-        self.conn
+        self.draft_id(account, message_id)
+    }
+
+    /// The live draft with this Message-ID, if one is kept here.
+    pub fn draft_by_message_id(
+        &self,
+        account: AccountId,
+        message_id: &str,
+    ) -> Result<Option<DraftRow>> {
+        Ok(self
+            .conn
             .query_row(
-                "SELECT id FROM drafts WHERE account_id = ?1 AND message_id = ?2",
+                &format!(
+                    "SELECT {COLS} FROM drafts
+                     WHERE account_id = ?1 AND message_id = ?2 AND deleted = 0"
+                ),
                 params![account.0, message_id],
-                |r| Ok(DraftId(r.get(0)?)),
+                row_to_draft,
             )
-            .map_err(Into::into)
+            .optional()?)
+    }
+
+    /// Keeps a draft found on the server (written on another device, or before this cache)
+    /// as a local draft already in sync with that copy, so editing it here replaces the
+    /// copy instead of adding one. A draft already kept under the Message-ID stays as it is.
+    pub fn adopt_server_draft(
+        &self,
+        account: AccountId,
+        message_id: &str,
+        s: &ServerDraft,
+    ) -> Result<DraftId> {
+        let ts = now();
+        self.conn.execute(
+            "INSERT INTO drafts (account_id, message_id, compose, raw, local_rev, synced_rev,
+                                 server_uid, server_uidvalidity, created, updated)
+             VALUES (?1, ?2, ?3, ?4, 1, 1, ?5, ?6, ?7, ?7)
+             ON CONFLICT (account_id, message_id) DO NOTHING",
+            params![
+                account.0,
+                message_id,
+                s.compose,
+                s.raw,
+                s.uid.0,
+                s.uidvalidity,
+                ts
+            ],
+        )?;
+        self.draft_id(account, message_id)
     }
 
     /// Live drafts (not deleted), newest edit first.

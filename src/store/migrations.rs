@@ -232,6 +232,9 @@ CREATE INDEX thread_refs_thread ON thread_refs (thread);
     ),
     // 9: the messages already here are put into conversations.
     Step::Rebuild(Rebuild::Threads),
+    // 10: an outgoing message can be held back for the "Undo send" delay (`hold_until`,
+    // unix seconds): not sent before then, even by a forced flush.
+    Step::Sql("ALTER TABLE outbox ADD COLUMN hold_until INTEGER NOT NULL DEFAULT 0;"),
 ];
 
 enum Step {

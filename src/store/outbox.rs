@@ -106,6 +106,8 @@ pub struct NewOutbox {
     /// The draft this message was written as, removed (locally at once, on the server at
     /// the next sync) in the same transaction.
     pub draft_message_id: Option<String>,
+    /// Not sent before this time (unix seconds; 0: at once): the "Undo send" delay.
+    pub hold_until: i64,
 }
 
 const COLS: &str = "id, account_id, message_id, envelope_from, recipients, subject, state, \
@@ -145,8 +147,8 @@ impl Store {
         tx.execute(
             "INSERT INTO outbox (account_id, message_id, envelope_from, recipients, subject,
                                  compose, raw, state, next_attempt, draft_message_id,
-                                 created, updated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?8, ?8)",
+                                 created, updated, hold_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?8, ?8, ?10)",
             params![
                 n.account_id.0,
                 n.message_id,
@@ -156,7 +158,8 @@ impl Store {
                 n.compose,
                 n.raw,
                 ts,
-                n.draft_message_id
+                n.draft_message_id,
+                n.hold_until
             ],
         )?;
         let id = OutboxId(tx.last_insert_rowid());
@@ -199,11 +202,12 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt(format!("no outbox message {id}")))
     }
 
-    /// Queued rows of the account that are due now (all queued ones with `force`).
+    /// Queued rows of the account that are due now (all queued ones with `force`); a row
+    /// held back for "Undo send" waits for its time either way.
     pub fn outbox_due(&self, account: AccountId, force: bool) -> Result<Vec<OutboxId>> {
         let mut st = self.conn.prepare(
             "SELECT id FROM outbox WHERE account_id = ?1 AND state = 'queued'
-               AND (?2 OR next_attempt <= ?3) ORDER BY id",
+               AND (?2 OR next_attempt <= ?3) AND hold_until <= ?3 ORDER BY id",
         )?;
         let rows = st.query_map(params![account.0, force, now()], |r| {
             Ok(OutboxId(r.get(0)?))
@@ -214,7 +218,8 @@ impl Store {
     /// When the account's next queued message is due (unix seconds), if any.
     pub fn next_outbox_attempt(&self, account: AccountId) -> Result<Option<i64>> {
         Ok(self.conn.query_row(
-            "SELECT MIN(next_attempt) FROM outbox WHERE account_id = ?1 AND state = 'queued'",
+            "SELECT MIN(MAX(next_attempt, hold_until)) FROM outbox
+             WHERE account_id = ?1 AND state = 'queued'",
             [account.0],
             |r| r.get(0),
         )?)
@@ -382,6 +387,7 @@ mod tests {
             compose: "{}".into(),
             raw: b"Subject: s\r\n\r\nhi\r\n".to_vec(),
             draft_message_id: None,
+            hold_until: 0,
         }
     }
 

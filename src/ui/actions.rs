@@ -2,6 +2,7 @@
 //! flags, moves and deletes through the store's offline queue (then the account is woken),
 //! opening a message and stepping through the list with the keyboard.
 use super::app::{App, LIST_ID, Message, ROW_HEIGHT, Reading};
+use super::status::Said;
 use crate::model::{AccountId, Flags, FolderId, FolderRole, MessageId};
 use crate::store::MessageRow;
 use iced::Task;
@@ -69,7 +70,7 @@ impl App {
             }
         }
         if let Some(e) = failed {
-            self.error = Some(super::failure::store_text(&self.tr, e));
+            self.status.fail(Said::store(e));
         }
         self.after_local_change(touched);
     }
@@ -81,14 +82,14 @@ impl App {
                 continue;
             };
             let Some(to) = dest(self, &row) else {
-                self.notice = Some(self.tr.tr("action-no-folder", None));
+                self.status.say(Said::key("action-no-folder"));
                 continue;
             };
             touched.insert(row.account_id);
             if let Some(store) = self.store_mut()
                 && let Err(e) = store.local_move(id, to)
             {
-                self.error = Some(super::failure::store_text(&self.tr, e));
+                self.status.fail(Said::store(e));
             }
         }
         self.clear_open();
@@ -108,22 +109,46 @@ impl App {
         if let Some(account) = self.account_of(id) {
             self.engine.show(account, id);
         }
-        // Opening marks it read, as mail clients do; queued like any flag change.
-        if self
+        // Opening marks it read, as mail clients do, once it has stayed open for the delay
+        // of the settings (at once when 0); queued like any flag change.
+        if !self
             .message_row(id)
             .is_some_and(|r| !r.flags.seen && r.uid.is_some())
         {
-            let saved = std::mem::take(&mut self.multi);
-            self.set_flags(
-                Flags {
-                    seen: true,
-                    ..Default::default()
-                },
-                Flags::default(),
-            );
-            self.multi = saved;
+            return Task::none();
         }
-        Task::none()
+        match self.settings.mark_read_delay {
+            0 => {
+                self.mark_seen(id);
+                Task::none()
+            }
+            secs => Task::perform(
+                // Made when the runtime polls it (a timer needs the runtime's reactor).
+                async move {
+                    tokio::time::sleep(std::time::Duration::from_secs(u64::from(secs))).await;
+                },
+                move |()| Message::MarkReadAfterDelay(id),
+            ),
+        }
+    }
+
+    /// Marks `id` read if it is still the open message (its delay has passed).
+    pub(super) fn mark_read_after_delay(&mut self, id: MessageId) {
+        if self.selected == Some(id) {
+            self.mark_seen(id);
+        }
+    }
+
+    fn mark_seen(&mut self, id: MessageId) {
+        let saved = std::mem::replace(&mut self.multi, BTreeSet::from([id]));
+        self.set_flags(
+            Flags {
+                seen: true,
+                ..Default::default()
+            },
+            Flags::default(),
+        );
+        self.multi = saved;
     }
 
     /// Moves the cursor by `delta` rows and opens that message, scrolling it into view.

@@ -4,6 +4,7 @@
 use super::data::Snapshot;
 use super::form::AddForm;
 use super::settings::{Settings, ThemeChoice};
+use super::status::Said;
 use crate::engine::{BodyProgress, ConnState, EngineHandle, Event, ShownMessage};
 use crate::i18n::Localizer;
 use crate::model::{
@@ -69,10 +70,22 @@ pub enum Message {
     ToggleDescending,
     ToggleUnreadOnly,
     MarkRead(bool),
+    /// The open message stayed open for the mark-as-read delay.
+    MarkReadAfterDelay(MessageId),
+    /// Settings: the mark-as-read delay in seconds.
+    SetMarkReadDelay(u32),
+    /// Settings: the "Undo send" delay in seconds.
+    SetUndoSendDelay(u32),
+    /// Take back the message just sent (while it is held).
+    UndoSend,
+    /// The "Undo send" delay of this outbox message is over: send it.
+    SendHoldEnded(crate::model::OutboxId),
     Flag(bool),
     Delete,
     Archive,
     MoveTo(FolderId),
+    /// Undo the last delete, move, archive or flag change (the toast, Ctrl+Z).
+    Undo,
     SelectAll,
     ClearSelection,
     SearchChanged(String),
@@ -84,7 +97,10 @@ pub enum Message {
     Window(u64, u32, u32, Vec<MessageRow>),
     /// ... and search results for a query (`true`: rows of the servers' matches, added).
     Searched(String, Vec<MessageRow>, bool),
+    /// A key no widget took (every shortcut) ...
     Key(keyboard::Event),
+    /// ... and one a text field took (only Ctrl shortcuts and Escape).
+    KeyTaken(keyboard::Event),
     OpenLink(String),
     /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
     SaveAttachment(usize, bool),
@@ -107,6 +123,10 @@ pub enum Message {
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
     ComposeNew,
+    /// Continue writing a draft kept on this device ...
+    ResumeDraft(crate::model::DraftId),
+    /// ... or the open message of a Drafts folder (a server draft).
+    EditDraft(MessageId),
     /// Reply, reply all or forward the open message.
     Respond(crate::mime::reply::ReplyKind),
     /// Every few seconds while composing: save the draft if it changed.
@@ -120,6 +140,8 @@ pub enum Message {
     Resized(iced::Size),
     /// Once a second while an account syncs: refresh counts and progress.
     Tick,
+    /// Once a second while a status message is on a timer: end it when its time is up.
+    StatusTick,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,8 +197,14 @@ pub struct App {
     /// Outgoing mail not yet sent (queued, sending, failed, uncertain).
     pub outbox: Vec<crate::store::OutboxItem>,
     pub activity: Vec<Activity>,
-    pub notice: Option<String>,
-    pub error: Option<String>,
+    /// Drafts on this device not yet on a server (the Drafts folder lists them).
+    pub drafts: Vec<super::data::LocalDraft>,
+    /// The message just sent, while "Undo send" can take it back.
+    pub sending: Option<super::undo_send::Held>,
+    /// The last change to messages, for Undo.
+    pub undo: Option<super::undo::Undoable>,
+    /// The status line's notice and error (in the window's language, each ending).
+    pub status: super::status::StatusLine,
     pub ctrl: bool,
     pub form: AddForm,
     pub compose: super::compose::ComposeState,
@@ -231,8 +259,10 @@ impl App {
             ops: Vec::new(),
             outbox: Vec::new(),
             activity: Vec::new(),
-            notice: None,
-            error: None,
+            drafts: Vec::new(),
+            status: Default::default(),
+            undo: None,
+            sending: None,
             ctrl: false,
             form: AddForm::default(),
             compose: super::compose::ComposeState::default(),
@@ -249,7 +279,7 @@ impl App {
                     app.local = Some(crate::engine::Engine::new(s));
                     app.reads = super::reads::ReadPool::start(&dir);
                 }
-                Err(e) => app.error = Some(super::failure::store_text(&app.tr, e)),
+                Err(e) => app.status.fail(Said::store(e)),
             }
         }
         app.make_engine();
@@ -343,7 +373,7 @@ impl App {
         if let Some(dir) = &self.dir
             && let Err(e) = self.settings.save(dir)
         {
-            self.error = Some(e.to_string());
+            self.status.fail(Said::detail(e));
         }
     }
 
@@ -358,6 +388,7 @@ impl App {
                 }
                 self.screen = s;
                 self.reload();
+                return self.screen_focus();
             }
             Message::OpenListing(l) => {
                 self.screen = Screen::Mail;
@@ -412,26 +443,43 @@ impl App {
                     seen: true,
                     ..Default::default()
                 };
+                let before = self.remember_flags(&self.targets());
                 if read {
                     self.set_flags(seen, Flags::default());
                 } else {
                     self.set_flags(Flags::default(), seen);
                 }
+                self.flagged(before);
             }
+            Message::MarkReadAfterDelay(id) => self.mark_read_after_delay(id),
+            Message::SetMarkReadDelay(secs) => {
+                self.settings.mark_read_delay = secs.min(super::settings::MAX_MARK_READ_DELAY);
+                self.save_settings();
+            }
+            Message::SetUndoSendDelay(secs) => {
+                self.settings.undo_send_delay = secs.min(super::settings::MAX_UNDO_SEND_DELAY);
+                self.save_settings();
+            }
+            Message::UndoSend => return self.undo_send(),
+            Message::SendHoldEnded(id) => self.hold_ended(id),
             Message::Flag(on) => {
                 let flagged = Flags {
                     flagged: true,
                     ..Default::default()
                 };
+                let before = self.remember_flags(&self.targets());
                 if on {
                     self.set_flags(flagged, Flags::default());
                 } else {
                     self.set_flags(Flags::default(), flagged);
                 }
+                self.flagged(before);
             }
             Message::Delete => {
                 let mut touched = BTreeSet::new();
-                for id in self.targets() {
+                let targets = self.targets();
+                let before = self.remember_folders(&targets);
+                for id in targets {
                     let Some(row) = self.message_row(id) else {
                         continue;
                     };
@@ -439,18 +487,26 @@ impl App {
                     if let Some(store) = self.store_mut()
                         && let Err(e) = store.local_delete(id)
                     {
-                        self.error = Some(super::failure::store_text(&self.tr, e));
+                        self.status.fail(Said::store(e));
                     }
                 }
                 self.clear_open();
                 self.after_local_change(touched);
+                self.moved(before, "undo-deleted");
             }
             Message::Archive => {
+                let before = self.remember_folders(&self.targets());
                 self.move_targets(|app, row| {
                     app.folder_of_role(row.account_id, FolderRole::Archive)
                 });
+                self.moved(before, "undo-archived");
             }
-            Message::MoveTo(dest) => self.move_targets(move |_, _| Some(dest)),
+            Message::MoveTo(dest) => {
+                let before = self.remember_folders(&self.targets());
+                self.move_targets(move |_, _| Some(dest));
+                self.moved(before, "undo-moved");
+            }
+            Message::Undo => self.undo_last(),
             Message::SelectAll => {
                 self.multi = self.rows.iter().map(|r| r.id).collect();
             }
@@ -510,14 +566,16 @@ impl App {
                     self.results = Some(rows);
                 }
             }
+            Message::StatusTick => self.status.tick(std::time::Instant::now()),
             Message::Tick => {
                 self.reload();
                 self.refresh_window();
             }
             Message::Key(ev) => return self.on_key(ev),
+            Message::KeyTaken(ev) => return self.on_key_taken(ev),
             Message::OpenLink(url) => {
                 if let Err(e) = open::that_detached(&url) {
-                    self.error = Some(e.to_string());
+                    self.status.fail(Said::detail(e));
                 }
             }
             Message::SaveAttachment(index, open) => {
@@ -538,11 +596,11 @@ impl App {
                             .unwrap_or_else(std::env::temp_dir)
                     };
                     if let Err(e) = std::fs::create_dir_all(&dir) {
-                        self.error = Some(e.to_string());
+                        self.status.fail(Said::detail(e));
                         return Task::none();
                     }
                     let name = crate::engine::safe_file_name(&a.filename);
-                    self.notice = Some(self.tr.tr("attachment-downloading", None));
+                    self.status.say(Said::key("attachment-downloading"));
                     if let Some(account) = self.account_of(id) {
                         self.engine
                             .save_attachment(account, id, index, dir.join(name), open);
@@ -620,9 +678,16 @@ impl App {
                     .map(|r| r.account_id);
                 return self.compose_new(account);
             }
+            Message::ResumeDraft(id) => return self.resume_draft(id),
+            Message::EditDraft(id) => {
+                if let Some(account) = self.account_of(id) {
+                    self.status.say(Said::key("drafts-opening"));
+                    self.engine.edit_draft(account, id);
+                }
+            }
             Message::Respond(kind) => {
                 if let Some(id) = self.selected {
-                    self.notice = Some(self.tr.tr("compose-preparing", None));
+                    self.status.say(Said::key("compose-preparing"));
                     if let Some(account) = self.account_of(id) {
                         self.engine.respond(account, id, kind, self.quote_labels());
                     }

@@ -3,6 +3,7 @@
 //! reply all / forward prefilled by the engine. "Send" writes the message to the durable
 //! outbox and wakes the account in the engine's scheduler, which sends it (retrying when offline). Drafts save
 //! to the store every few seconds while edited and when leaving; `sync` uploads them.
+use super::status::Said;
 use crate::mime::compose::{Attachment, Compose, split_addresses};
 use crate::model::{AccountId, DraftId};
 use fluent_bundle::FluentArgs;
@@ -27,7 +28,11 @@ pub struct ComposeState {
     pub references: Option<String>,
     pub draft: Option<DraftId>,
     pub attach_path: String,
+    /// Completions for the address being typed in `suggest_for`.
     pub suggestions: Vec<String>,
+    pub suggest_for: Option<Field>,
+    /// Shown in the composer's fixed-height status line (never a row that comes and goes:
+    /// it would move the fields under the cursor).
     pub error: Option<String>,
     pub dirty: bool,
     /// The user was told about large attachments and pressed Send again.
@@ -43,11 +48,38 @@ pub enum Field {
     AttachPath,
 }
 
+/// The body editor's widget id (focus goes there for a reply).
+pub const BODY_ID: &str = "compose-body";
+
+impl Field {
+    /// The widget id of the field's text input: focus is kept and moved by id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::To => "compose-to",
+            Field::Cc => "compose-cc",
+            Field::Bcc => "compose-bcc",
+            Field::Subject => "compose-subject",
+            Field::AttachPath => "compose-attach-path",
+        }
+    }
+
+    fn value(self, c: &mut ComposeState) -> &mut String {
+        match self {
+            Field::To => &mut c.to,
+            Field::Cc => &mut c.cc,
+            Field::Bcc => &mut c.bcc,
+            Field::Subject => &mut c.subject,
+            Field::AttachPath => &mut c.attach_path,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ComposeMsg {
     Edit(Field, String),
-    /// Completions for the address being typed (the query they answer, the addresses).
-    Suggested(String, Vec<String>),
+    /// Completions for the address being typed (its field, the query they answer, the
+    /// addresses).
+    Suggested(Field, String, Vec<String>),
     Body(text_editor::Action),
     Suggestion(String),
     Attach,
@@ -106,6 +138,8 @@ pub struct Ctx<'a> {
     pub local: &'a mut crate::engine::Engine,
     pub reads: &'a super::reads::ReadPool,
     pub tr: &'a crate::i18n::Localizer,
+    /// Seconds a sent message is held back for "Undo send" (0: none).
+    pub undo_send: u32,
 }
 
 /// What the composer reports to the root.
@@ -113,10 +147,11 @@ pub struct Ctx<'a> {
 pub enum ComposeEvent {
     /// A draft was written to the store: its account should upload it now (and the notice,
     /// when the user asked for the save).
-    DraftSaved(AccountId, Option<String>),
-    Notice(String),
-    /// The message is in the outbox (with the notice to show): close and send it.
-    Queued(AccountId, String),
+    DraftSaved(AccountId, Option<Said>),
+    Notice(Said),
+    /// The message is in the outbox (with the notice to show, its outbox id and the seconds
+    /// it is held back for "Undo send"): close and send it.
+    Queued(AccountId, Vec<Said>, crate::model::OutboxId, u32),
     /// Discarded: back to the mail.
     Closed,
 }
@@ -158,22 +193,15 @@ impl ComposeState {
     ) -> (Task<ComposeMsg>, Option<ComposeEvent>) {
         match m {
             ComposeMsg::Edit(field, v) => {
-                let c = &mut *self;
-                let addresses = matches!(field, Field::To | Field::Cc | Field::Bcc);
-                match field {
-                    Field::To => c.to = v.clone(),
-                    Field::Cc => c.cc = v.clone(),
-                    Field::Bcc => c.bcc = v.clone(),
-                    Field::Subject => c.subject = v.clone(),
-                    Field::AttachPath => {
-                        c.attach_path = v;
-                        return (Task::none(), None);
-                    }
+                *field.value(self) = v.clone();
+                if field == Field::AttachPath {
+                    return (Task::none(), None);
                 }
-                c.dirty = true;
-                c.error = None;
-                c.suggestions.clear();
-                if addresses {
+                self.dirty = true;
+                self.error = None;
+                self.suggestions.clear();
+                self.suggest_for = None;
+                if matches!(field, Field::To | Field::Cc | Field::Bcc) {
                     let last = v.rsplit(',').next().unwrap_or("").trim().to_string();
                     if last.chars().count() >= 2 {
                         // Completion reads the cache on the read pool, never on this thread.
@@ -182,35 +210,36 @@ impl ComposeState {
                             crate::engine::suggest_addresses(s, &q, 5).unwrap_or_default()
                         });
                         let task = Task::perform(job, move |found| {
-                            ComposeMsg::Suggested(last.clone(), found.unwrap_or_default())
+                            ComposeMsg::Suggested(field, last.clone(), found.unwrap_or_default())
                         });
                         return (task, None);
                     }
                 }
             }
-            ComposeMsg::Suggested(q, found) => {
-                // Only if that is still the address being typed.
-                let c = &*self;
-                let current = [&c.to, &c.cc, &c.bcc]
-                    .iter()
-                    .any(|f| f.rsplit(',').next().unwrap_or("").trim() == q);
+            ComposeMsg::Suggested(field, q, found) => {
+                // Only if that is still the address being typed there.
+                let current = field.value(self).rsplit(',').next().unwrap_or("").trim() == q;
                 if current {
                     self.suggestions = found;
+                    self.suggest_for = Some(field);
                 }
             }
             ComposeMsg::Suggestion(a) => {
-                let c = &mut *self;
+                let field = self.suggest_for.unwrap_or(Field::To);
+                let value = field.value(self);
                 let mut parts: Vec<String> =
-                    c.to.split(',').map(|s| s.trim().to_string()).collect();
+                    value.split(',').map(|s| s.trim().to_string()).collect();
                 parts.pop();
                 parts.push(a);
-                c.to = parts
+                *value = parts
                     .into_iter()
                     .filter(|p| !p.is_empty())
                     .collect::<Vec<_>>()
                     .join(", ");
-                c.suggestions.clear();
-                c.dirty = true;
+                self.suggestions.clear();
+                self.suggest_for = None;
+                self.dirty = true;
+                return (iced::widget::operation::focus(field.id()), None);
             }
             ComposeMsg::Body(action) => {
                 if action.is_edit() {
@@ -234,7 +263,7 @@ impl ComposeState {
             ComposeMsg::SaveDraft => {
                 self.dirty = true;
                 if let Some(ComposeEvent::DraftSaved(account, _)) = self.autosave(ctx.local) {
-                    let notice = ctx.tr.tr("compose-draft-saved", None);
+                    let notice = Said::key("compose-draft-saved");
                     return (
                         Task::none(),
                         Some(ComposeEvent::DraftSaved(account, Some(notice))),
@@ -267,15 +296,19 @@ impl ComposeState {
             return None;
         }
         let account = self.account?;
-        match ctx.local.queue_send(account, &c, self.draft) {
+        match ctx
+            .local
+            .queue_send_held(account, &c, self.draft, ctx.undo_send)
+        {
             Ok(q) => {
-                let mut notes = vec![ctx.tr.tr("compose-queued", None)];
+                let mut notes = vec![Said::key("compose-queued")];
                 for w in &q.warnings {
-                    let mut args = FluentArgs::new();
-                    args.set("charset", "ISO-2022-JP");
-                    notes.push(ctx.tr.tr(w.fluent_key(), Some(&args)));
+                    notes.push(Said::with(
+                        w.fluent_key(),
+                        vec![("charset", "ISO-2022-JP".into())],
+                    ));
                 }
-                Some(ComposeEvent::Queued(account, notes.join(" ")))
+                Some(ComposeEvent::Queued(account, notes, q.id, ctx.undo_send))
             }
             Err(e) => {
                 self.error = Some(match &e {

@@ -14,6 +14,37 @@ pub struct Snapshot {
     pub ops: Vec<Op>,
     pub outbox: Vec<OutboxItem>,
     pub activity: Vec<Activity>,
+    /// Drafts kept on this device that have no server copy yet (listed in Drafts).
+    pub drafts: Vec<LocalDraft>,
+}
+
+/// A draft as the Drafts folder lists it.
+#[derive(Debug, Clone)]
+pub struct LocalDraft {
+    pub id: crate::model::DraftId,
+    pub account: crate::model::AccountId,
+    pub subject: String,
+    pub to: String,
+    pub updated: i64,
+}
+
+fn local_drafts(store: &Store) -> Vec<LocalDraft> {
+    store
+        .drafts(None)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| d.server_uid.is_none())
+        .map(|d| {
+            let c: Option<crate::mime::compose::Compose> = serde_json::from_str(&d.compose).ok();
+            LocalDraft {
+                id: d.id,
+                account: d.account_id,
+                subject: c.as_ref().map(|c| c.subject.clone()).unwrap_or_default(),
+                to: c.map(|c| c.to.join(", ")).unwrap_or_default(),
+                updated: d.updated,
+            }
+        })
+        .collect()
 }
 
 impl Snapshot {
@@ -54,6 +85,7 @@ impl Snapshot {
                 .filter(|o| o.state != crate::store::OutboxState::Sent)
                 .collect(),
             activity: store.recent_activity(50).unwrap_or_default(),
+            drafts: local_drafts(store),
         }
     }
 }
@@ -108,6 +140,14 @@ impl App {
         self.ops = snap.ops;
         self.outbox = snap.outbox;
         self.activity = snap.activity;
+        self.drafts = snap.drafts;
+        let waiting = self.outbox.iter().any(|o| {
+            matches!(
+                o.state,
+                crate::store::OutboxState::Queued | crate::store::OutboxState::Sending
+            )
+        });
+        self.status.outbox(waiting);
         self.now = chrono::Utc::now().timestamp();
     }
 

@@ -1,11 +1,9 @@
-//! What reaches the window from outside its own widgets: the engine's events and keyboard
-//! shortcuts.
-use super::app::{App, Message, Reading, SEARCH_ID, Screen};
+//! What reaches the window from the engine: its events.
+use super::app::{App, Message, Reading};
+use super::status::Said;
 use crate::engine::Event;
-use crate::mime::reply::ReplyKind;
-use crate::model::{FolderRole, MessageId};
-use crate::store::Listing;
-use iced::{Task, keyboard};
+use crate::model::MessageId;
+use iced::Task;
 use std::collections::BTreeSet;
 
 impl App {
@@ -47,26 +45,30 @@ impl App {
                 }
                 self.reload();
             }
-            Event::Saved(r, open) => {
-                self.notice = Some(match r {
-                    Ok((path, _)) if open => match open::that_detached(&path) {
-                        Ok(()) => String::new(),
-                        Err(e) => e.to_string(),
-                    },
-                    Ok((path, _)) => {
-                        let mut args = fluent_bundle::FluentArgs::new();
-                        args.set("path", path.display().to_string());
-                        self.tr.tr("attachment-saved", Some(&args))
-                    }
-                    Err(e) => super::failure::failure_text(&self.tr, &e),
-                });
-            }
+            Event::Saved(r, open) => match r {
+                Ok((path, _)) if open => match open::that_detached(&path) {
+                    Ok(()) => self.status.clear_notice(),
+                    Err(e) => self.status.fail(Said::detail(e)),
+                },
+                Ok((path, _)) => self.status.say(Said::with(
+                    "attachment-saved",
+                    vec![("path", path.display().to_string())],
+                )),
+                Err(e) => self.status.fail(Said::failure(&e)),
+            },
             Event::Composed(account, r) => match r {
                 Ok(c) => {
-                    self.notice = None;
-                    self.compose_open(account, *c, None);
+                    self.status.clear_notice();
+                    return self.compose_open(account, *c, None);
                 }
-                Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
+                Err(e) => self.status.fail(Said::failure(&e)),
+            },
+            Event::DraftOpened(account, r) => match r {
+                Ok((id, c)) => {
+                    self.status.clear_notice();
+                    return self.compose_open(account, *c, Some(id));
+                }
+                Err(e) => self.status.fail(Said::failure(&e)),
             },
             Event::ServerSearched(text, r) => {
                 if text != self.search {
@@ -88,55 +90,9 @@ impl App {
                             Message::Searched(text.clone(), rows.unwrap_or_default(), true)
                         });
                     }
-                    Err(e) => self.error = Some(super::failure::failure_text(&self.tr, &e)),
+                    Err(e) => self.status.fail(Said::failure(&e)),
                 }
             }
-        }
-        Task::none()
-    }
-
-    pub(super) fn on_key(&mut self, ev: keyboard::Event) -> Task<Message> {
-        use keyboard::key::Named;
-        use keyboard::{Event as K, Key};
-        match ev {
-            K::ModifiersChanged(m) => self.ctrl = m.command(),
-            K::KeyPressed { key, modifiers, .. } if self.screen == Screen::Mail => {
-                if modifiers.command() {
-                    if let Key::Character(c) = &key
-                        && let Some(n) = c.chars().next().and_then(|c| c.to_digit(10))
-                        && n >= 1
-                        && let Some(a) = self.accounts.get(n as usize - 1)
-                        && let Some(f) = self.folder_of_role(a.account.id, FolderRole::Inbox)
-                    {
-                        return self.update(Message::OpenListing(Listing::Folder(f)));
-                    }
-                    return Task::none();
-                }
-                match key.as_ref() {
-                    Key::Named(Named::ArrowDown) | Key::Character("j") => return self.step(1),
-                    Key::Named(Named::ArrowUp) | Key::Character("k") => return self.step(-1),
-                    Key::Named(Named::Delete) => return self.update(Message::Delete),
-                    Key::Named(Named::Enter) => {
-                        if let (Some(id), Some(i)) = (self.selected, self.cursor) {
-                            return self.open_message(id, i);
-                        }
-                    }
-                    Key::Character("/") => {
-                        return iced::widget::operation::focus(SEARCH_ID);
-                    }
-                    Key::Character("r") => {
-                        return self.update(Message::Respond(ReplyKind::Reply));
-                    }
-                    Key::Character("a") => {
-                        return self.update(Message::Respond(ReplyKind::ReplyAll));
-                    }
-                    Key::Character("f") => {
-                        return self.update(Message::Respond(ReplyKind::Forward));
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
         }
         Task::none()
     }

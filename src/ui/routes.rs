@@ -4,6 +4,7 @@
 use super::app::{App, Message, Screen};
 use super::compose::{ComposeEvent, ComposeMsg, ComposeState, Ctx};
 use super::form::{FormCtx, FormEvent, FormMsg};
+use super::status::Said;
 use super::wizard::{WizardCtx, WizardEvent, WizardMsg};
 use crate::engine::accounts::database_of;
 use crate::mime::compose::Compose;
@@ -21,9 +22,30 @@ impl App {
         };
         match eng.new_compose(account) {
             Ok(c) => self.compose_open(account, c, None),
-            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
+            Err(e) => {
+                self.status.fail(Said::engine(&e));
+                Task::none()
+            }
         }
-        Task::none()
+    }
+
+    /// Opens a draft kept on this device in the composer, to continue writing it.
+    pub fn resume_draft(&mut self, id: DraftId) -> Task<Message> {
+        let Some(eng) = self.local.as_ref() else {
+            return Task::none();
+        };
+        let found = eng
+            .store
+            .draft(id)
+            .map_err(crate::engine::EngineError::from)
+            .and_then(|d| Ok((d.account_id, eng.draft_compose(id)?)));
+        match found {
+            Ok((account, c)) => self.compose_open(account, c, Some(id)),
+            Err(e) => {
+                self.status.fail(Said::engine(&e));
+                Task::none()
+            }
+        }
     }
 
     /// Takes an unsent message out of the outbox into the composer (to fix and send again).
@@ -36,11 +58,13 @@ impl App {
         };
         match eng.edit_outbox(id) {
             Ok(Some(c)) => {
-                self.compose_open(item.account_id, c, None);
+                let focus = self.compose_open(item.account_id, c, None);
                 self.compose.dirty = true;
+                self.reload();
+                return focus;
             }
-            Ok(None) => self.notice = Some(self.tr.tr("outbox-state-sending", None)),
-            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
+            Ok(None) => self.status.say(Said::key("outbox-state-sending")),
+            Err(e) => self.status.fail(Said::engine(&e)),
         }
         self.reload();
         Task::none()
@@ -51,12 +75,12 @@ impl App {
         let m = match crate::mailto::Mailto::parse(url) {
             Ok(m) => m,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.status.fail(Said::detail(e));
                 return Task::none();
             }
         };
         let Some(account) = self.accounts.first().map(|a| a.account.id) else {
-            self.notice = Some(self.tr.tr("no-accounts", None));
+            self.status.say(Said::key("no-accounts"));
             return Task::none();
         };
         let Some(eng) = self.local.as_ref() else {
@@ -72,16 +96,29 @@ impl App {
                     c.body = format!("{body}{}", c.body);
                 }
                 c.in_reply_to = m.in_reply_to;
-                self.compose_open(account, c, None);
+                self.compose_open(account, c, None)
             }
-            Err(e) => self.error = Some(super::failure::engine_text(&self.tr, &e)),
+            Err(e) => {
+                self.status.fail(Said::engine(&e));
+                Task::none()
+            }
         }
-        Task::none()
     }
 
-    pub fn compose_open(&mut self, account: AccountId, c: Compose, draft: Option<DraftId>) {
+    /// Opens the composer over `c` (a message being written stays as its draft) and puts the
+    /// cursor where writing starts ([`super::keys::compose_focus`]).
+    pub fn compose_open(
+        &mut self,
+        account: AccountId,
+        c: Compose,
+        draft: Option<DraftId>,
+    ) -> Task<Message> {
+        if self.screen == Screen::Compose {
+            self.compose_autosave();
+        }
         self.compose = ComposeState::from_compose(account, c, draft);
         self.screen = Screen::Compose;
+        super::keys::compose_focus(self)
     }
 
     /// Saves the open message as a draft if it changed since the last save.
@@ -90,7 +127,8 @@ impl App {
             return;
         };
         let ev = self.compose.autosave(local);
-        self.on_compose_event(ev);
+        // An autosave reports a saved draft at most: nothing to run after it.
+        let _ = self.on_compose_event(ev);
     }
 
     /// Routes a composer message to its screen and acts on what it reports.
@@ -105,35 +143,37 @@ impl App {
             local,
             reads: &self.reads,
             tr: &self.tr,
+            undo_send: self.settings.undo_send_delay,
         };
         let (task, ev) = self.compose.update(m, ctx);
-        self.on_compose_event(ev);
-        task.map(Message::Compose)
+        let after = self.on_compose_event(ev);
+        Task::batch([task.map(Message::Compose), after])
     }
 
-    fn on_compose_event(&mut self, ev: Option<ComposeEvent>) {
+    fn on_compose_event(&mut self, ev: Option<ComposeEvent>) -> Task<Message> {
         match ev {
             None => {}
             Some(ComposeEvent::DraftSaved(account, notice)) => {
                 // The draft goes to the server's Drafts now, not at the next pass.
                 self.engine.wake(account);
-                if notice.is_some() {
-                    self.notice = notice;
+                if let Some(n) = notice {
+                    self.status.say(n);
                 }
             }
-            Some(ComposeEvent::Notice(n)) => self.notice = Some(n),
-            Some(ComposeEvent::Queued(account, notice)) => {
-                self.notice = Some(notice);
+            Some(ComposeEvent::Notice(n)) => self.status.say(n),
+            Some(ComposeEvent::Queued(account, notice, id, hold)) => {
+                self.status.say_while_outbox(notice);
                 self.compose = ComposeState::default();
                 self.screen = Screen::Mail;
-                self.engine.wake(account);
                 self.reload();
+                return self.sent(account, id, hold);
             }
             Some(ComposeEvent::Closed) => {
                 self.compose = ComposeState::default();
                 self.screen = Screen::Mail;
             }
         }
+        Task::none()
     }
 }
 
@@ -150,7 +190,7 @@ impl App {
         match ev {
             None => task,
             Some(FormEvent::Created(id)) => {
-                self.notice = Some(self.tr.tr("add-saved", None));
+                self.status.say(Said::key("add-saved"));
                 self.reload();
                 self.screen = Screen::Mail;
                 self.open_listing(crate::store::Listing::UnifiedInbox);
@@ -177,7 +217,7 @@ impl App {
             Some(WizardEvent::Manual) => {
                 self.prefill_form();
                 self.screen = Screen::AddAccount;
-                task
+                Task::batch([task, self.screen_focus()])
             }
             Some(WizardEvent::Finished) => {
                 self.screen = Screen::Mail;

@@ -23,7 +23,19 @@ pub struct Settings {
     pub window_height: f32,
     pub folder_pane: f32,
     pub list_pane: f32,
+    /// Seconds a message stays open in the reader before it is marked read (0: at once).
+    /// Stepping past messages with j/k quicker than that leaves them unread.
+    pub mark_read_delay: u32,
+    /// Seconds a sent message waits in the outbox before it goes to SMTP, with "Undo" in
+    /// the status line meanwhile (0: sent at once).
+    pub undo_send_delay: u32,
 }
+
+/// The longest "Undo send" delay offered.
+pub const MAX_UNDO_SEND_DELAY: u32 = 30;
+
+/// The longest mark-as-read delay offered.
+pub const MAX_MARK_READ_DELAY: u32 = 10;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -35,6 +47,8 @@ impl Default for Settings {
             window_height: 760.0,
             folder_pane: 220.0,
             list_pane: 420.0,
+            mark_read_delay: 2,
+            undo_send_delay: 5,
         }
     }
 }

@@ -1,10 +1,13 @@
 //! What the window draws: a top bar, the current screen, and a status bar.
 mod add_account;
 mod compose;
+mod drafts;
+pub(super) mod ellipsis;
 mod folders;
 mod list;
 mod reader;
 mod settings;
+mod settings_timing;
 mod sync;
 mod wizard;
 
@@ -51,9 +54,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
         Screen::Mail => row![
             container(folders::view(app)).width(Length::Fixed(app.settings.folder_pane)),
             rule::vertical(1),
-            container(list::view(app)).width(Length::Fixed(app.settings.list_pane)),
+            container(column![drafts::local_panel(app), list::view(app)])
+                .width(Length::Fixed(app.settings.list_pane)),
             rule::vertical(1),
-            container(reader::view(app)).width(Length::Fill),
+            container(column![drafts::reader_banner(app), reader::view(app)]).width(Length::Fill),
         ]
         .height(Length::Fill)
         .into(),
@@ -128,15 +132,48 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         args.set("n", pending);
         parts.push(app.tr.tr("status-pending", Some(&args)));
     }
-    if let Some(n) = &app.notice {
-        parts.push(n.clone());
+    if let Some(n) = app.status.notice() {
+        parts.push(crate::ui::status::Said::texts(n, &app.tr));
     }
-    let mut line = row![text(parts.join("   ·   ")).size(13)].padding([4, 10]);
-    if let Some(e) = &app.error {
+    // One line whatever the window's width: each side cut with an ellipsis, never wrapped.
+    let width = (app.settings.window_width - 24.0).max(200.0);
+    let error = app.status.error().map(|e| e.text(&app.tr));
+    let left_width = if error.is_some() { width * 0.55 } else { width };
+    let mut line = row![ellipsis::one_line(&parts.join("   ·   "), 13.0, left_width)]
+        .padding([3, 10])
+        .height(iced::Length::Fixed(30.0));
+    if let Some(h) = &app.sending {
+        let mut args = FluentArgs::new();
+        args.set("secs", h.secs_left());
         line = line.push(space::horizontal());
-        line = line.push(text(e.clone()).size(13).style(text::danger));
+        line = line.push(
+            row![
+                text(app.tr.tr("undo-send-toast", Some(&args))).size(13),
+                button(text(app.tr.tr("undo-button", None)).size(13))
+                    .padding([1, 10])
+                    .on_press(Message::UndoSend),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    } else if let Some(u) = app.undo_toast() {
+        line = line.push(space::horizontal());
+        line = line.push(
+            row![
+                ellipsis::one_line(&u.said.text(&app.tr), 13.0, width * 0.3),
+                button(text(app.tr.tr("undo-button", None)).size(13))
+                    .padding([1, 10])
+                    .on_press(Message::Undo),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
     }
-    line.into()
+    if let Some(e) = error {
+        line = line.push(space::horizontal());
+        line = line.push(ellipsis::one_line(&e, 13.0, width * 0.43).style(text::danger));
+    }
+    line.align_y(iced::Alignment::Center).into()
 }
 
 /// Headers on this device vs. the server's count, for a first sync's progress.

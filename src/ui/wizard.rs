@@ -32,6 +32,21 @@ pub const CA_FILE_VAR: &str = "TAYORI_DISCOVERY_CA_FILE";
 
 /// The password field shown after a failed test (focused then).
 pub const RETRY_PASSWORD_ID: &str = "wizard-retry-password";
+/// The wizard's first field (focused when it opens).
+pub const FIRST_FIELD_ID: &str = "wizard-name";
+
+impl WField {
+    /// The widget id of the field's text input.
+    pub fn id(self) -> &'static str {
+        match self {
+            WField::Name => FIRST_FIELD_ID,
+            WField::Email => "wizard-email",
+            WField::Password => "wizard-password",
+            WField::Username => "wizard-username",
+            WField::DeleteDays => "wizard-delete-days",
+        }
+    }
+}
 
 /// What the wizard talks to: DNS, HTTPS, the keyring. Tests swap in stubs.
 #[derive(Clone)]

@@ -8,10 +8,11 @@
 use crate::common;
 use crate::support;
 
-use common::x11::{Xvfb, type_text, xdo, xvfb};
+use common::gui::{open_window, wait_for};
+use common::x11::{type_text, xvfb};
 use common::*;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{TestBed, make_message};
 
@@ -48,122 +49,6 @@ fn japanese_html() -> Vec<u8> {
     m
 }
 
-struct Window {
-    child: Child,
-    id: String,
-    display: String,
-}
-
-impl Drop for Window {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn_window(t: &Tayori, x: &Xvfb) -> Window {
-    let log = std::fs::File::create(t.data_dir().join("gui.log")).unwrap();
-    let child = Command::new(bin())
-        .arg("--data-dir")
-        .arg(t.data_dir())
-        .env("DISPLAY", &x.display)
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("TAYORI_LOG", "tayori=info")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    // Owned by the guard at once, so the process is reaped on every path.
-    Window {
-        child,
-        id: String::new(),
-        display: x.display.clone(),
-    }
-}
-
-fn open_window(t: &Tayori, x: &Xvfb) -> Window {
-    let mut w = spawn_window(t, x);
-    let mut starts = 1;
-    let t0 = Instant::now();
-    loop {
-        let id = xdo(&x.display, &["search", "--name", "Tayori"]);
-        if let Some(id) = id.lines().next().filter(|l| !l.is_empty()) {
-            w.id = id.to_string();
-            // Give it a moment to draw its first frame.
-            std::thread::sleep(Duration::from_millis(1500));
-            xdo(&w.display, &["windowfocus", "--sync", &w.id]);
-            return w;
-        }
-        // A start that died at once (the X connection refused) is tried again, twice at most.
-        if w.child.try_wait().ok().flatten().is_some() && starts < 3 {
-            eprintln!(
-                "window exited at start ({}); starting it again",
-                std::fs::read_to_string(t.data_dir().join("gui.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(500));
-            w = spawn_window(t, x);
-            starts += 1;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(45),
-            "the window did not appear; log: {}",
-            std::fs::read_to_string(t.data_dir().join("gui.log")).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-impl Window {
-    fn key(&self, k: &str) {
-        xdo(&self.display, &["key", "--clearmodifiers", k]);
-        std::thread::sleep(Duration::from_millis(700));
-    }
-    fn click(&self, x: u32, y: u32) {
-        xdo(
-            &self.display,
-            &["mousemove", &x.to_string(), &y.to_string(), "click", "1"],
-        );
-        std::thread::sleep(Duration::from_millis(700));
-    }
-    /// Takes a screenshot; checks it shows more than a blank window.
-    fn shot(&self, dir: &Path, name: &str) -> PathBuf {
-        let path = dir.join(format!("{name}.png"));
-        let ok = Command::new("import")
-            .args(["-display", &self.display, "-window", "root"])
-            .arg(&path)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "screenshot failed");
-        let colors = Command::new("identify")
-            .args(["-format", "%k"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let n: u32 = String::from_utf8_lossy(&colors.stdout)
-            .trim()
-            .parse()
-            .unwrap_or(0);
-        assert!(
-            n > 20,
-            "{name}: the screenshot is nearly blank ({n} colours)"
-        );
-        path
-    }
-}
-
-fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
-    let t0 = Instant::now();
-    while !f() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(secs),
-            "timed out: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
-}
-
 #[test]
 fn window_reads_japanese_html_marks_read_offline_and_back() {
     let mut bed = TestBed::start();
@@ -198,7 +83,7 @@ fn window_reads_japanese_html_marks_read_offline_and_back() {
     let x = xvfb("1280x800");
 
     // Online: the list, then the Japanese HTML message (j opens the newest).
-    let w = open_window(&t, &x);
+    let w = open_window(&t, &x, "en");
     w.shot(&shots, "inbox");
     w.key("j");
     std::thread::sleep(Duration::from_millis(1500));
@@ -242,7 +127,7 @@ fn window_reads_japanese_html_marks_read_offline_and_back() {
 
     // The server is down and the window still opens, from the cache.
     bed.stop();
-    let w = open_window(&t, &x);
+    let w = open_window(&t, &x, "en");
     w.shot(&shots, "offline-start");
     drop(w);
 }
@@ -261,7 +146,7 @@ fn a_draft_typed_in_the_window_reaches_the_servers_drafts() {
         .unwrap_or_else(|| bed.dir.join("screenshots"));
     std::fs::create_dir_all(&shots).unwrap();
     let x = xvfb("1280x800");
-    let w = open_window(&t, &x);
+    let w = open_window(&t, &x, "en");
     // The account is pushing (IDLE) once the window has synced; give it that moment.
     std::thread::sleep(Duration::from_secs(2));
     // A mailto: hand-over opens the composer with To and Subject filled in.

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use crate::common::gui::wait_for;
 use crate::support;
 
 use common::x11::{Xvfb, have, type_text, xdo, xvfb};
@@ -138,14 +139,7 @@ fn open_window(t: &Tayori, x: &Xvfb, lang: &str, url: &str, ca: &Path) -> Window
     let child = Command::new("dbus-run-session")
         .args(["--", "bash", "-c", &script])
         .env("DISPLAY", &x.display)
-        .env(
-            "LANG",
-            if lang == "ja" {
-                "ja_JP.UTF-8"
-            } else {
-                "en_US.UTF-8"
-            },
-        )
+        .env("LANG", crate::common::gui::lang_env(lang))
         .env_remove("LC_ALL")
         .env_remove("LANGUAGE")
         .env_remove("WAYLAND_DISPLAY")
@@ -212,17 +206,6 @@ impl Window {
             .success();
         assert!(ok, "screenshot failed");
         path
-    }
-}
-
-fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
-    let t0 = Instant::now();
-    while !f() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(secs),
-            "timed out: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(300));
     }
 }
 

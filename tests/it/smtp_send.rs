@@ -99,7 +99,12 @@ pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
 /// Messages in `folder` of `user` whose Subject contains `subject`, parsed by Python's
 /// `email` package: one JSON object per message with subject, from, to, message_id, text,
 /// content type and attachments (filename, type, and the bytes' hex SHA-256).
-fn py_messages(bed: &TestBed, user: usize, folder: &str, subject: &str) -> Vec<serde_json::Value> {
+pub(crate) fn py_messages(
+    bed: &TestBed,
+    user: usize,
+    folder: &str,
+    subject: &str,
+) -> Vec<serde_json::Value> {
     let script = format!(
         "import email, email.policy, hashlib, json\n\
          M.select('\"{folder}\"')\n\
@@ -143,7 +148,7 @@ fn sha256_hex(path: &std::path::Path) -> String {
         .to_string()
 }
 
-fn outbox(t: &Tayori) -> Vec<serde_json::Value> {
+pub(crate) fn outbox(t: &Tayori) -> Vec<serde_json::Value> {
     t.run(&["outbox", "--json"])
         .ok()
         .json()

@@ -25,7 +25,7 @@ fn part(section: &str, mime: &str) -> PartInfo {
     }
 }
 
-fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
+pub(crate) fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
     HeaderInfo {
         uid: Uid(uid),
         message_id: Some(format!("<m{uid}@example.test>")),
@@ -47,7 +47,7 @@ fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderInfo {
 
 /// A data dir with one IMAP account: INBOX (30 messages, the newest Japanese with an HTML
 /// body cached on this device) and Archive.
-fn data_dir() -> tempfile::TempDir {
+pub(crate) fn data_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open_dir(dir.path()).unwrap();
     let a = s
@@ -97,7 +97,7 @@ fn app(dir: &tempfile::TempDir) -> App {
 
 /// Runs the view through the simulator, clicks the widget showing `label`, and feeds the
 /// messages it produced back into the app.
-fn click(app: &mut App, label: &str) {
+pub(crate) fn click(app: &mut App, label: &str) {
     let messages = {
         let mut ui = simulator(app.view());
         ui.click(label)
@@ -110,7 +110,7 @@ fn click(app: &mut App, label: &str) {
     }
 }
 
-fn shows(app: &App, label: &str) -> bool {
+pub(crate) fn shows(app: &App, label: &str) -> bool {
     let mut ui = simulator(app.view());
     ui.find(label).is_ok()
 }
@@ -309,7 +309,7 @@ fn empty_state_offers_the_wizard_and_the_manual_form() {
 
 /// Gives the test account an SMTP server and a signature (nothing is sent in these tests:
 /// sending goes to the outbox; the worker, idle here, would deliver it).
-fn with_smtp(dir: &tempfile::TempDir) {
+pub(crate) fn with_smtp(dir: &tempfile::TempDir) {
     let s = Store::open_dir(dir.path()).unwrap();
     let a = s.accounts().unwrap()[0].id;
     s.set_smtp_settings(&tayori::model::SmtpSettings {

@@ -389,6 +389,14 @@ async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
                 .map(Box::new)
                 .map_err(Failure::from),
         ),
+        Read::EditDraft(m) => Event::DraftOpened(
+            id,
+            engine
+                .draft_of_message(m)
+                .await
+                .map(|(d, c)| (d, Box::new(c)))
+                .map_err(Failure::from),
+        ),
         Read::Search(text, reply) => {
             let r = match engine.store.account(id) {
                 Ok(a) => engine.search_server(&a, &text).await.map_err(Failure::from),

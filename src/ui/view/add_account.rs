@@ -16,6 +16,7 @@ fn input<'a>(
             .size(14)
             .width(Length::Fixed(200.0)),
         text_input("", value)
+            .id(format!("form-{field:?}"))
             .secure(secure)
             .on_input(move |v| Message::Form(FormMsg::Edit(field, v)))
             .on_submit(Message::Form(FormMsg::Submit))

@@ -128,6 +128,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         section("settings-theme"),
         theme,
         notifications,
+        super::settings_timing::view(app),
         section("settings-accounts"),
         accounts,
         section("settings-panes"),

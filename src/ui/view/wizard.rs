@@ -28,6 +28,7 @@ fn input<'a>(
     column![
         text(tr(app, key)).size(14),
         text_input("", value)
+            .id(field.id())
             .secure(secure)
             .on_input(move |v| Message::Wizard(WizardMsg::Edit(field, v)))
             .on_submit(Message::Wizard(submit))
