@@ -5,11 +5,13 @@ mod actions;
 pub mod app;
 pub mod compose;
 mod data;
+mod ellipsis;
 mod engine_bridge;
 mod events;
 pub mod failure;
 pub mod form;
 pub mod format;
+pub mod icons;
 mod reads;
 mod routes;
 pub mod settings;
@@ -107,6 +109,7 @@ pub fn run(
         .theme(App::theme)
         .subscription(App::subscription)
         .font(CJK_FONT)
+        .font(icons::FONT_BYTES)
         .default_font(iced::Font::with_name(CJK_FONT_NAME))
         .window_size(iced::Size::new(size.window_width, size.window_height))
         .run();

@@ -49,7 +49,11 @@ sort-date = Date
 sort-sender = Sender
 sort-subject = Subject
 filter-unread = Unread only
-list-count = { $n } messages
+list-count = { $n ->
+    [one] 1 message
+   *[other] { $shown } messages
+}
+list-to = To: { $names }
 list-empty = No messages here.
 reader-none = Select a message to read it.
 reader-loading = Opening…
@@ -168,9 +172,19 @@ compose-preparing = Preparing the reply…
 size-bytes = { $n } B
 size-kb = { $n } KB
 size-mb = { $n } MB
-format-date = %b %-d, %Y
 format-time = %H:%M
 format-datetime = %b %-d, %Y %H:%M
+format-date-this-year = %b %-d
+format-date-short = %Y-%m-%d
+format-weekday = { $day ->
+    [0] Mon
+    [1] Tue
+    [2] Wed
+    [3] Thu
+    [4] Fri
+    [5] Sat
+   *[6] Sun
+}
 ## Sending, outbox and drafts (engine: src/engine/{compose,outbox,drafts}.rs)
 compose-from = From
 compose-to = To

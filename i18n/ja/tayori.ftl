@@ -46,7 +46,8 @@ sort-date = 日付
 sort-sender = 差出人
 sort-subject = 件名
 filter-unread = 未読のみ
-list-count = { $n } 通
+list-count = { $shown } 通
+list-to = 宛先: { $names }
 list-empty = メッセージはありません。
 reader-none = メッセージを選ぶと、ここに表示されます。
 reader-loading = 開いています…
@@ -159,9 +160,19 @@ compose-preparing = 返信を準備しています…
 size-bytes = { $n } B
 size-kb = { $n } KB
 size-mb = { $n } MB
-format-date = %Y年%-m月%-d日
 format-time = %H:%M
 format-datetime = %Y年%-m月%-d日 %H:%M
+format-date-this-year = %-m月%-d日
+format-date-short = %Y-%m-%d
+format-weekday = { $day ->
+    [0] 月
+    [1] 火
+    [2] 水
+    [3] 木
+    [4] 金
+    [5] 土
+   *[6] 日
+}
 ## 送信・送信トレイ・下書き (エンジン: src/engine/{compose,outbox,drafts}.rs)
 compose-from = 差出人
 compose-to = 宛先

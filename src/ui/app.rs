@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// Height of one message-list row in pixels: the list builds only the rows in view.
-pub const ROW_HEIGHT: f32 = 52.0;
+pub const ROW_HEIGHT: f32 = 30.0;
 /// Rows built beyond the visible ones, above and below, so scrolling never shows a gap.
 pub(super) const OVERSCAN: u32 = 8;
 /// Search results shown at most.

@@ -40,5 +40,6 @@ mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;
 mod ui_errors;
+mod ui_layout;
 mod ui_screens;
 mod ui_wizard;

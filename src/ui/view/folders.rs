@@ -3,23 +3,28 @@
 use crate::model::FolderRole;
 use crate::store::Listing;
 use crate::ui::app::{App, Message};
-use iced::widget::{button, column, row, scrollable, space, text};
+use crate::ui::icons::{self, Icon};
+use iced::widget::text::Wrapping;
+use iced::widget::{button, column, container, row, scrollable, space, text};
 use iced::{Element, Length};
 
-/// A glyph per role (all in the bundled CJK font, so they render everywhere).
-fn icon(role: Option<FolderRole>) -> &'static str {
+/// A Lucide icon per role: one font, one size, one cell width.
+fn icon(role: Option<FolderRole>) -> Icon {
     match role {
-        Some(FolderRole::Inbox) => "✉",
-        Some(FolderRole::Drafts) => "✎",
-        Some(FolderRole::Sent) => "➤",
-        Some(FolderRole::Trash) => "✖",
-        Some(FolderRole::Junk) => "⚠",
-        Some(FolderRole::Archive) => "▤",
-        Some(FolderRole::All) => "◎",
-        Some(FolderRole::Flagged) => "★",
-        None => "▫",
+        Some(FolderRole::Inbox) => Icon::Inbox,
+        Some(FolderRole::Drafts) => Icon::SquarePen,
+        Some(FolderRole::Sent) => Icon::Send,
+        Some(FolderRole::Trash) => Icon::Trash2,
+        Some(FolderRole::Junk) => Icon::ShieldAlert,
+        Some(FolderRole::Archive) => Icon::Archive,
+        Some(FolderRole::All) => Icon::Mails,
+        Some(FolderRole::Flagged) => Icon::Flag,
+        None => Icon::Folder,
     }
 }
+
+/// Every folder row is this tall, whatever its icon or name.
+pub const FOLDER_ROW: f32 = 28.0;
 
 /// The name to show: the last path segment; special folders by their role, translated.
 fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole>) -> String {
@@ -44,7 +49,7 @@ fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole
 
 fn entry<'a>(
     app: &App,
-    glyph: &str,
+    glyph: Icon,
     name: String,
     unread: i64,
     depth: usize,
@@ -57,15 +62,17 @@ fn entry<'a>(
     };
     let content = row![
         space::horizontal().width(Length::Fixed(12.0 * depth as f32)),
-        text(glyph.to_string()).size(14).width(Length::Fixed(20.0)),
-        text(name).size(14),
+        icons::icon(glyph, 15.0),
+        text(name).size(14).wrapping(Wrapping::None),
         space::horizontal(),
         count,
     ]
-    .spacing(4)
+    .spacing(6)
     .align_y(iced::Alignment::Center);
-    let b = button(content)
+    let b = button(container(content).clip(true).center_y(Length::Fill))
         .width(Length::Fill)
+        .height(Length::Fixed(FOLDER_ROW))
+        .padding([0, 8])
         .on_press(Message::OpenListing(target));
     if app.listing == Some(target) {
         b.style(button::primary).into()
@@ -86,7 +93,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .sum();
         col = col.push(entry(
             app,
-            "✉",
+            Icon::Inbox,
             app.tr.tr("unified-inbox", None),
             unread,
             0,

@@ -1,0 +1,241 @@
+//! Layout checks through iced_test over a realistic mailbox (common/corpus): message-list
+//! rows are one line each and never overlap, 20+ fit at 800 px, and at every window size
+//! every reader action is reachable (on the toolbar, or in its overflow menu).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::corpus;
+use crate::common::settle;
+use iced::{Rectangle, Size};
+use iced_test::Simulator;
+use iced_test::selector::Candidate;
+use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
+use tayori::store::{NewAccount, Store};
+use tayori::ui::app::{App, Message, ROW_HEIGHT};
+
+/// A data dir with one IMAP account: INBOX holds `n` corpus messages; Sent, Archive.
+pub fn data_dir(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_dir(dir.path()).unwrap();
+    let a = s
+        .add_account(&NewAccount::imap(
+            "alice@example.test",
+            "127.0.0.1",
+            993,
+            Security::Tls,
+        ))
+        .unwrap();
+    let inbox = s
+        .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
+        .unwrap();
+    let sent = s
+        .upsert_folder(a, "Sent", Some("/"), Some(FolderRole::Sent))
+        .unwrap();
+    s.upsert_folder(a, "Archive", Some("/"), Some(FolderRole::Archive))
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let header = |i: usize, m: &corpus::Mail, from: String, to: String| HeaderInfo {
+        uid: Uid(i as u32 + 1),
+        message_id: Some(format!("<{i}.corpus@example.test>")),
+        subject: m.subject.clone(),
+        from,
+        to,
+        cc: String::new(),
+        date: m.date,
+        internal_date: m.date,
+        size: 2000,
+        flags: Flags {
+            seen: m.seen,
+            flagged: m.flagged,
+            answered: m.answered,
+            ..Default::default()
+        },
+        modseq: None,
+        in_reply_to: None,
+        references: None,
+        parts: vec![PartInfo {
+            section: "1".into(),
+            mime: "text/plain".into(),
+            size: 100,
+            charset: Some("utf-8".into()),
+            encoding: "8bit".into(),
+            filename: None,
+            is_attachment: false,
+        }],
+        has_attachments: m.attachment,
+    };
+    let mails = corpus::mailbox(n, now);
+    let batch: Vec<HeaderInfo> = mails
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            header(
+                i,
+                m,
+                format!("{} <{}>", m.name, m.addr),
+                "Alice <alice@example.test>".into(),
+            )
+        })
+        .collect();
+    s.store_headers(inbox, &batch).unwrap();
+    let sent_batch: Vec<HeaderInfo> = mails
+        .iter()
+        .take(5)
+        .enumerate()
+        .map(|(i, m)| {
+            header(
+                i,
+                m,
+                "Alice <alice@example.test>".into(),
+                format!("{} <{}>, Bob Martin <bob@example.test>", m.name, m.addr),
+            )
+        })
+        .collect();
+    s.store_headers(sent, &sent_batch).unwrap();
+    dir
+}
+
+/// The window's real fonts (the bundled CJK font and the icon font), at `size`.
+pub fn simulator<'a>(app: &'a App, size: Size) -> Simulator<'a, Message> {
+    let settings = iced::Settings {
+        fonts: vec![
+            tayori::ui::CJK_FONT.into(),
+            tayori::ui::icons::FONT_BYTES.into(),
+        ],
+        default_font: iced::Font::with_name(tayori::ui::CJK_FONT_NAME),
+        ..Default::default()
+    };
+    Simulator::with_size(settings, size, app.view())
+}
+
+/// Every text drawn (content, bounds), in tree order.
+pub fn texts(ui: &mut Simulator<'_, Message>) -> Vec<(String, Rectangle)> {
+    let mut out = Vec::new();
+    let _ = ui.find(|c: Candidate<'_>| {
+        if let Candidate::Text {
+            content,
+            visible_bounds: Some(b),
+            ..
+        } = c
+        {
+            out.push((content.to_string(), b));
+        }
+        None::<()>
+    });
+    out
+}
+
+/// The bounds of the message list (its scrollable).
+fn list_bounds(ui: &mut Simulator<'_, Message>) -> Rectangle {
+    let t = ui
+        .find(iced::widget::Id::new(tayori::ui::app::LIST_ID))
+        .expect("the message list");
+    t.visible_bounds().expect("the list is on screen")
+}
+
+fn overlap(a: &Rectangle, b: &Rectangle) -> bool {
+    a.x < b.x + b.width - 0.5
+        && b.x < a.x + a.width - 0.5
+        && a.y < b.y + b.height - 0.5
+        && b.y < a.y + a.height - 0.5
+}
+
+fn check_rows(app: &App, size: Size) -> usize {
+    let mut ui = simulator(app, size);
+    let list = list_bounds(&mut ui);
+    let inside: Vec<(String, Rectangle)> = texts(&mut ui)
+        .into_iter()
+        .filter(|(s, b)| !s.is_empty() && list.contains(b.center()))
+        .collect();
+    assert!(!inside.is_empty(), "no rows drawn at {size:?}");
+    for (s, b) in &inside {
+        assert!(
+            b.height <= ROW_HEIGHT,
+            "{s:?} is taller than a row ({} > {ROW_HEIGHT}) at {size:?}",
+            b.height
+        );
+        assert!(!s.contains('\n'), "{s:?} spans lines");
+    }
+    for (i, (s, a)) in inside.iter().enumerate() {
+        for (t, b) in &inside[i + 1..] {
+            assert!(
+                !overlap(a, b),
+                "{s:?} {a:?} overlaps {t:?} {b:?} at {size:?}"
+            );
+        }
+    }
+    // Rows: distinct bands of ROW_HEIGHT.
+    let mut bands: Vec<i64> = inside
+        .iter()
+        .map(|(_, b)| ((b.center_y() - list.y) / ROW_HEIGHT).floor() as i64)
+        .collect();
+    bands.sort_unstable();
+    bands.dedup();
+    bands.len()
+}
+
+#[test]
+fn list_rows_are_one_line_never_overlap_and_20_fit_at_800px() {
+    let dir = data_dir(320);
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    assert_eq!(app.count, 320);
+    settle(&mut app, Message::Resized(Size::new(1280.0, 800.0)));
+    let rows = check_rows(&app, Size::new(1280.0, 800.0));
+    assert!(rows >= 20, "only {rows} rows fit at 800 px");
+    for size in [Size::new(900.0, 600.0), Size::new(1920.0, 1080.0)] {
+        settle(&mut app, Message::Resized(size));
+        check_rows(&app, size);
+    }
+    // Long subjects are cut with an ellipsis, not wrapped.
+    let mut ui = simulator(&app, Size::new(900.0, 600.0));
+    assert!(
+        texts(&mut ui).iter().any(|(s, _)| s.ends_with('…')),
+        "no subject was ellipsized"
+    );
+}
+
+#[test]
+fn list_shows_counts_dates_and_recipients_in_sent() {
+    let dir = data_dir(320);
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    let mut ui = simulator(&app, Size::new(1280.0, 800.0));
+    let all = texts(&mut ui);
+    assert!(all.iter().any(|(s, _)| s == "320 messages"), "{all:?}");
+    // Today's mail shows a time, this week's a weekday.
+    assert!(
+        all.iter()
+            .any(|(s, _)| s.len() == 5 && s.as_bytes()[2] == b':')
+    );
+    assert!(
+        all.iter()
+            .any(|(s, _)| ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&s.as_str()))
+    );
+    drop(ui);
+    let sent = app.accounts[0]
+        .folders
+        .iter()
+        .find(|f| f.folder.role == Some(FolderRole::Sent))
+        .unwrap()
+        .folder
+        .id;
+    settle(
+        &mut app,
+        Message::OpenListing(tayori::store::Listing::Folder(sent)),
+    );
+    let mut ui = simulator(&app, Size::new(1280.0, 800.0));
+    let all = texts(&mut ui);
+    assert!(all.iter().any(|(s, _)| s == "5 messages"));
+    assert!(
+        all.iter().any(|(s, _)| s.starts_with("To: ")),
+        "Sent lists recipients: {all:?}"
+    );
+    assert!(!all.iter().any(|(s, _)| s.starts_with("Alice")));
+}
+
+#[test]
+fn one_message_is_counted_in_the_singular() {
+    let dir = data_dir(1);
+    let app = App::new(Some(dir.path().to_path_buf()));
+    let mut ui = simulator(&app, Size::new(1280.0, 800.0));
+    assert!(texts(&mut ui).iter().any(|(s, _)| s == "1 message"));
+}
+
