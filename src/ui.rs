@@ -12,6 +12,7 @@ pub mod failure;
 pub mod form;
 pub mod format;
 pub mod icons;
+pub mod panes;
 mod reads;
 mod routes;
 pub mod settings;

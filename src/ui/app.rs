@@ -102,7 +102,10 @@ pub enum Message {
     OutboxRetry(crate::model::OutboxId),
     /// Take an unsent message back into the composer.
     OutboxEdit(crate::model::OutboxId),
-    SetPane(Pane, f32),
+    /// A pane divider was dragged.
+    PaneResized(iced::widget::pane_grid::ResizeEvent),
+    /// The reader toolbar's overflow menu (actions that do not fit) opened or closed.
+    ToggleOverflow,
     Form(super::form::FormMsg),
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
@@ -122,12 +125,6 @@ pub enum Message {
     Tick,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Folders,
-    List,
-}
-
 pub struct App {
     pub dir: Option<PathBuf>,
     /// The window's own engine over one store connection, for its quick local writes
@@ -143,6 +140,10 @@ pub struct App {
     pub(super) open_at: Option<u32>,
     pub tr: Localizer,
     pub settings: Settings,
+    /// The mail screen's panes and their dividers.
+    pub panes: super::panes::Panes,
+    /// The reader toolbar's overflow menu is open.
+    pub overflow: bool,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
     pub engine: EngineHandle,
     engine_events: Option<async_channel::Receiver<Event>>,
@@ -204,6 +205,8 @@ impl App {
             window_gen: 0,
             open_at: None,
             tr,
+            panes: super::panes::Panes::new(settings.folder_split, settings.list_split),
+            overflow: false,
             settings,
             engine: EngineHandle::idle(),
             engine_events: None,
@@ -315,6 +318,20 @@ impl App {
 
     /// Runs the update, then hands back the read-pool requests it made with its Task.
     pub fn update(&mut self, msg: Message) -> Task<Message> {
+        // Choosing anything closes the toolbar's overflow menu.
+        if matches!(
+            msg,
+            Message::MarkRead(_)
+                | Message::Flag(_)
+                | Message::Delete
+                | Message::Archive
+                | Message::MoveTo(_)
+                | Message::Respond(_)
+                | Message::Select(..)
+                | Message::Nav(_)
+        ) {
+            self.overflow = false;
+        }
         let task = self.update_inner(msg);
         if self.pending.is_empty() {
             return task;
@@ -604,13 +621,16 @@ impl App {
                 self.notifier.set_enabled(on);
                 self.save_settings();
             }
-            Message::SetPane(p, w) => {
-                match p {
-                    Pane::Folders => self.settings.folder_pane = w,
-                    Pane::List => self.settings.list_pane = w,
+            Message::PaneResized(ev) => {
+                let (f, l) = self.panes.resize(ev, self.settings.window_width);
+                let moved =
+                    (f - self.settings.folder_split).abs() + (l - self.settings.list_split).abs();
+                (self.settings.folder_split, self.settings.list_split) = (f, l);
+                if moved > 0.002 {
+                    self.save_settings();
                 }
-                self.save_settings();
             }
+            Message::ToggleOverflow => self.overflow = !self.overflow,
             Message::Form(m) => return self.on_form(m),
             Message::Compose(m) => return self.on_compose(m),
             Message::ComposeNew => {

@@ -9,9 +9,9 @@ fn em(c: char) -> f32 {
         0 => 0.0,
         2 => 1.0,
         _ if c == ' ' => 0.28,
-        _ if c.is_ascii_uppercase() || "mwMW@%&".contains(c) => 0.68,
+        _ if c.is_ascii_uppercase() || "mwMW@%&".contains(c) => 0.64,
         _ if "iljtf.,:;'!|()[]".contains(c) => 0.3,
-        _ => 0.56,
+        _ => 0.53,
     }
 }
 

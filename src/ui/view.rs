@@ -6,12 +6,16 @@ mod list;
 mod reader;
 mod settings;
 mod sync;
+pub mod toolbar;
 mod wizard;
 
 use super::app::{App, Message, SEARCH_ID, Screen};
+use super::panes::PaneKind;
 use crate::engine::ConnState;
 use fluent_bundle::FluentArgs;
-use iced::widget::{button, column, container, row, rule, space, text, text_input};
+use iced::widget::{
+    button, column, container, pane_grid, responsive, row, rule, space, text, text_input,
+};
 use iced::{Element, Length};
 
 fn nav<'a>(app: &App, label: &str, screen: Screen) -> Element<'a, Message> {
@@ -48,15 +52,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     .align_y(iced::Alignment::Center);
     let body: Element<'_, Message> = match app.screen {
         Screen::Mail if app.accounts.is_empty() => wizard::view(app),
-        Screen::Mail => row![
-            container(folders::view(app)).width(Length::Fixed(app.settings.folder_pane)),
-            rule::vertical(1),
-            container(list::view(app)).width(Length::Fixed(app.settings.list_pane)),
-            rule::vertical(1),
-            container(reader::view(app)).width(Length::Fill),
-        ]
-        .height(Length::Fill)
-        .into(),
+        Screen::Mail => mail_panes(app),
         Screen::Sync => sync::view(app),
         Screen::Settings => settings::view(app),
         Screen::AddAccount => add_account::view(app),
@@ -70,6 +66,30 @@ pub fn view(app: &App) -> Element<'_, Message> {
         rule::horizontal(1),
         status_bar(app)
     ]
+    .into()
+}
+
+/// Folders | list | reader, with draggable dividers (a 1 px rule right of each of the first
+/// two panes shows where they are).
+fn mail_panes(app: &App) -> Element<'_, Message> {
+    pane_grid(&app.panes.grid, |_, kind, _| {
+        let (content, divider): (Element<'_, Message>, bool) = match kind {
+            PaneKind::Folders => (folders::view(app), true),
+            PaneKind::List => (
+                responsive(move |size| list::view(app, size.width)).into(),
+                true,
+            ),
+            PaneKind::Reader => (reader::view(app), false),
+        };
+        let body: Element<'_, Message> = if divider {
+            row![container(content).width(Length::Fill), rule::vertical(1)].into()
+        } else {
+            content
+        };
+        pane_grid::Content::new(body)
+    })
+    .on_resize(8, Message::PaneResized)
+    .height(Length::Fill)
     .into()
 }
 

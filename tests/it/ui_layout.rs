@@ -77,6 +77,17 @@ pub fn data_dir(n: usize) -> tempfile::TempDir {
         })
         .collect();
     s.store_headers(inbox, &batch).unwrap();
+    // The newest bodies are on this device (the rest are not downloaded yet).
+    for uid in 1..=n.min(10) as u32 {
+        let m = s.message_by_uid(inbox, Uid(uid)).unwrap().unwrap();
+        let text = format!(
+            "{}\n\nお世話になっております。山田です。\n来週の打ち合わせの資料をお送りします。\n\n\
+             Please find the numbers for the quarter below; comments are welcome before Friday.\n\n\
+             https://example.jp/meeting/{uid}\n",
+            m.subject
+        );
+        s.cache_part(m.id, "1", text.as_bytes()).unwrap();
+    }
     let sent_batch: Vec<HeaderInfo> = mails
         .iter()
         .take(5)
@@ -239,3 +250,150 @@ fn one_message_is_counted_in_the_singular() {
     assert!(texts(&mut ui).iter().any(|(s, _)| s == "1 message"));
 }
 
+/// The app over `dir` in `lang` with message uid 2 (cached, answered) open.
+pub fn reading(dir: &tempfile::TempDir, lang: &str) -> App {
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    settle(&mut app, Message::SetLanguage(Some(lang.into())));
+    let id = app.rows[1].id;
+    settle(&mut app, Message::Select(id, 1));
+    let shown = {
+        let mut engine = tayori::engine::Engine::new(Store::open_dir(dir.path()).unwrap());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(engine.show(id))
+            .map_err(tayori::engine::Failure::from)
+    };
+    settle(
+        &mut app,
+        Message::Engine(tayori::engine::Event::Shown(id, shown)),
+    );
+    assert!(
+        matches!(app.reading, tayori::ui::app::Reading::Shown(_)),
+        "{:?}",
+        app.reading
+    );
+    app
+}
+
+/// Whether `want` (a label or an icon's glyph) is drawn whole inside the window.
+fn drawn_whole(all: &[(String, Rectangle)], want: &str, size: Size) -> bool {
+    let window = Rectangle::new(iced::Point::ORIGIN, size);
+    all.iter().any(|(s, b)| {
+        s == want && b.x >= window.x && b.y >= window.y && b.x + b.width <= size.width + 0.5
+    })
+}
+
+/// Whether the Move control is drawn whole inside the window.
+fn move_whole(app: &App, size: Size) -> bool {
+    let mut ui = simulator(app, size);
+    let found = ui.find(iced::widget::Id::new(tayori::ui::view::toolbar::MOVE_ID));
+    let Ok(t) = found else {
+        return false;
+    };
+    let (b, v) = (t.bounds(), t.visible_bounds().unwrap_or_default());
+    (b.width - v.width).abs() < 0.5
+        && (b.height - v.height).abs() < 0.5
+        && b.x + b.width <= size.width
+}
+
+const ACTIONS: &[(&str, tayori::ui::icons::Icon)] = &[
+    ("compose-reply", tayori::ui::icons::Icon::Reply),
+    ("compose-reply-all", tayori::ui::icons::Icon::ReplyAll),
+    ("compose-forward", tayori::ui::icons::Icon::Forward),
+    ("action-unread", tayori::ui::icons::Icon::Mail),
+    ("action-flag", tayori::ui::icons::Icon::Flag),
+    ("action-archive", tayori::ui::icons::Icon::Archive),
+    ("action-delete", tayori::ui::icons::Icon::Trash2),
+];
+
+/// Every reader action is on the toolbar (its label, or its icon), or in the overflow menu
+/// once "…" is pressed; Move too. Returns how many were only in the menu.
+fn check_reachable(app: &mut App, size: Size) -> usize {
+    settle(app, Message::Resized(size));
+    let mut ui = simulator(app, size);
+    let bar = texts(&mut ui);
+    drop(ui);
+    let glyph = |i: tayori::ui::icons::Icon| char::from(i).to_string();
+    let mut missing: Vec<&str> = Vec::new();
+    for (key, icon) in ACTIONS {
+        let label = app.tr.tr(key, None);
+        // A label on one line (Japanese labels never stack a character per line).
+        let one_line = bar
+            .iter()
+            .filter(|(s, _)| *s == label)
+            .all(|(_, b)| b.height < 24.0);
+        assert!(one_line, "{label:?} wraps at {size:?}");
+        if !drawn_whole(&bar, &label, size) && !drawn_whole(&bar, &glyph(*icon), size) {
+            missing.push(key);
+        }
+    }
+    let move_inline = move_whole(app, size);
+    if missing.is_empty() && move_inline {
+        return 0;
+    }
+    // The rest are in the overflow menu.
+    settle(app, Message::ToggleOverflow);
+    let mut ui = simulator(app, size);
+    let menu = texts(&mut ui);
+    drop(ui);
+    for key in &missing {
+        let label = app.tr.tr(key, None);
+        assert!(
+            drawn_whole(&menu, &label, size),
+            "{label:?} is neither on the toolbar nor in its menu at {size:?}"
+        );
+    }
+    assert!(move_whole(app, size), "Move is unreachable at {size:?}");
+    settle(app, Message::ToggleOverflow);
+    missing.len()
+}
+
+#[test]
+fn every_reader_action_is_reachable_at_every_size_in_english_and_japanese() {
+    let dir = data_dir(320);
+    for lang in ["en", "ja"] {
+        let mut app = reading(&dir, lang);
+        for (w, h) in [(1920.0, 1080.0), (1280.0, 800.0), (900.0, 600.0)] {
+            check_reachable(&mut app, Size::new(w, h));
+        }
+        // A narrow reader (the list dragged wide) needs the overflow menu, and it works.
+        let size = Size::new(900.0, 600.0);
+        settle(&mut app, Message::Resized(size));
+        let inner = app.panes.grid.layout().splits().count();
+        assert_eq!(inner, 2);
+        let list_split = *app.panes.grid.layout().splits().nth(1).unwrap();
+        settle(
+            &mut app,
+            Message::PaneResized(iced::widget::pane_grid::ResizeEvent {
+                split: list_split,
+                ratio: 0.8,
+            }),
+        );
+        assert!(
+            check_reachable(&mut app, size) > 0,
+            "no overflow at a narrow reader ({lang})"
+        );
+    }
+}
+
+#[test]
+fn pane_sizes_survive_a_restart() {
+    let dir = data_dir(5);
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    settle(&mut app, Message::Resized(Size::new(1280.0, 800.0)));
+    let outer = *app.panes.grid.layout().splits().next().unwrap();
+    settle(
+        &mut app,
+        Message::PaneResized(iced::widget::pane_grid::ResizeEvent {
+            split: outer,
+            ratio: 0.3,
+        }),
+    );
+    let before = app.panes.ratios();
+    assert!((before.0 - 0.3).abs() < 1e-4);
+    drop(app);
+    let again = App::new(Some(dir.path().to_path_buf()));
+    assert_eq!(again.panes.ratios(), before);
+}

@@ -86,7 +86,7 @@ pub fn columns(pane: f32) -> (f32, f32) {
     (from, (inner - from).max(0.0))
 }
 
-fn row_view<'a>(app: &App, r: &MessageRow, index: u32) -> Element<'a, Message> {
+fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a, Message> {
     let unread = !r.flags.seen;
     let picked = app.selected == Some(r.id) || app.multi.contains(&r.id);
     let subject = if r.subject.is_empty() {
@@ -101,7 +101,7 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32) -> Element<'a, Message> {
     } else {
         sender_name(&r.from)
     };
-    let (from_w, subject_w) = columns(app.settings.list_pane);
+    let (from_w, subject_w) = columns(pane);
     let weight = if unread {
         iced::font::Weight::Bold
     } else {
@@ -175,26 +175,35 @@ fn toolbar(app: &App) -> Element<'_, Message> {
         SortChoice(SortKey::Subject, app.tr.tr("sort-subject", None)),
     ];
     let current = choices.iter().find(|c| c.0 == app.sort).cloned();
-    let dir = if app.descending { "↓" } else { "↑" };
-    let unread = button(text(app.tr.tr("filter-unread", None)).size(13))
-        .on_press(Message::ToggleUnreadOnly)
-        .style(if app.unread_only {
-            button::primary
-        } else {
-            button::secondary
-        });
+    let dir = if app.descending {
+        Icon::ArrowDownWideNarrow
+    } else {
+        Icon::ArrowUpNarrowWide
+    };
+    let unread = button(
+        text(app.tr.tr("filter-unread", None))
+            .size(13)
+            .wrapping(Wrapping::None),
+    )
+    .on_press(Message::ToggleUnreadOnly)
+    .style(if app.unread_only {
+        button::primary
+    } else {
+        button::secondary
+    });
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("n", app.count);
     args.set("shown", format::count(u64::from(app.count)));
     row![
         pick_list(choices, current, |c: SortChoice| Message::SetSort(c.0)).text_size(13),
-        button(text(dir))
+        button(icons::icon(dir, 15.0))
             .on_press(Message::ToggleDescending)
             .style(button::secondary),
         unread,
         space::horizontal(),
         text(app.tr.tr("list-count", Some(&args)))
             .size(12)
+            .wrapping(Wrapping::None)
             .style(text::secondary),
     ]
     .spacing(6)
@@ -203,7 +212,8 @@ fn toolbar(app: &App) -> Element<'_, Message> {
     .into()
 }
 
-pub fn view(app: &App) -> Element<'_, Message> {
+/// The list in a pane `pane` pixels wide (its columns are cut to fit).
+pub fn view(app: &App, pane: f32) -> Element<'_, Message> {
     if let Some(results) = &app.results {
         let mut args = fluent_bundle::FluentArgs::new();
         args.set("n", results.len());
@@ -222,10 +232,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
             server
         ]
         .align_y(iced::Alignment::Center);
-        let rows = results
-            .iter()
-            .enumerate()
-            .fold(column![], |c, (i, r)| c.push(row_view(app, r, i as u32)));
+        let rows = results.iter().enumerate().fold(column![], |c, (i, r)| {
+            c.push(row_view(app, r, i as u32, pane))
+        });
         return column![
             container(header).padding(6),
             scrollable(rows).height(Length::Fill)
@@ -244,7 +253,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let below = app.count.saturating_sub(app.first + shown) as f32 * ROW_HEIGHT;
     let mut col = column![space::vertical().height(Length::Fixed(above))];
     for (i, r) in app.rows.iter().enumerate() {
-        col = col.push(row_view(app, r, app.first + i as u32));
+        col = col.push(row_view(app, r, app.first + i as u32, pane));
     }
     col = col.push(space::vertical().height(Length::Fixed(below)));
     column![
