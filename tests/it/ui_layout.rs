@@ -397,3 +397,46 @@ fn pane_sizes_survive_a_restart() {
     let again = App::new(Some(dir.path().to_path_buf()));
     assert_eq!(again.panes.ratios(), before);
 }
+
+#[test]
+fn an_undownloaded_message_offline_keeps_its_headers_and_toolbar() {
+    let dir = data_dir(320);
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    // Row 20 has no body on this device; the engine cannot reach any server here.
+    let r = app.rows[20].clone();
+    settle(&mut app, Message::Select(r.id, 20));
+    let shown = {
+        let mut engine = tayori::engine::Engine::new(Store::open_dir(dir.path()).unwrap());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(engine.show(r.id))
+            .map_err(tayori::engine::Failure::from)
+    };
+    assert!(shown.is_err(), "the body was not on this device");
+    settle(
+        &mut app,
+        Message::Engine(tayori::engine::Event::Shown(r.id, shown)),
+    );
+    let size = Size::new(1920.0, 1080.0);
+    let mut ui = simulator(&app, size);
+    let all = texts(&mut ui);
+    let has = |s: &str| all.iter().any(|(t, _)| t == s);
+    assert!(has(&r.subject), "the stored subject is shown");
+    assert!(has(&r.from), "the stored sender is shown");
+    assert!(has(
+        "Not downloaded yet: it will download when you are online."
+    ));
+    for label in ["Reply", "Delete", "Archive", "Mark unread"] {
+        assert!(has(label), "{label} stays on the toolbar");
+    }
+    drop(ui);
+    settle(&mut app, Message::SetLanguage(Some("ja".into())));
+    let mut ui = simulator(&app, size);
+    assert!(
+        texts(&mut ui)
+            .iter()
+            .any(|(t, _)| t == "まだダウンロードされていません。オンラインになるとダウンロードされます。")
+    );
+}
