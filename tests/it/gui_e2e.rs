@@ -48,10 +48,10 @@ fn japanese_html() -> Vec<u8> {
     m
 }
 
-struct Window {
+pub(crate) struct Window {
     child: Child,
-    id: String,
-    display: String,
+    pub(crate) id: String,
+    pub(crate) display: String,
 }
 
 impl Drop for Window {
@@ -61,13 +61,13 @@ impl Drop for Window {
     }
 }
 
-fn spawn_window(t: &Tayori, x: &Xvfb) -> Window {
+fn spawn_window(t: &Tayori, x: &Xvfb, lang: &str) -> Window {
     let log = std::fs::File::create(t.data_dir().join("gui.log")).unwrap();
     let child = Command::new(bin())
         .arg("--data-dir")
         .arg(t.data_dir())
         .env("DISPLAY", &x.display)
-        .env("LANG", "en_US.UTF-8")
+        .env("LANG", lang)
         .env_remove("WAYLAND_DISPLAY")
         .env("TAYORI_LOG", "tayori=info")
         .stdout(Stdio::null())
@@ -83,11 +83,18 @@ fn spawn_window(t: &Tayori, x: &Xvfb) -> Window {
 }
 
 fn open_window(t: &Tayori, x: &Xvfb) -> Window {
-    let mut w = spawn_window(t, x);
+    open_window_in(t, x, "en_US.UTF-8")
+}
+
+/// Opens the window with `LANG=lang` and waits for its first frame.
+pub(crate) fn open_window_in(t: &Tayori, x: &Xvfb, lang: &str) -> Window {
+    let mut w = spawn_window(t, x, lang);
     let mut starts = 1;
     let t0 = Instant::now();
     loop {
-        let id = xdo(&x.display, &["search", "--name", "Tayori"]);
+        // By process: the title is translated (便り in Japanese).
+        let pid = w.child.id().to_string();
+        let id = xdo(&x.display, &["search", "--onlyvisible", "--pid", &pid]);
         if let Some(id) = id.lines().next().filter(|l| !l.is_empty()) {
             w.id = id.to_string();
             // Give it a moment to draw its first frame.
@@ -102,7 +109,7 @@ fn open_window(t: &Tayori, x: &Xvfb) -> Window {
                 std::fs::read_to_string(t.data_dir().join("gui.log")).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(500));
-            w = spawn_window(t, x);
+            w = spawn_window(t, x, lang);
             starts += 1;
         }
         assert!(
@@ -115,11 +122,11 @@ fn open_window(t: &Tayori, x: &Xvfb) -> Window {
 }
 
 impl Window {
-    fn key(&self, k: &str) {
+    pub(crate) fn key(&self, k: &str) {
         xdo(&self.display, &["key", "--clearmodifiers", k]);
         std::thread::sleep(Duration::from_millis(700));
     }
-    fn click(&self, x: u32, y: u32) {
+    pub(crate) fn click(&self, x: u32, y: u32) {
         xdo(
             &self.display,
             &["mousemove", &x.to_string(), &y.to_string(), "click", "1"],
@@ -127,7 +134,7 @@ impl Window {
         std::thread::sleep(Duration::from_millis(700));
     }
     /// Takes a screenshot; checks it shows more than a blank window.
-    fn shot(&self, dir: &Path, name: &str) -> PathBuf {
+    pub(crate) fn shot(&self, dir: &Path, name: &str) -> PathBuf {
         let path = dir.join(format!("{name}.png"));
         let ok = Command::new("import")
             .args(["-display", &self.display, "-window", "root"])

@@ -435,8 +435,7 @@ fn an_undownloaded_message_offline_keeps_its_headers_and_toolbar() {
     settle(&mut app, Message::SetLanguage(Some("ja".into())));
     let mut ui = simulator(&app, size);
     assert!(
-        texts(&mut ui)
-            .iter()
-            .any(|(t, _)| t == "まだダウンロードされていません。オンラインになるとダウンロードされます。")
+        texts(&mut ui).iter().any(|(t, _)| t
+            == "まだダウンロードされていません。オンラインになるとダウンロードされます。")
     );
 }
