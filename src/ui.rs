@@ -9,6 +9,7 @@ mod ellipsis;
 mod engine_bridge;
 mod events;
 pub mod failure;
+pub mod folder_edit;
 pub mod form;
 pub mod format;
 pub mod icons;

@@ -45,6 +45,17 @@ folder-sent = Sent
 folder-trash = Trash
 folder-junk = Junk
 folder-archive = Archive
+folder-new = New folder
+folder-create = Create
+folder-rename = Rename
+folder-delete = Delete
+folder-cancel = Cancel
+folder-name-placeholder = Folder name
+folder-delete-ask = { $n ->
+    [0] Delete the folder { $folder }?
+    [one] Delete the folder { $folder } and its message?
+   *[other] Delete the folder { $folder } and its { $n } messages?
+}
 sort-date = Date
 sort-sender = Sender
 sort-subject = Subject

@@ -42,6 +42,16 @@ folder-sent = 送信済み
 folder-trash = ごみ箱
 folder-junk = 迷惑メール
 folder-archive = アーカイブ
+folder-new = 新しいフォルダー
+folder-create = 作成
+folder-rename = 名前を変更
+folder-delete = 削除
+folder-cancel = キャンセル
+folder-name-placeholder = フォルダー名
+folder-delete-ask = { $n ->
+    [0] フォルダー { $folder } を削除しますか?
+   *[other] フォルダー { $folder } とその中の { $n } 通のメッセージを削除しますか?
+}
 sort-date = 日付
 sort-sender = 差出人
 sort-subject = 件名

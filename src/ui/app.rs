@@ -106,6 +106,8 @@ pub enum Message {
     PaneResized(iced::widget::pane_grid::ResizeEvent),
     /// The reader toolbar's overflow menu (actions that do not fit) opened or closed.
     ToggleOverflow,
+    /// New / rename / delete a folder from the folder pane.
+    Folder(super::folder_edit::FolderMsg),
     Form(super::form::FormMsg),
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
@@ -144,6 +146,8 @@ pub struct App {
     pub panes: super::panes::Panes,
     /// The reader toolbar's overflow menu is open.
     pub overflow: bool,
+    /// A folder being created, renamed or deleted in the folder pane.
+    pub folder_edit: Option<super::folder_edit::FolderEdit>,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
     pub engine: EngineHandle,
     engine_events: Option<async_channel::Receiver<Event>>,
@@ -207,6 +211,7 @@ impl App {
             tr,
             panes: super::panes::Panes::new(settings.folder_split, settings.list_split),
             overflow: false,
+            folder_edit: None,
             settings,
             engine: EngineHandle::idle(),
             engine_events: None,
@@ -296,7 +301,7 @@ impl App {
         }
     }
 
-    fn first_inbox(&self) -> Listing {
+    pub(super) fn first_inbox(&self) -> Listing {
         if self.accounts.len() > 1 {
             return Listing::UnifiedInbox;
         }
@@ -631,6 +636,7 @@ impl App {
                 }
             }
             Message::ToggleOverflow => self.overflow = !self.overflow,
+            Message::Folder(m) => return self.on_folder(m),
             Message::Form(m) => return self.on_form(m),
             Message::Compose(m) => return self.on_compose(m),
             Message::ComposeNew => {

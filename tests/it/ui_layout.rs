@@ -439,3 +439,61 @@ fn an_undownloaded_message_offline_keeps_its_headers_and_toolbar() {
             == "まだダウンロードされていません。オンラインになるとダウンロードされます。")
     );
 }
+
+#[test]
+fn folders_are_created_renamed_and_deleted_from_the_folder_pane() {
+    let dir = data_dir(3);
+    let mut app = App::new(Some(dir.path().to_path_buf()));
+    let click = |app: &mut App, label: &str| {
+        let messages = {
+            let mut ui = simulator(app, Size::new(1280.0, 800.0));
+            ui.click(label)
+                .unwrap_or_else(|e| panic!("no {label:?} to click: {e:?}"));
+            ui.into_messages().collect::<Vec<_>>()
+        };
+        for m in messages {
+            settle(app, m);
+        }
+    };
+    use tayori::ui::folder_edit::FolderMsg;
+    click(&mut app, "New folder");
+    settle(&mut app, Message::Folder(FolderMsg::Name("仕事".into())));
+    click(&mut app, "Create");
+    let store = Store::open_dir(dir.path()).unwrap();
+    let a = store.accounts().unwrap()[0].id;
+    let f = store.find_folder(a, "&TtVOiw-").expect("created here");
+    assert_eq!(
+        app.listing,
+        Some(tayori::store::Listing::Folder(f.id)),
+        "the new folder is open"
+    );
+    // The open folder (not a special one) can be renamed and deleted.
+    click(&mut app, "Rename");
+    settle(
+        &mut app,
+        Message::Folder(FolderMsg::Name("仕事2026".into())),
+    );
+    click(&mut app, "Rename");
+    assert_eq!(store.folder(f.id).unwrap().name, "&TtVOiw-2026");
+    click(&mut app, "Delete");
+    let mut ui = simulator(&app, Size::new(1280.0, 800.0));
+    assert!(
+        texts(&mut ui)
+            .iter()
+            .any(|(s, _)| s == "Delete the folder 仕事2026?"),
+        "asks first"
+    );
+    drop(ui);
+    click(&mut app, "Delete");
+    assert!(store.folder(f.id).is_err());
+    let kinds: Vec<_> = store
+        .pending_ops(a)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.kind)
+        .collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    // Inbox has no Rename or Delete.
+    let mut ui = simulator(&app, Size::new(1280.0, 800.0));
+    assert!(ui.find("Rename").is_err());
+}

@@ -3,9 +3,10 @@
 use crate::model::FolderRole;
 use crate::store::Listing;
 use crate::ui::app::{App, Message};
+use crate::ui::folder_edit::{FolderEdit, FolderMsg, NAME_ID};
 use crate::ui::icons::{self, Icon};
 use iced::widget::text::Wrapping;
-use iced::widget::{button, column, container, row, scrollable, space, text};
+use iced::widget::{button, column, container, row, rule, scrollable, space, text, text_input};
 use iced::{Element, Length};
 
 /// A Lucide icon per role: one font, one size, one cell width.
@@ -124,5 +125,92 @@ pub fn view(app: &App) -> Element<'_, Message> {
             ));
         }
     }
-    scrollable(col).height(Length::Fill).into()
+    column![
+        scrollable(col).height(Length::Fill),
+        rule::horizontal(1),
+        edit_bar(app)
+    ]
+    .into()
+}
+
+fn small<'a>(app: &App, which: Icon, key: &str, m: FolderMsg) -> Element<'a, Message> {
+    button(
+        row![
+            icons::icon(which, 13.0),
+            text(app.tr.tr(key, None)).size(12).wrapping(Wrapping::None)
+        ]
+        .spacing(4)
+        .align_y(iced::Alignment::Center),
+    )
+    .padding([4, 6])
+    .on_press(Message::Folder(m))
+    .style(button::text)
+    .into()
+}
+
+/// Below the folders: New folder, and Rename / Delete for the open folder; or the name
+/// field, or the question before a delete.
+fn edit_bar(app: &App) -> Element<'_, Message> {
+    let confirm = |key: &str| {
+        row![
+            button(text(app.tr.tr(key, None)).size(12))
+                .padding([4, 8])
+                .on_press(Message::Folder(FolderMsg::Confirm))
+                .style(button::primary),
+            button(text(app.tr.tr("folder-cancel", None)).size(12))
+                .padding([4, 8])
+                .on_press(Message::Folder(FolderMsg::Cancel))
+                .style(button::secondary),
+        ]
+        .spacing(6)
+    };
+    let body: Element<'_, Message> = match &app.folder_edit {
+        Some(FolderEdit::Create { name, .. } | FolderEdit::Rename { name, .. }) => {
+            let key = if matches!(app.folder_edit, Some(FolderEdit::Create { .. })) {
+                "folder-create"
+            } else {
+                "folder-rename"
+            };
+            column![
+                text_input(&app.tr.tr("folder-name-placeholder", None), name)
+                    .id(NAME_ID)
+                    .on_input(|s| Message::Folder(FolderMsg::Name(s)))
+                    .on_submit(Message::Folder(FolderMsg::Confirm))
+                    .size(13),
+                confirm(key)
+            ]
+            .spacing(6)
+            .into()
+        }
+        Some(FolderEdit::Delete { folder }) => {
+            let f = app
+                .accounts
+                .iter()
+                .flat_map(|a| a.folders.iter())
+                .find(|f| f.folder.id == *folder);
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set(
+                "folder",
+                f.map(|f| crate::mime::mutf7::decode(&f.folder.name))
+                    .unwrap_or_default(),
+            );
+            args.set("n", f.map_or(0, |f| f.cached_total));
+            column![
+                text(app.tr.tr("folder-delete-ask", Some(&args))).size(12),
+                confirm("folder-delete")
+            ]
+            .spacing(6)
+            .into()
+        }
+        None => {
+            let mut r = row![small(app, Icon::FolderPlus, "folder-new", FolderMsg::New)];
+            if app.editable_folder().is_some() {
+                r = r
+                    .push(small(app, Icon::Pencil, "folder-rename", FolderMsg::Rename))
+                    .push(small(app, Icon::Trash2, "folder-delete", FolderMsg::Delete));
+            }
+            r.spacing(2).wrap().into()
+        }
+    };
+    container(body).padding(6).into()
 }
