@@ -73,12 +73,13 @@ impl App {
                     self.folder_edit = Some(FolderEdit::Delete { folder: f.id });
                 }
             }
-            FolderMsg::Name(s) => match &mut self.folder_edit {
-                Some(FolderEdit::Create { name, .. } | FolderEdit::Rename { name, .. }) => {
+            FolderMsg::Name(s) => {
+                if let Some(FolderEdit::Create { name, .. } | FolderEdit::Rename { name, .. }) =
+                    &mut self.folder_edit
+                {
                     *name = s;
                 }
-                _ => {}
-            },
+            }
             FolderMsg::Cancel => self.folder_edit = None,
             FolderMsg::Confirm => self.folder_confirm(),
         }
