@@ -12,6 +12,7 @@ pub mod failure;
 pub mod folder_edit;
 pub mod form;
 pub mod format;
+pub mod gestures;
 pub mod icons;
 pub mod panes;
 mod reads;
@@ -72,6 +73,16 @@ impl App {
             }
             _ => None,
         }));
+        if self.dragging.is_some() {
+            // A drag that leaves the window ends there: a later click on a folder must
+            // not move a message.
+            subs.push(iced::event::listen_with(|event, _, _| match event {
+                iced::Event::Mouse(iced::mouse::Event::CursorLeft) => {
+                    Some(Message::Gesture(gestures::GestureMsg::Release))
+                }
+                _ => None,
+            }));
+        }
         if self.screen == app::Screen::Compose {
             subs.push(
                 iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),

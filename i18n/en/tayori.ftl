@@ -45,6 +45,7 @@ folder-sent = Sent
 folder-trash = Trash
 folder-junk = Junk
 folder-archive = Archive
+drag-hint = Release over a folder to move the message there.
 folder-new = New folder
 folder-create = Create
 folder-rename = Rename

@@ -42,6 +42,7 @@ folder-sent = 送信済み
 folder-trash = ごみ箱
 folder-junk = 迷惑メール
 folder-archive = アーカイブ
+drag-hint = フォルダーの上で離すと、メッセージをそこへ移動します。
 folder-new = 新しいフォルダー
 folder-create = 作成
 folder-rename = 名前を変更

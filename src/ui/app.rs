@@ -108,6 +108,8 @@ pub enum Message {
     ToggleOverflow,
     /// New / rename / delete a folder from the folder pane.
     Folder(super::folder_edit::FolderMsg),
+    /// Right-click menus and dragging messages onto folders.
+    Gesture(super::gestures::GestureMsg),
     Form(super::form::FormMsg),
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
@@ -148,6 +150,10 @@ pub struct App {
     pub overflow: bool,
     /// A folder being created, renamed or deleted in the folder pane.
     pub folder_edit: Option<super::folder_edit::FolderEdit>,
+    /// The message whose context menu is open, and its row index.
+    pub context: Option<(MessageId, u32)>,
+    /// The message being dragged (pressed in the list, not yet released).
+    pub dragging: Option<MessageId>,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
     pub engine: EngineHandle,
     engine_events: Option<async_channel::Receiver<Event>>,
@@ -212,6 +218,8 @@ impl App {
             panes: super::panes::Panes::new(settings.folder_split, settings.list_split),
             overflow: false,
             folder_edit: None,
+            context: None,
+            dragging: None,
             settings,
             engine: EngineHandle::idle(),
             engine_events: None,
@@ -336,6 +344,9 @@ impl App {
                 | Message::Nav(_)
         ) {
             self.overflow = false;
+            if !matches!(msg, Message::Select(..)) {
+                self.context = None;
+            }
         }
         let task = self.update_inner(msg);
         if self.pending.is_empty() {
@@ -637,6 +648,7 @@ impl App {
             }
             Message::ToggleOverflow => self.overflow = !self.overflow,
             Message::Folder(m) => return self.on_folder(m),
+            Message::Gesture(m) => return self.on_gesture(m),
             Message::Form(m) => return self.on_form(m),
             Message::Compose(m) => return self.on_compose(m),
             Message::ComposeNew => {

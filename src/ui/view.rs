@@ -72,7 +72,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
 /// Folders | list | reader, with draggable dividers (a 1 px rule right of each of the first
 /// two panes shows where they are).
 fn mail_panes(app: &App) -> Element<'_, Message> {
-    pane_grid(&app.panes.grid, |_, kind, _| {
+    let grid = pane_grid(&app.panes.grid, |_, kind, _| {
         let (content, divider): (Element<'_, Message>, bool) = match kind {
             PaneKind::Folders => (folders::view(app), true),
             PaneKind::List => (
@@ -89,8 +89,11 @@ fn mail_panes(app: &App) -> Element<'_, Message> {
         pane_grid::Content::new(body)
     })
     .on_resize(8, Message::PaneResized)
-    .height(Length::Fill)
-    .into()
+    .height(Length::Fill);
+    // Any release ends a drag (after a folder under the cursor took the drop).
+    iced::widget::mouse_area(grid)
+        .on_release(Message::Gesture(super::gestures::GestureMsg::Release))
+        .into()
 }
 
 /// One line: connection state of the accounts, pending changes, the last notice or error.

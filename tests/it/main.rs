@@ -42,6 +42,7 @@ mod smtp_edges;
 mod smtp_send;
 mod testbed_smoke;
 mod ui_errors;
+mod ui_gestures;
 mod ui_layout;
 mod ui_screens;
 mod ui_wizard;

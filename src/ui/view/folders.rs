@@ -4,9 +4,12 @@ use crate::model::FolderRole;
 use crate::store::Listing;
 use crate::ui::app::{App, Message};
 use crate::ui::folder_edit::{FolderEdit, FolderMsg, NAME_ID};
+use crate::ui::gestures::GestureMsg;
 use crate::ui::icons::{self, Icon};
 use iced::widget::text::Wrapping;
-use iced::widget::{button, column, container, row, rule, scrollable, space, text, text_input};
+use iced::widget::{
+    button, column, container, mouse_area, row, rule, scrollable, space, text, text_input,
+};
 use iced::{Element, Length};
 
 /// A Lucide icon per role: one font, one size, one cell width.
@@ -75,15 +78,23 @@ fn entry<'a>(
         .height(Length::Fixed(FOLDER_ROW))
         .padding([0, 8])
         .on_press(Message::OpenListing(target));
-    if app.listing == Some(target) {
-        b.style(button::primary).into()
+    let b = if app.listing == Some(target) {
+        b.style(button::primary)
     } else {
-        b.style(button::text).into()
+        b.style(button::text)
+    };
+    match target {
+        // A message dragged from the list and released here moves to this folder.
+        Listing::Folder(id) => mouse_area(b)
+            .on_release(Message::Gesture(GestureMsg::DropOn(id)))
+            .into(),
+        Listing::UnifiedInbox => b.into(),
     }
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let mut col = column![].spacing(2).padding(6);
+
     if app.accounts.len() > 1 {
         let unread: i64 = app
             .accounts
@@ -124,6 +135,14 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 Listing::Folder(f.folder.id),
             ));
         }
+    }
+    if app.dragging.is_some() {
+        // Below the folders, so nothing above them moves while dragging.
+        col = col.push(
+            text(app.tr.tr("drag-hint", None))
+                .size(12)
+                .style(text::secondary),
+        );
     }
     column![
         scrollable(col).height(Length::Fill),

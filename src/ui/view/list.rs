@@ -1,13 +1,17 @@
 //! The message list: a window over the store query. Only the rows in view (plus a few) are
 //! built; spacers above and below give the scrollbar the full folder's height, so building
 //! the list costs the same for 1k and 100k messages.
+use super::toolbar;
 use crate::model::FolderRole;
 use crate::store::{Listing, MessageRow, SortKey};
 use crate::ui::app::{App, LIST_ID, Message, ROW_HEIGHT};
+use crate::ui::gestures::GestureMsg;
 use crate::ui::icons::{self, Icon};
 use crate::ui::{ellipsis, format};
 use iced::widget::text::{Text, Wrapping};
-use iced::widget::{button, column, container, pick_list, row, scrollable, space, text};
+use iced::widget::{
+    button, column, container, mouse_area, pick_list, row, scrollable, space, stack, text,
+};
 use iced::{Element, Font, Length};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,21 +155,71 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
     ]
     .spacing(GAP)
     .align_y(iced::Alignment::Center);
-    let b = button(container(line).clip(true).center_y(Length::Fill))
+    let cell = container(line)
+        .clip(true)
+        .center_y(Length::Fixed(ROW_HEIGHT))
         .width(Length::Fill)
-        .height(Length::Fixed(ROW_HEIGHT))
         .padding(iced::Padding {
             top: 0.0,
             right: PAD_RIGHT,
             bottom: 0.0,
             left: PAD_LEFT,
+        });
+    let cell = if picked {
+        cell.style(|theme: &iced::Theme| {
+            let p = theme.extended_palette();
+            container::Style {
+                background: Some(p.primary.base.color.into()),
+                text_color: Some(p.primary.base.text),
+                ..Default::default()
+            }
         })
-        .on_press(Message::Select(r.id, index));
-    if picked {
-        b.style(button::primary).into()
     } else {
-        b.style(button::text).into()
+        cell
+    };
+    // A press selects (and may start a drag onto a folder); a right-click opens the menu.
+    mouse_area(cell)
+        .on_press(Message::Gesture(GestureMsg::Press(r.id, index)))
+        .on_right_press(Message::Gesture(GestureMsg::Context(r.id, index)))
+        .interaction(if app.dragging.is_some() {
+            iced::mouse::Interaction::Grabbing
+        } else {
+            iced::mouse::Interaction::Pointer
+        })
+        .into()
+}
+
+/// The context menu of the row at `index`, floated beside it (below it when it fits).
+fn context_menu<'a>(app: &'a App, index: u32, pane: f32) -> Option<Element<'a, Message>> {
+    let (id, at) = app.context?;
+    if at != index {
+        return None;
     }
+    let mut col = column![].spacing(2).padding(4);
+    for a in toolbar::actions(app, id) {
+        col = col.push(
+            button(
+                row![
+                    icons::icon(a.icon, 14.0),
+                    text(app.tr.tr(a.key, None))
+                        .size(13)
+                        .wrapping(Wrapping::None)
+                ]
+                .spacing(6)
+                .align_y(iced::Alignment::Center),
+            )
+            .width(Length::Fill)
+            .padding([4, 8])
+            .on_press(a.msg.clone())
+            .style(button::text),
+        );
+    }
+    col = col.push(toolbar::move_control(app, id));
+    Some(
+        container(col.width(Length::Fixed((pane - 40.0).clamp(120.0, 220.0))))
+            .style(container::bordered_box)
+            .into(),
+    )
 }
 
 fn toolbar(app: &App) -> Element<'_, Message> {
@@ -256,14 +310,42 @@ pub fn view(app: &App, pane: f32) -> Element<'_, Message> {
         col = col.push(row_view(app, r, app.first + i as u32, pane));
     }
     col = col.push(space::vertical().height(Length::Fixed(below)));
-    column![
-        toolbar(app),
-        scrollable(col)
-            .id(LIST_ID)
-            .on_scroll(Message::Scrolled)
-            .height(Length::Fill)
-    ]
-    .into()
+    let list = scrollable(col)
+        .id(LIST_ID)
+        .on_scroll(Message::Scrolled)
+        .height(Length::Fill);
+    let menu = app
+        .context
+        .and_then(|(_, index)| context_menu(app, index, pane).map(|m| (index, m)));
+    let body: Element<'_, Message> = match menu {
+        Some((index, menu)) => {
+            // Below the row, in list coordinates; above it when the row is low in the pane.
+            let row_top = index as f32 * ROW_HEIGHT - app.scroll_y;
+            let top = if row_top + ROW_HEIGHT + 260.0 > app.viewport_height {
+                (row_top - 260.0).max(0.0)
+            } else {
+                row_top + ROW_HEIGHT
+            };
+            stack![
+                list,
+                mouse_area(
+                    container(space::vertical())
+                        .width(Length::Fill)
+                        .height(Length::Fill)
+                )
+                .on_press(Message::Gesture(GestureMsg::CloseMenu)),
+                container(menu).padding(iced::Padding {
+                    top,
+                    right: 0.0,
+                    bottom: 0.0,
+                    left: 40.0,
+                })
+            ]
+            .into()
+        }
+        None => list.into(),
+    };
+    column![toolbar(app), body].into()
 }
 
 #[cfg(test)]

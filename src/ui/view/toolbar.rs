@@ -113,7 +113,7 @@ impl std::fmt::Display for FolderChoice {
     }
 }
 
-fn move_control<'a>(app: &App, id: MessageId) -> Element<'a, Message> {
+pub fn move_control<'a>(app: &App, id: MessageId) -> Element<'a, Message> {
     let row_info = app.message_row(id);
     let account = row_info.as_ref().map(|r| r.account_id);
     let folders: Vec<FolderChoice> = app
