@@ -17,6 +17,7 @@ pub mod icons;
 pub mod panes;
 mod reads;
 mod routes;
+pub mod save_as;
 pub mod settings;
 pub mod view;
 pub mod wizard;

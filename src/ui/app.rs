@@ -110,6 +110,8 @@ pub enum Message {
     Folder(super::folder_edit::FolderMsg),
     /// Right-click menus and dragging messages onto folders.
     Gesture(super::gestures::GestureMsg),
+    /// Save As for an attachment (the system's dialog, then replace only when asked).
+    SaveAs(super::save_as::SaveAsMsg),
     Form(super::form::FormMsg),
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
@@ -154,6 +156,8 @@ pub struct App {
     pub context: Option<(MessageId, u32)>,
     /// The message being dragged (pressed in the list, not yet released).
     pub dragging: Option<MessageId>,
+    /// Save As chose a file that exists: (attachment, path) until Replace or Cancel.
+    pub replace_ask: Option<(usize, PathBuf)>,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
     pub engine: EngineHandle,
     engine_events: Option<async_channel::Receiver<Event>>,
@@ -220,6 +224,7 @@ impl App {
             folder_edit: None,
             context: None,
             dragging: None,
+            replace_ask: None,
             settings,
             engine: EngineHandle::idle(),
             engine_events: None,
@@ -649,6 +654,7 @@ impl App {
             Message::ToggleOverflow => self.overflow = !self.overflow,
             Message::Folder(m) => return self.on_folder(m),
             Message::Gesture(m) => return self.on_gesture(m),
+            Message::SaveAs(m) => return self.on_save_as(m),
             Message::Form(m) => return self.on_form(m),
             Message::Compose(m) => return self.on_compose(m),
             Message::ComposeNew => {

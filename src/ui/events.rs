@@ -51,7 +51,13 @@ impl App {
                 self.notice = Some(match r {
                     Ok((path, _)) if open => match open::that_detached(&path) {
                         Ok(()) => String::new(),
-                        Err(e) => e.to_string(),
+                        Err(e) => {
+                            // The launcher's words ("gio ... exit status") go to the log only.
+                            tracing::warn!("opening {}: {e}", path.display());
+                            let mut args = fluent_bundle::FluentArgs::new();
+                            args.set("path", path.display().to_string());
+                            self.tr.tr("attachment-open-failed", Some(&args))
+                        }
                     },
                     Ok((path, _)) => {
                         let mut args = fluent_bundle::FluentArgs::new();

@@ -12,6 +12,10 @@ use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
 use tayori::store::{NewAccount, Store};
 use tayori::ui::app::{App, Message, ROW_HEIGHT};
 
+/// The corpus's attachment: a name far longer than the reader is wide.
+pub const LONG_NAME: &str =
+    "quarterly-report-asia-pacific-region-final-revised-2026-with-comments-from-finance.pdf";
+
 /// A data dir with one IMAP account: INBOX holds `n` corpus messages; Sent, Archive.
 pub fn data_dir(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -52,15 +56,29 @@ pub fn data_dir(n: usize) -> tempfile::TempDir {
         modseq: None,
         in_reply_to: None,
         references: None,
-        parts: vec![PartInfo {
-            section: "1".into(),
-            mime: "text/plain".into(),
-            size: 100,
-            charset: Some("utf-8".into()),
-            encoding: "8bit".into(),
-            filename: None,
-            is_attachment: false,
-        }],
+        parts: {
+            let mut parts = vec![PartInfo {
+                section: "1".into(),
+                mime: "text/plain".into(),
+                size: 100,
+                charset: Some("utf-8".into()),
+                encoding: "8bit".into(),
+                filename: None,
+                is_attachment: false,
+            }];
+            if m.attachment {
+                parts.push(PartInfo {
+                    section: "2".into(),
+                    mime: "application/pdf".into(),
+                    size: 48_000,
+                    charset: None,
+                    encoding: "base64".into(),
+                    filename: Some(LONG_NAME.into()),
+                    is_attachment: true,
+                });
+            }
+            parts
+        },
         has_attachments: m.attachment,
     };
     let mails = corpus::mailbox(n, now);
@@ -252,10 +270,15 @@ fn one_message_is_counted_in_the_singular() {
 
 /// The app over `dir` in `lang` with message uid 2 (cached, answered) open.
 pub fn reading(dir: &tempfile::TempDir, lang: &str) -> App {
+    reading_row(dir, lang, 1)
+}
+
+/// The app over `dir` in `lang` with the message in row `row` open.
+pub fn reading_row(dir: &tempfile::TempDir, lang: &str, row: usize) -> App {
     let mut app = App::new(Some(dir.path().to_path_buf()));
     settle(&mut app, Message::SetLanguage(Some(lang.into())));
-    let id = app.rows[1].id;
-    settle(&mut app, Message::Select(id, 1));
+    let id = app.rows[row].id;
+    settle(&mut app, Message::Select(id, row as u32));
     let shown = {
         let mut engine = tayori::engine::Engine::new(Store::open_dir(dir.path()).unwrap());
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -496,4 +519,49 @@ fn folders_are_created_renamed_and_deleted_from_the_folder_pane() {
     // Inbox has no Rename or Delete.
     let mut ui = simulator(&app, Size::new(1280.0, 800.0));
     assert!(ui.find("Rename").is_err());
+}
+
+#[test]
+fn a_long_attachment_name_is_cut_so_its_buttons_stay_and_save_as_asks_before_replacing() {
+    let dir = data_dir(20);
+    // Row 2 is the corpus's message with an attachment.
+    let mut app = reading_row(&dir, "en", 2);
+    let size = Size::new(900.0, 600.0);
+    settle(&mut app, Message::Resized(size));
+    let mut ui = simulator(&app, size);
+    let all = texts(&mut ui);
+    drop(ui);
+    let name = all
+        .iter()
+        .find(|(s, _)| s.starts_with("quarterly-report"))
+        .expect("the attachment is listed");
+    assert!(name.0.ends_with('…'), "{:?}", name.0);
+    for label in ["Open", "Save", "Save as…"] {
+        assert!(
+            drawn_whole(&all, label, size),
+            "{label} is pushed out of the reader"
+        );
+    }
+    // Save As chose a file that exists: nothing is written until the person answers.
+    let target = dir.path().join("exists.pdf");
+    std::fs::write(&target, b"keep me").unwrap();
+    use tayori::ui::save_as::SaveAsMsg;
+    let index = match &app.reading {
+        tayori::ui::app::Reading::Shown(m) => m.attachments[0].index,
+        other => panic!("{other:?}"),
+    };
+    settle(
+        &mut app,
+        Message::SaveAs(SaveAsMsg::Chosen(index, Some(target.clone()))),
+    );
+    let mut ui = simulator(&app, Size::new(1920.0, 1080.0));
+    let question = format!("{} already exists. Replace it?", target.display());
+    assert!(texts(&mut ui).iter().any(|(s, _)| *s == question));
+    drop(ui);
+    settle(&mut app, Message::SaveAs(SaveAsMsg::Replace(false)));
+    assert!(app.replace_ask.is_none());
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    // A cancelled dialog does nothing either.
+    settle(&mut app, Message::SaveAs(SaveAsMsg::Chosen(index, None)));
+    assert!(app.replace_ask.is_none());
 }

@@ -5,6 +5,7 @@ use super::toolbar;
 use crate::model::MessageId;
 use crate::ui::app::{App, Message, Reading};
 use crate::ui::icons::{self, Icon};
+use crate::ui::save_as::SaveAsMsg;
 use crate::ui::{ellipsis, format};
 use iced::widget::text::Wrapping;
 use iced::widget::{
@@ -228,7 +229,12 @@ fn attachments<'a>(
 ) -> Element<'a, Message> {
     let open = app.tr.tr("attachment-open", None);
     let save = app.tr.tr("attachment-save", None);
-    let buttons = ellipsis::width(&open, 12.0) + ellipsis::width(&save, 12.0) + 4.0 * 10.0 + 24.0;
+    let save_as = app.tr.tr("attachment-save-as", None);
+    let buttons = ellipsis::width(&open, 12.0)
+        + ellipsis::width(&save, 12.0)
+        + ellipsis::width(&save_as, 12.0)
+        + 6.0 * 10.0
+        + 32.0;
     let mut list = column![text(app.tr.tr("reader-attachments", None)).size(14)].spacing(4);
     for a in &m.attachments {
         let line = format!(
@@ -253,6 +259,26 @@ fn attachments<'a>(
                     .style(button::secondary),
                 button(text(save.clone()).size(12).wrapping(Wrapping::None))
                     .on_press(Message::SaveAttachment(a.index, false))
+                    .style(button::secondary),
+                button(text(save_as.clone()).size(12).wrapping(Wrapping::None))
+                    .on_press(Message::SaveAs(SaveAsMsg::Ask(a.index)))
+                    .style(button::secondary),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    }
+    if let Some((_, path)) = &app.replace_ask {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("path", path.display().to_string());
+        list = list.push(
+            row![
+                text(app.tr.tr("attachment-replace-ask", Some(&args))).size(13),
+                button(text(app.tr.tr("attachment-replace", None)).size(12))
+                    .on_press(Message::SaveAs(SaveAsMsg::Replace(true)))
+                    .style(button::danger),
+                button(text(app.tr.tr("folder-cancel", None)).size(12))
+                    .on_press(Message::SaveAs(SaveAsMsg::Replace(false)))
                     .style(button::secondary),
             ]
             .spacing(8)
