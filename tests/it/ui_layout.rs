@@ -268,6 +268,20 @@ fn one_message_is_counted_in_the_singular() {
     assert!(texts(&mut ui).iter().any(|(s, _)| s == "1 message"));
 }
 
+/// What the reader worker would answer for `id`: the engine opening it from the cache.
+fn show(
+    dir: &tempfile::TempDir,
+    id: tayori::model::MessageId,
+) -> Result<tayori::engine::ShownMessage, tayori::engine::Failure> {
+    let mut engine = tayori::engine::Engine::new(Store::open_dir(dir.path()).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(engine.show(id))
+        .map_err(tayori::engine::Failure::from)
+}
+
 /// The app over `dir` in `lang` with message uid 2 (cached, answered) open.
 pub fn reading(dir: &tempfile::TempDir, lang: &str) -> App {
     reading_row(dir, lang, 1)
@@ -279,15 +293,7 @@ pub fn reading_row(dir: &tempfile::TempDir, lang: &str, row: usize) -> App {
     settle(&mut app, Message::SetLanguage(Some(lang.into())));
     let id = app.rows[row].id;
     settle(&mut app, Message::Select(id, row as u32));
-    let shown = {
-        let mut engine = tayori::engine::Engine::new(Store::open_dir(dir.path()).unwrap());
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(engine.show(id))
-            .map_err(tayori::engine::Failure::from)
-    };
+    let shown = show(dir, id);
     settle(
         &mut app,
         Message::Engine(tayori::engine::Event::Shown(id, shown)),
@@ -428,15 +434,7 @@ fn an_undownloaded_message_offline_keeps_its_headers_and_toolbar() {
     // Row 20 has no body on this device; the engine cannot reach any server here.
     let r = app.rows[20].clone();
     settle(&mut app, Message::Select(r.id, 20));
-    let shown = {
-        let mut engine = tayori::engine::Engine::new(Store::open_dir(dir.path()).unwrap());
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(engine.show(r.id))
-            .map_err(tayori::engine::Failure::from)
-    };
+    let shown = show(&dir, r.id);
     assert!(shown.is_err(), "the body was not on this device");
     settle(
         &mut app,

@@ -28,7 +28,7 @@ const ROW_TEXT: f32 = 13.0;
 const DATE_TEXT: f32 = 12.0;
 const MARK: f32 = 13.0;
 /// Width of the date column (fits "2025-11-03" and "11月30日").
-const DATE_WIDTH: f32 = 70.0;
+const DATE_WIDTH: f32 = 64.0;
 /// The row's padding left and right (the right leaves room for the scrollbar).
 const PAD_LEFT: f32 = 6.0;
 const PAD_RIGHT: f32 = 16.0;
@@ -85,7 +85,7 @@ pub fn recipient_names(to: &str) -> String {
 /// The widths of a row's columns for a list pane `pane` pixels wide:
 /// (sender, subject), with the marks and the date at fixed widths.
 pub fn columns(pane: f32) -> (f32, f32) {
-    let inner = (pane - PAD_LEFT - PAD_RIGHT - MARK - 3.0 * MARK - DATE_WIDTH - 4.0 * GAP).max(0.0);
+    let inner = (pane - PAD_LEFT - PAD_RIGHT - MARK - 2.0 * MARK - DATE_WIDTH - 5.0 * GAP).max(0.0);
     let from = (inner * 0.36).clamp(60.0, 220.0).min(inner);
     (from, (inner - from).max(0.0))
 }
@@ -133,16 +133,18 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
             text("").width(Length::Fixed(MARK))
         }
     };
-    let dot = if unread && !picked {
+    // One status column: the unread dot, else the answered arrow.
+    let status = if unread && !picked {
         icons::icon(Icon::Dot, MARK).style(text::primary)
+    } else if unread {
+        mark(true, Icon::Dot)
     } else {
-        mark(unread, Icon::Dot)
+        mark(r.flags.answered, Icon::Reply)
     };
     let line = row![
-        dot,
+        status,
         one_line(who, from_w, ROW_TEXT),
         one_line(subject, subject_w, ROW_TEXT),
-        mark(r.flags.answered, Icon::Reply),
         mark(r.has_attachments, Icon::Paperclip),
         mark(r.flags.flagged, Icon::Flag),
         faint(

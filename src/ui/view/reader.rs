@@ -141,22 +141,7 @@ fn not_downloaded<'a>(
             .padding(20)
             .into();
     };
-    let subject = if r.subject.is_empty() {
-        app.tr.tr("no-subject", None)
-    } else {
-        r.subject.clone()
-    };
-    let mut head = column![text(subject).size(20)].spacing(3);
-    head = head.push(header_line(app, "reader-from", r.from.clone()));
-    head = head.push(header_line(app, "reader-to", r.to.clone()));
-    if !r.cc.is_empty() {
-        head = head.push(header_line(app, "reader-cc", r.cc.clone()));
-    }
-    head = head.push(header_line(
-        app,
-        "reader-date",
-        format::long_date(&app.tr, r.date),
-    ));
+    let head = headers(app, &r.subject, &r.from, &r.to, &r.cc, r.date);
     let note = column![
         row![
             icons::icon(Icon::CloudOff, 16.0),
@@ -176,28 +161,40 @@ fn not_downloaded<'a>(
     with_toolbar(app, id, size, scrollable(col).height(Length::Fill).into())
 }
 
+/// Subject, From, To, Cc (when any) and Date.
+fn headers<'a>(
+    app: &App,
+    subject: &str,
+    from: &str,
+    to: &str,
+    cc: &str,
+    date: i64,
+) -> iced::widget::Column<'a, Message> {
+    let subject = if subject.is_empty() {
+        app.tr.tr("no-subject", None)
+    } else {
+        subject.to_string()
+    };
+    let mut head = column![text(subject).size(20)].spacing(3);
+    head = head.push(header_line(app, "reader-from", from.to_string()));
+    head = head.push(header_line(app, "reader-to", to.to_string()));
+    if !cc.is_empty() {
+        head = head.push(header_line(app, "reader-cc", cc.to_string()));
+    }
+    head.push(header_line(
+        app,
+        "reader-date",
+        format::long_date(&app.tr, date),
+    ))
+}
+
 fn shown<'a>(
     app: &'a App,
     id: MessageId,
     m: &'a crate::engine::ShownMessage,
     size: iced::Size,
 ) -> Element<'a, Message> {
-    let subject = if m.subject.is_empty() {
-        app.tr.tr("no-subject", None)
-    } else {
-        m.subject.clone()
-    };
-    let mut head = column![text(subject).size(20)].spacing(3);
-    head = head.push(header_line(app, "reader-from", m.from.clone()));
-    head = head.push(header_line(app, "reader-to", m.to.clone()));
-    if !m.cc.is_empty() {
-        head = head.push(header_line(app, "reader-cc", m.cc.clone()));
-    }
-    head = head.push(header_line(
-        app,
-        "reader-date",
-        format::long_date(&app.tr, m.date),
-    ));
+    let head = headers(app, &m.subject, &m.from, &m.to, &m.cc, m.date);
     let spans: Vec<_> = linkify(&m.text)
         .into_iter()
         .map(|(t, link)| match link {
