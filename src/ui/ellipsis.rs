@@ -11,7 +11,7 @@ fn em(c: char) -> f32 {
         _ if c == ' ' => 0.28,
         _ if c.is_ascii_uppercase() || "mwMW@%&".contains(c) => 0.64,
         _ if "iljtf.,:;'!|()[]".contains(c) => 0.3,
-        _ => 0.53,
+        _ => 0.55,
     }
 }
 

@@ -116,13 +116,17 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
         ..Font::with_name(crate::ui::CJK_FONT_NAME)
     };
     // Bold runs about a tenth wider than the regular face the estimate is made for.
-    let measure = if unread { 1.12 } else { 1.0 };
+    let measure = if unread { 1.2 } else { 1.0 };
+    // Each cell clips too, so an estimate that falls short never touches the next column.
     let one_line = |s: String, width: f32, size: f32| {
-        text(ellipsis::fit(&s, width, size * measure))
-            .size(size)
-            .font(font)
-            .wrapping(Wrapping::None)
-            .width(Length::Fixed(width))
+        container(
+            text(ellipsis::fit(&s, width, size * measure))
+                .size(size)
+                .font(font)
+                .wrapping(Wrapping::None),
+        )
+        .width(Length::Fixed(width))
+        .clip(true)
     };
     // On the selection's colour every text takes the button's own (readable) colour.
     let faint = |t: Text<'a>| if picked { t } else { t.style(text::secondary) };
