@@ -3,6 +3,7 @@ mod account_cmd;
 mod account_set;
 mod bodies;
 mod discover_cmd;
+mod folder_cmd;
 pub(crate) mod out;
 mod read;
 mod send_cmd;
@@ -52,6 +53,9 @@ pub enum Command {
         #[arg(long)]
         account: Option<i64>,
     },
+    /// Create, rename or delete a folder (here at once, on the server at once or when online).
+    #[command(subcommand)]
+    Folder(folder_cmd::FolderCmd),
     /// Cached folders with counts.
     Folders {
         #[arg(long)]
@@ -291,6 +295,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
             bodies,
         } => write::sync(&mut engine, account, json, bodies).await,
         Command::Watch { account } => write::watch(&mut engine, data, account).await,
+        Command::Folder(cmd) => folder_cmd::run(&mut engine, cmd).await,
         Command::Folders { account, json } => read::folders(&engine, account, json),
         Command::List {
             folder,

@@ -5,6 +5,8 @@ mod body;
 mod compose;
 mod drafts;
 pub mod failure;
+mod folder_mirror;
+mod folder_replay;
 mod offline;
 mod outbox;
 pub mod plan;

@@ -6,6 +6,7 @@ mod accounts;
 mod actions;
 mod activity;
 mod drafts;
+mod folder_ops;
 pub mod folders;
 mod listing;
 mod messages;
@@ -54,6 +55,9 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("corrupt cached value: {0}")]
     Corrupt(String),
+    /// A folder name that cannot be created or renamed to (empty, taken, or INBOX).
+    #[error("cannot use the folder name {0:?}")]
+    FolderName(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

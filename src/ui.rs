@@ -5,14 +5,20 @@ mod actions;
 pub mod app;
 pub mod compose;
 mod data;
+mod ellipsis;
 mod engine_bridge;
 mod events;
 pub mod failure;
+pub mod folder_edit;
 pub mod form;
 pub mod format;
+pub mod gestures;
+pub mod icons;
 mod keys;
+pub mod panes;
 mod reads;
 mod routes;
+pub mod save_as;
 pub mod settings;
 pub mod status;
 mod undo;
@@ -72,6 +78,16 @@ impl App {
             }
             _ => None,
         }));
+        if self.dragging.is_some() {
+            // A drag that leaves the window ends there: a later click on a folder must
+            // not move a message.
+            subs.push(iced::event::listen_with(|event, _, _| match event {
+                iced::Event::Mouse(iced::mouse::Event::CursorLeft) => {
+                    Some(Message::Gesture(gestures::GestureMsg::Release))
+                }
+                _ => None,
+            }));
+        }
         if self.screen == app::Screen::Compose {
             subs.push(
                 iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::Autosave),
@@ -121,6 +137,7 @@ pub fn run(
         .theme(App::theme)
         .subscription(App::subscription)
         .font(CJK_FONT)
+        .font(icons::FONT_BYTES)
         .default_font(iced::Font::with_name(CJK_FONT_NAME))
         .window_size(iced::Size::new(size.window_width, size.window_height))
         .run();

@@ -45,15 +45,31 @@ folder-sent = Sent
 folder-trash = Trash
 folder-junk = Junk
 folder-archive = Archive
+drag-hint = Release over a folder to move the message there.
+folder-new = New folder
+folder-create = Create
+folder-rename = Rename
+folder-delete = Delete
+folder-cancel = Cancel
+folder-name-placeholder = Folder name
+folder-delete-ask = { $n ->
+    [0] Delete the folder { $folder }?
+    [one] Delete the folder { $folder } and its message?
+   *[other] Delete the folder { $folder } and its { $n } messages?
+}
 sort-date = Date
 sort-sender = Sender
 sort-subject = Subject
 filter-unread = Unread only
-list-count = { $n } messages
+list-count = { $n ->
+    [one] 1 message
+   *[other] { $shown } messages
+}
+list-to = To: { $names }
 list-empty = No messages here.
 reader-none = Select a message to read it.
 reader-loading = Opening…
-reader-failed = This message could not be opened. It is not on this device yet, and the server could not be reached.
+reader-not-downloaded = Not downloaded yet: it will download when you are online.
 reader-from = From
 reader-to = To
 reader-cc = Cc
@@ -106,6 +122,9 @@ sync-activity-none = No changes from other devices yet.
 op-flags = Flag change
 op-move = Move
 op-expunge = Delete
+op-folder-create = New folder
+op-folder-rename = Folder rename
+op-folder-delete = Folder delete
 op-pending = waiting
 op-failed = failed
 op-skipped = skipped
@@ -130,9 +149,6 @@ download-all = Keep all mail readable offline
 settings-notifications = Notify me of new mail in the Inbox
 settings-accounts = Accounts
 settings-account-sync = Sync this account
-settings-panes = Pane widths
-settings-folder-pane = Folder list
-settings-list-pane = Message list
 add-heading = Add a mail account
 add-email = E-mail address
 add-password = Password
@@ -150,6 +166,10 @@ add-error-email = Enter your e-mail address.
 add-error-host = Enter the IMAP server name.
 add-error-port = The port must be a number.
 add-error-password = Enter your password.
+attachment-save-as = Save as…
+attachment-replace-ask = { $path } already exists. Replace it?
+attachment-replace = Replace
+attachment-open-failed = No app on this computer could open it. It is saved as { $path }: open it from your file manager, or use Save as….
 attachment-open = Open
 search-server = Search the server too
 search-server-running = Searching the server…
@@ -168,9 +188,19 @@ compose-preparing = Preparing the reply…
 size-bytes = { $n } B
 size-kb = { $n } KB
 size-mb = { $n } MB
-format-date = %b %-d, %Y
 format-time = %H:%M
 format-datetime = %b %-d, %Y %H:%M
+format-date-this-year = %b %-d
+format-date-short = %Y-%m-%d
+format-weekday = { $day ->
+    [0] Mon
+    [1] Tue
+    [2] Wed
+    [3] Thu
+    [4] Fri
+    [5] Sat
+   *[6] Sun
+}
 ## Sending, outbox and drafts (engine: src/engine/{compose,outbox,drafts}.rs)
 compose-from = From
 compose-to = To
@@ -335,6 +365,7 @@ error-database-corrupt = Part of the mail cache is damaged.
 error-data-dir = Tayori cannot create its data folder { $path }.
 error-no-account = This account does not exist (any more).
 error-no-folder = The folder { $folder } does not exist (any more).
+error-folder-name = A folder cannot be named “{ $folder }”: the name is empty, already taken, or reserved (INBOX).
 error-no-message = This message does not exist (any more).
 error-store-too-new = The mail cache was written by a newer version of Tayori. Update Tayori to open it.
 error-not-cached = This is not on this computer yet. Once Tayori can reach the server, it can download it.

@@ -42,15 +42,27 @@ folder-sent = 送信済み
 folder-trash = ごみ箱
 folder-junk = 迷惑メール
 folder-archive = アーカイブ
+drag-hint = フォルダーの上で離すと、メッセージをそこへ移動します。
+folder-new = 新しいフォルダー
+folder-create = 作成
+folder-rename = 名前を変更
+folder-delete = 削除
+folder-cancel = キャンセル
+folder-name-placeholder = フォルダー名
+folder-delete-ask = { $n ->
+    [0] フォルダー { $folder } を削除しますか?
+   *[other] フォルダー { $folder } とその中の { $n } 通のメッセージを削除しますか?
+}
 sort-date = 日付
 sort-sender = 差出人
 sort-subject = 件名
 filter-unread = 未読のみ
-list-count = { $n } 通
+list-count = { $shown } 通
+list-to = 宛先: { $names }
 list-empty = メッセージはありません。
 reader-none = メッセージを選ぶと、ここに表示されます。
 reader-loading = 開いています…
-reader-failed = このメッセージを開けませんでした。まだこの端末になく、サーバーにも接続できません。
+reader-not-downloaded = まだダウンロードされていません。オンラインになるとダウンロードされます。
 reader-from = 差出人
 reader-to = 宛先
 reader-cc = Cc
@@ -97,6 +109,9 @@ sync-activity-none = ほかの端末での変更はまだありません。
 op-flags = フラグの変更
 op-move = 移動
 op-expunge = 削除
+op-folder-create = フォルダーの作成
+op-folder-rename = フォルダー名の変更
+op-folder-delete = フォルダーの削除
 op-pending = 待機中
 op-failed = 失敗
 op-skipped = スキップ
@@ -121,9 +136,6 @@ download-all = すべてのメールをオフラインで読めるようにす�
 settings-notifications = 受信トレイに新着メールが届いたら通知する
 settings-accounts = アカウント
 settings-account-sync = このアカウントを同期する
-settings-panes = ペインの幅
-settings-folder-pane = フォルダー一覧
-settings-list-pane = メッセージ一覧
 add-heading = メールアカウントを追加
 add-email = メールアドレス
 add-password = パスワード
@@ -141,6 +153,10 @@ add-error-email = メールアドレスを入力してください。
 add-error-host = IMAP サーバー名を入力してください。
 add-error-port = ポートは数字で入力してください。
 add-error-password = パスワードを入力してください。
+attachment-save-as = 名前を付けて保存…
+attachment-replace-ask = { $path } はすでにあります。置き換えますか?
+attachment-replace = 置き換える
+attachment-open-failed = このパソコンには開けるアプリがありません。{ $path } に保存されています。ファイルマネージャーから開くか、「名前を付けて保存…」を使ってください。
 attachment-open = 開く
 search-server = サーバーも検索
 search-server-running = サーバーを検索しています…
@@ -159,9 +175,19 @@ compose-preparing = 返信を準備しています…
 size-bytes = { $n } B
 size-kb = { $n } KB
 size-mb = { $n } MB
-format-date = %Y年%-m月%-d日
 format-time = %H:%M
 format-datetime = %Y年%-m月%-d日 %H:%M
+format-date-this-year = %-m月%-d日
+format-date-short = %Y-%m-%d
+format-weekday = { $day ->
+    [0] 月
+    [1] 火
+    [2] 水
+    [3] 木
+    [4] 金
+    [5] 土
+   *[6] 日
+}
 ## 送信・送信トレイ・下書き (エンジン: src/engine/{compose,outbox,drafts}.rs)
 compose-from = 差出人
 compose-to = 宛先
@@ -323,6 +349,7 @@ error-database-corrupt = メールのキャッシュの一部が壊れていま�
 error-data-dir = データ フォルダー { $path } を作成できません。
 error-no-account = このアカウントは存在しません (削除された可能性があります)。
 error-no-folder = フォルダー { $folder } は存在しません (削除された可能性があります)。
+error-folder-name = フォルダー名「{ $folder }」は使えません。空、使用済み、または予約された名前 (INBOX) です。
 error-no-message = このメッセージは存在しません (削除された可能性があります)。
 error-store-too-new = このメールのキャッシュは、新しいバージョンの Tayori で作成されています。開くには Tayori を更新してください。
 error-not-cached = これはまだこのパソコンにありません。サーバーに接続できるようになれば、ダウンロードできます。

@@ -241,7 +241,7 @@ fn watch_lines(
 }
 
 /// Tries to send queued changes now; offline is fine (they stay queued).
-async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
+pub(super) async fn push(engine: &mut Engine, account: AccountId) -> Result<()> {
     let acc = engine.store.account(account)?;
     match engine.replay_now(&acc).await {
         Ok(r) if r.failed == 0 => {

@@ -132,6 +132,12 @@ async fn replay_one(
     op: &Op,
     selected: &mut Option<(String, Option<u32>)>,
 ) -> std::result::Result<Outcome, ImapError> {
+    if super::folder_replay::is_folder_op(&op.kind) {
+        // A renamed or deleted folder may be the selected one: select afresh after it.
+        *selected = None;
+        super::folder_replay::replay_folder_op(conn, op).await?;
+        return Ok(Outcome::Sent(None));
+    }
     if let OpKind::Move { to } = &op.kind
         && !conn.caps.r#move
         && op.attempts > 0
@@ -158,6 +164,7 @@ async fn replay_one(
         OpKind::RemoveFlags { bits } => conn.store_flags(uid, *bits, false).await.map(|_| None),
         OpKind::Move { to } => conn.move_uid(uid, to).await,
         OpKind::Expunge => conn.expunge_uid(uid).await.map(|_| None),
+        OpKind::FolderCreate | OpKind::FolderRename { .. } | OpKind::FolderDelete => Ok(None),
     }?;
     Ok(Outcome::Sent(new_uid))
 }

@@ -68,6 +68,8 @@ pub enum Event {
 pub(crate) enum Read {
     Show(MessageId),
     Save(MessageId, usize, PathBuf, bool),
+    /// Save to a path the person chose (Save As), replacing a file only when they said so.
+    SaveAs(MessageId, usize, PathBuf, crate::engine::SaveMode),
     Respond(MessageId, ReplyKind, QuoteLabels),
     EditDraft(MessageId),
     Search(String, oneshot::Sender<Result<Vec<MessageId>, Failure>>),
@@ -244,6 +246,23 @@ impl EngineHandle {
                 .inner
                 .events
                 .try_send(Event::Saved(Err(not_running()), open));
+        }
+    }
+
+    /// Writes attachment `index` to `path` as `mode` says (Save As); [`Event::Saved`].
+    pub fn save_attachment_as(
+        &self,
+        account: AccountId,
+        id: MessageId,
+        index: usize,
+        path: PathBuf,
+        mode: crate::engine::SaveMode,
+    ) {
+        if !self.send(account, Cmd::Read(Read::SaveAs(id, index, path, mode))) {
+            let _ = self
+                .inner
+                .events
+                .try_send(Event::Saved(Err(not_running()), false));
         }
     }
 

@@ -36,6 +36,8 @@ pub struct SyncReport {
     pub ops_skipped: usize,
     pub folders_added: Vec<String>,
     pub folders_removed: Vec<String>,
+    /// Folders renamed on the server (old name, new name): kept with their messages.
+    pub folders_renamed: Vec<(String, String)>,
     pub folders: Vec<FolderReport>,
     /// POP3 accounts only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,38 +171,6 @@ impl Engine {
         let dropped = self.store.drop_unclaimed_placeholders(f.id)?;
         if dropped > 0 {
             tracing::info!(folder = %f.name, dropped, "placeholders without a server copy removed");
-        }
-        Ok(())
-    }
-
-    /// Mirrors server-side folder creation, renaming and deletion into the cache.
-    async fn mirror_folders(
-        &mut self,
-        conn: &mut ImapConn,
-        account: &Account,
-        report: &mut SyncReport,
-    ) -> Result<()> {
-        let server = conn.list_folders().await?;
-        let cached = self.store.folders(account.id)?;
-        let server_names: std::collections::HashSet<&str> = server
-            .iter()
-            .filter(|f| f.selectable)
-            .map(|f| f.name.as_str())
-            .collect();
-        for f in server.iter().filter(|f| f.selectable) {
-            if !cached.iter().any(|c| c.name == f.name) {
-                report.folders_added.push(f.name.clone());
-            }
-            self.store
-                .upsert_folder(account.id, &f.name, f.delimiter.as_deref(), f.role)?;
-        }
-        for c in cached {
-            if !server_names.contains(c.name.as_str()) {
-                // Gone (deleted or renamed on the server). A rename shows as a new folder whose
-                // messages are fetched again; cached bodies of the old name are dropped.
-                report.folders_removed.push(c.name.clone());
-                self.store.remove_folder(c.id)?;
-            }
         }
         Ok(())
     }

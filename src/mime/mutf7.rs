@@ -39,9 +39,57 @@ pub fn decode(name: &str) -> String {
     out
 }
 
+/// The server form of a Unicode folder name (for CREATE and RENAME): printable ASCII stays,
+/// "&" becomes "&-", every other run is UTF-16BE in base64 with "," for "/".
+pub fn encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut run: Vec<u16> = Vec::new();
+    let flush = |run: &mut Vec<u16>, out: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        let bytes: Vec<u8> = run.iter().flat_map(|u| u.to_be_bytes()).collect();
+        let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
+        out.push('&');
+        out.push_str(&b64.replace('/', ","));
+        out.push('-');
+        run.clear();
+    };
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut run, &mut out);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            let mut buf = [0u16; 2];
+            run.extend_from_slice(c.encode_utf16(&mut buf));
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{decode, encode};
+
+    #[test]
+    fn encodes_what_it_decodes() {
+        assert_eq!(encode("仕事/2026"), "&TtVOiw-/2026");
+        assert_eq!(encode("Tom & Jerry"), "Tom &- Jerry");
+        assert_eq!(encode("Sent"), "Sent");
+        for name in [
+            "ぁとりとさろ",
+            "INBOX.送信済みメールド",
+            "a&b 東京 😀 x",
+            "é",
+        ] {
+            assert_eq!(decode(&encode(name)), name, "{name}");
+        }
+    }
 
     #[test]
     fn decodes_japanese_names_and_leaves_the_rest() {

@@ -23,6 +23,14 @@ pub enum OpKind {
     },
     /// Remove permanently (\Deleted + UID EXPUNGE of this UID only).
     Expunge,
+    /// Create the folder named by the op's `folder`.
+    FolderCreate,
+    /// Rename the op's `folder` to `to`.
+    FolderRename {
+        to: String,
+    },
+    /// Delete the op's `folder` (and the messages in it).
+    FolderDelete,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -67,6 +75,11 @@ fn row_to_op(r: &Row<'_>) -> rusqlite::Result<Op> {
         "move" => OpKind::Move {
             to: target.unwrap_or_default(),
         },
+        "folder_create" => OpKind::FolderCreate,
+        "folder_rename" => OpKind::FolderRename {
+            to: target.unwrap_or_default(),
+        },
+        "folder_delete" => OpKind::FolderDelete,
         _ => OpKind::Expunge,
     };
     let state: String = r.get(9)?;

@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// Height of one message-list row in pixels: the list builds only the rows in view.
-pub const ROW_HEIGHT: f32 = 52.0;
+pub const ROW_HEIGHT: f32 = 30.0;
 /// Rows built beyond the visible ones, above and below, so scrolling never shows a gap.
 pub(super) const OVERSCAN: u32 = 8;
 /// Search results shown at most.
@@ -118,7 +118,16 @@ pub enum Message {
     OutboxRetry(crate::model::OutboxId),
     /// Take an unsent message back into the composer.
     OutboxEdit(crate::model::OutboxId),
-    SetPane(Pane, f32),
+    /// A pane divider was dragged.
+    PaneResized(iced::widget::pane_grid::ResizeEvent),
+    /// The reader toolbar's overflow menu (actions that do not fit) opened or closed.
+    ToggleOverflow,
+    /// New / rename / delete a folder from the folder pane.
+    Folder(super::folder_edit::FolderMsg),
+    /// Right-click menus and dragging messages onto folders.
+    Gesture(super::gestures::GestureMsg),
+    /// Save As for an attachment (the system's dialog, then replace only when asked).
+    SaveAs(super::save_as::SaveAsMsg),
     Form(super::form::FormMsg),
     Compose(super::compose::ComposeMsg),
     /// Write a new message (from the current account).
@@ -144,12 +153,6 @@ pub enum Message {
     StatusTick,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Folders,
-    List,
-}
-
 pub struct App {
     pub dir: Option<PathBuf>,
     /// The window's own engine over one store connection, for its quick local writes
@@ -165,6 +168,18 @@ pub struct App {
     pub(super) open_at: Option<u32>,
     pub tr: Localizer,
     pub settings: Settings,
+    /// The mail screen's panes and their dividers.
+    pub panes: super::panes::Panes,
+    /// The reader toolbar's overflow menu is open.
+    pub overflow: bool,
+    /// A folder being created, renamed or deleted in the folder pane.
+    pub folder_edit: Option<super::folder_edit::FolderEdit>,
+    /// The message whose context menu is open, and its row index.
+    pub context: Option<(MessageId, u32)>,
+    /// The message being dragged (pressed in the list, not yet released).
+    pub dragging: Option<MessageId>,
+    /// Save As chose a file that exists: (attachment, path) until Replace or Cancel.
+    pub replace_ask: Option<(usize, PathBuf)>,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
     pub engine: EngineHandle,
     engine_events: Option<async_channel::Receiver<Event>>,
@@ -232,6 +247,12 @@ impl App {
             window_gen: 0,
             open_at: None,
             tr,
+            panes: super::panes::Panes::new(settings.folder_split, settings.list_split),
+            overflow: false,
+            folder_edit: None,
+            context: None,
+            dragging: None,
+            replace_ask: None,
             settings,
             engine: EngineHandle::idle(),
             engine_events: None,
@@ -323,7 +344,7 @@ impl App {
         }
     }
 
-    fn first_inbox(&self) -> Listing {
+    pub(super) fn first_inbox(&self) -> Listing {
         if self.accounts.len() > 1 {
             return Listing::UnifiedInbox;
         }
@@ -345,6 +366,23 @@ impl App {
 
     /// Runs the update, then hands back the read-pool requests it made with its Task.
     pub fn update(&mut self, msg: Message) -> Task<Message> {
+        // Choosing anything closes the toolbar's overflow menu.
+        if matches!(
+            msg,
+            Message::MarkRead(_)
+                | Message::Flag(_)
+                | Message::Delete
+                | Message::Archive
+                | Message::MoveTo(_)
+                | Message::Respond(_)
+                | Message::Select(..)
+                | Message::Nav(_)
+        ) {
+            self.overflow = false;
+            if !matches!(msg, Message::Select(..)) {
+                self.context = None;
+            }
+        }
         let task = self.update_inner(msg);
         if self.pending.is_empty() {
             return task;
@@ -662,13 +700,19 @@ impl App {
                 self.notifier.set_enabled(on);
                 self.save_settings();
             }
-            Message::SetPane(p, w) => {
-                match p {
-                    Pane::Folders => self.settings.folder_pane = w,
-                    Pane::List => self.settings.list_pane = w,
+            Message::PaneResized(ev) => {
+                let (f, l) = self.panes.resize(ev, self.settings.window_width);
+                let moved =
+                    (f - self.settings.folder_split).abs() + (l - self.settings.list_split).abs();
+                (self.settings.folder_split, self.settings.list_split) = (f, l);
+                if moved > 0.002 {
+                    self.save_settings();
                 }
-                self.save_settings();
             }
+            Message::ToggleOverflow => self.overflow = !self.overflow,
+            Message::Folder(m) => return self.on_folder(m),
+            Message::Gesture(m) => return self.on_gesture(m),
+            Message::SaveAs(m) => return self.on_save_as(m),
             Message::Form(m) => return self.on_form(m),
             Message::Compose(m) => return self.on_compose(m),
             Message::ComposeNew => {

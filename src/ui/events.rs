@@ -48,7 +48,14 @@ impl App {
             Event::Saved(r, open) => match r {
                 Ok((path, _)) if open => match open::that_detached(&path) {
                     Ok(()) => self.status.clear_notice(),
-                    Err(e) => self.status.fail(Said::detail(e)),
+                    Err(e) => {
+                        // The launcher's words ("gio ... exit status") go to the log only.
+                        tracing::warn!("opening {}: {e}", path.display());
+                        self.status.fail(Said::with(
+                            "attachment-open-failed",
+                            vec![("path", path.display().to_string())],
+                        ))
+                    }
                 },
                 Ok((path, _)) => self.status.say(Said::with(
                     "attachment-saved",

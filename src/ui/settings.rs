@@ -21,8 +21,10 @@ pub struct Settings {
     pub notifications: bool,
     pub window_width: f32,
     pub window_height: f32,
-    pub folder_pane: f32,
-    pub list_pane: f32,
+    /// The folder pane's share of the window's width (its divider is dragged).
+    pub folder_split: f32,
+    /// The message list's share of the width right of the folder pane.
+    pub list_split: f32,
     /// Seconds a message stays open in the reader before it is marked read (0: at once).
     /// Stepping past messages with j/k quicker than that leaves them unread.
     pub mark_read_delay: u32,
@@ -45,8 +47,8 @@ impl Default for Settings {
             notifications: true,
             window_width: 1200.0,
             window_height: 760.0,
-            folder_pane: 220.0,
-            list_pane: 420.0,
+            folder_split: super::panes::DEFAULT_FOLDER_SPLIT,
+            list_split: super::panes::DEFAULT_LIST_SPLIT,
             mark_read_delay: 2,
             undo_send_delay: 5,
         }
@@ -92,7 +94,7 @@ mod tests {
         assert_eq!(Settings::load(dir.path()), Settings::default());
         let s = Settings {
             language: Some("ja".into()),
-            list_pane: 500.0,
+            list_split: 0.6,
             ..Default::default()
         };
         s.save(dir.path()).unwrap();

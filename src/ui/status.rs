@@ -114,6 +114,10 @@ impl StatusLine {
         self.notice = None;
     }
 
+    pub fn clear_error(&mut self) {
+        self.error = None;
+    }
+
     pub fn notice(&self) -> Option<&[Said]> {
         self.notice.as_ref().map(|(s, _)| s.as_slice())
     }

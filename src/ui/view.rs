@@ -2,19 +2,23 @@
 mod add_account;
 mod compose;
 mod drafts;
-pub(super) mod ellipsis;
 mod folders;
 mod list;
 mod reader;
 mod settings;
 mod settings_timing;
 mod sync;
+pub mod toolbar;
 mod wizard;
 
 use super::app::{App, Message, SEARCH_ID, Screen};
+use super::ellipsis;
+use super::panes::PaneKind;
 use crate::engine::ConnState;
 use fluent_bundle::FluentArgs;
-use iced::widget::{button, column, container, row, rule, space, text, text_input};
+use iced::widget::{
+    button, column, container, pane_grid, responsive, row, rule, space, text, text_input,
+};
 use iced::{Element, Length};
 
 fn nav<'a>(app: &App, label: &str, screen: Screen) -> Element<'a, Message> {
@@ -51,16 +55,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     .align_y(iced::Alignment::Center);
     let body: Element<'_, Message> = match app.screen {
         Screen::Mail if app.accounts.is_empty() => wizard::view(app),
-        Screen::Mail => row![
-            container(folders::view(app)).width(Length::Fixed(app.settings.folder_pane)),
-            rule::vertical(1),
-            container(column![drafts::local_panel(app), list::view(app)])
-                .width(Length::Fixed(app.settings.list_pane)),
-            rule::vertical(1),
-            container(column![drafts::reader_banner(app), reader::view(app)]).width(Length::Fill),
-        ]
-        .height(Length::Fill)
-        .into(),
+        Screen::Mail => mail_panes(app),
         Screen::Sync => sync::view(app),
         Screen::Settings => settings::view(app),
         Screen::AddAccount => add_account::view(app),
@@ -75,6 +70,40 @@ pub fn view(app: &App) -> Element<'_, Message> {
         status_bar(app)
     ]
     .into()
+}
+
+/// Folders | list | reader, with draggable dividers (a 1 px rule right of each of the first
+/// two panes shows where they are).
+fn mail_panes(app: &App) -> Element<'_, Message> {
+    let grid = pane_grid(&app.panes.grid, |_, kind, _| {
+        let (content, divider): (Element<'_, Message>, bool) = match kind {
+            PaneKind::Folders => (folders::view(app), true),
+            PaneKind::List => (
+                column![
+                    drafts::local_panel(app),
+                    responsive(move |size| list::view(app, size.width))
+                ]
+                .into(),
+                true,
+            ),
+            PaneKind::Reader => (
+                column![drafts::reader_banner(app), reader::view(app)].into(),
+                false,
+            ),
+        };
+        let body: Element<'_, Message> = if divider {
+            row![container(content).width(Length::Fill), rule::vertical(1)].into()
+        } else {
+            content
+        };
+        pane_grid::Content::new(body)
+    })
+    .on_resize(8, Message::PaneResized)
+    .height(Length::Fill);
+    // Any release ends a drag (after a folder under the cursor took the drop).
+    iced::widget::mouse_area(grid)
+        .on_release(Message::Gesture(super::gestures::GestureMsg::Release))
+        .into()
 }
 
 /// One line: connection state of the accounts, pending changes, the last notice or error.

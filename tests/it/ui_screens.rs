@@ -4,7 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::settle;
-use iced_test::simulator;
+/// A wide window: the reader's toolbar shows its labels (narrower ones show icons, see
+/// ui_layout.rs).
+fn simulator(view: iced::Element<'_, Message>) -> iced_test::Simulator<'_, Message> {
+    iced_test::Simulator::with_size(iced::Settings::default(), (1800.0, 900.0), view)
+}
 use tayori::engine::Engine;
 use tayori::engine::Event;
 use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};

@@ -24,6 +24,7 @@ pub(super) fn store(e: &StoreError) -> Failure {
         StoreError::NoMessage(_) => Failure::key("error-no-message"),
         StoreError::TooNew { .. } => Failure::key("error-store-too-new"),
         StoreError::Corrupt(_) => Failure::key("error-database-corrupt"),
+        StoreError::FolderName(name) => Failure::key("error-folder-name").arg("folder", name),
     }
 }
 

@@ -95,6 +95,7 @@ fn stores() -> Vec<StoreError> {
         StoreError::NoMessage(4),
         StoreError::TooNew { found: 9, known: 5 },
         StoreError::Corrupt(s("bad flags")),
+        StoreError::FolderName(s("INBOX")),
     ]
 }
 

@@ -381,6 +381,13 @@ async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
                 .map_err(Failure::from),
             open,
         ),
+        Read::SaveAs(m, index, path, mode) => Event::Saved(
+            engine
+                .save_attachment(m, index, &path, mode)
+                .await
+                .map_err(Failure::from),
+            false,
+        ),
         Read::Respond(m, kind, labels) => Event::Composed(
             id,
             engine

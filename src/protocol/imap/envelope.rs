@@ -42,6 +42,9 @@ fn addresses(list: &Option<Vec<Address<'_>>>) -> String {
             let mailbox = text(&a.mailbox)?;
             let host = text(&a.host)?;
             let name = a.name.as_deref().map(decode_header_text);
+            if let Some(shown) = unparsed_header(&mailbox, &host) {
+                return Some(shown);
+            }
             Some(format_address(
                 name.as_deref(),
                 &format!("{mailbox}@{host}"),
@@ -49,6 +52,23 @@ fn addresses(list: &Option<Vec<Address<'_>>>) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Dovecot's stand-ins when a header is not an address: a From that is only an encoded word
+/// (`=?utf-8?b?...?=`) arrives as mailbox `=?utf-8?b?...?=`, host `MISSING_DOMAIN`. The
+/// words are decoded and shown as they are (and as "Name <addr>" when they decode to one);
+/// the placeholder never reaches the window.
+fn unparsed_header(mailbox: &str, host: &str) -> Option<String> {
+    let placeholder = host == "MISSING_DOMAIN" || host == ".MISSING-HOST-NAME.";
+    if !placeholder && !mailbox.contains("=?") {
+        return None;
+    }
+    let decoded = decode_header_text(mailbox.as_bytes());
+    if placeholder {
+        return Some(decoded.trim().to_string());
+    }
+    // An encoded word as the local part with a real host: decode the word only.
+    Some(format!("{}@{host}", decoded.trim()))
 }
 
 pub fn envelope_fields(env: &Envelope<'_>) -> EnvelopeFields {
@@ -134,6 +154,25 @@ mod tests {
         assert_eq!(f.date, Some(1793613600));
         assert_eq!(f.message_id.as_deref(), Some("<child@example.jp>"));
         assert_eq!(f.in_reply_to.as_deref(), Some("<parent@example.jp>"));
+    }
+
+    #[test]
+    fn a_from_of_one_encoded_word_is_decoded_without_a_placeholder_domain() {
+        // From: =?utf-8?b?5bGx55SwIOWkqumDjg==?= ("山田 太郎"), as Dovecot sends it.
+        let f = fields(concat!(
+            "* 3 FETCH (ENVELOPE (NIL \"x\" ",
+            "((NIL NIL \"=?utf-8?b?5bGx55SwIOWkqumDjg==?=\" \"MISSING_DOMAIN\")) ",
+            "NIL NIL ((NIL NIL \"bob\" \"example.com\")) NIL NIL NIL NIL))\r\n"
+        ));
+        assert_eq!(f.from, "山田 太郎");
+        assert!(!f.from.contains("MISSING"));
+        // One encoded word holding a whole address: shown as the address it names.
+        let f = fields(concat!(
+            "* 4 FETCH (ENVELOPE (NIL \"x\" ",
+            "((NIL NIL \"=?utf-8?b?VGFybyA8dGFyb0BleGFtcGxlLmpwPg==?=\" \"MISSING_DOMAIN\")) ",
+            "NIL NIL NIL NIL NIL NIL NIL))\r\n"
+        ));
+        assert_eq!(f.from, "Taro <taro@example.jp>");
     }
 
     #[test]

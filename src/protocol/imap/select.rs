@@ -93,10 +93,17 @@ impl ImapConn {
     /// STATUS with HIGHESTMODSEQ (CONDSTORE servers only): tells whether anything changed in
     /// a folder without SELECT, which on some servers (Maildir) costs a directory scan.
     pub async fn status(&mut self, folder: &str) -> Result<StatusInfo> {
-        let cmd = format!(
-            "STATUS {} (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ UNSEEN)",
-            quote(folder)
-        );
+        self.status_of(folder, "MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ UNSEEN")
+            .await
+    }
+
+    /// STATUS of the items every IMAP4rev1 server has (MESSAGES UIDNEXT UIDVALIDITY).
+    pub async fn status_basic(&mut self, folder: &str) -> Result<StatusInfo> {
+        self.status_of(folder, "MESSAGES UIDNEXT UIDVALIDITY").await
+    }
+
+    async fn status_of(&mut self, folder: &str, items: &str) -> Result<StatusInfo> {
+        let cmd = format!("STATUS {} ({items})", quote(folder));
         let mut info = StatusInfo::default();
         self.raw(&cmd, |r| {
             if let Response::MailboxData(MailboxDatum::Status { status, .. }) = r {

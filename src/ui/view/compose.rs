@@ -28,7 +28,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let c = &app.compose;
     let send = |m: ComposeMsg| Message::Compose(m);
     let status: Element<'_, Message> = match &c.error {
-        Some(e) => super::ellipsis::one_line(e, 13.0, app.settings.window_width - 420.0)
+        Some(e) => crate::ui::ellipsis::one_line(e, 13.0, app.settings.window_width - 420.0)
             .style(text::danger)
             .into(),
         None => text("").size(13).into(),

@@ -53,12 +53,12 @@ pub fn local_panel(app: &App) -> Option<Element<'_, Message>> {
         } else {
             d.to.clone()
         };
-        let width = app.settings.list_pane - 40.0;
+        let width = app.panes.list_width(app.settings.window_width) - 40.0;
         list = list.push(
             button(
                 column![
-                    super::ellipsis::one_line(&subject, 14.0, width),
-                    super::ellipsis::one_line(&to, 12.0, width).style(text::secondary),
+                    crate::ui::ellipsis::one_line(&subject, 14.0, width),
+                    crate::ui::ellipsis::one_line(&to, 12.0, width).style(text::secondary),
                 ]
                 .spacing(2),
             )

@@ -3,23 +3,32 @@
 use crate::model::FolderRole;
 use crate::store::Listing;
 use crate::ui::app::{App, Message};
-use iced::widget::{button, column, row, scrollable, space, text};
+use crate::ui::folder_edit::{FolderEdit, FolderMsg, NAME_ID};
+use crate::ui::gestures::GestureMsg;
+use crate::ui::icons::{self, Icon};
+use iced::widget::text::Wrapping;
+use iced::widget::{
+    button, column, container, mouse_area, row, rule, scrollable, space, text, text_input,
+};
 use iced::{Element, Length};
 
-/// A glyph per role (all in the bundled CJK font, so they render everywhere).
-fn icon(role: Option<FolderRole>) -> &'static str {
+/// A Lucide icon per role: one font, one size, one cell width.
+fn icon(role: Option<FolderRole>) -> Icon {
     match role {
-        Some(FolderRole::Inbox) => "✉",
-        Some(FolderRole::Drafts) => "✎",
-        Some(FolderRole::Sent) => "➤",
-        Some(FolderRole::Trash) => "✖",
-        Some(FolderRole::Junk) => "⚠",
-        Some(FolderRole::Archive) => "▤",
-        Some(FolderRole::All) => "◎",
-        Some(FolderRole::Flagged) => "★",
-        None => "▫",
+        Some(FolderRole::Inbox) => Icon::Inbox,
+        Some(FolderRole::Drafts) => Icon::SquarePen,
+        Some(FolderRole::Sent) => Icon::Send,
+        Some(FolderRole::Trash) => Icon::Trash2,
+        Some(FolderRole::Junk) => Icon::ShieldAlert,
+        Some(FolderRole::Archive) => Icon::Archive,
+        Some(FolderRole::All) => Icon::Mails,
+        Some(FolderRole::Flagged) => Icon::Flag,
+        None => Icon::Folder,
     }
 }
+
+/// Every folder row is this tall, whatever its icon or name.
+pub const FOLDER_ROW: f32 = 28.0;
 
 /// The name to show: the last path segment; special folders by their role, translated.
 fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole>) -> String {
@@ -44,7 +53,7 @@ fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole
 
 fn entry<'a>(
     app: &App,
-    glyph: &str,
+    glyph: Icon,
     name: String,
     unread: i64,
     depth: usize,
@@ -57,25 +66,35 @@ fn entry<'a>(
     };
     let content = row![
         space::horizontal().width(Length::Fixed(12.0 * depth as f32)),
-        text(glyph.to_string()).size(14).width(Length::Fixed(20.0)),
-        text(name).size(14),
+        icons::icon(glyph, 15.0),
+        text(name).size(14).wrapping(Wrapping::None),
         space::horizontal(),
         count,
     ]
-    .spacing(4)
+    .spacing(6)
     .align_y(iced::Alignment::Center);
-    let b = button(content)
+    let b = button(container(content).clip(true).center_y(Length::Fill))
         .width(Length::Fill)
+        .height(Length::Fixed(FOLDER_ROW))
+        .padding([0, 8])
         .on_press(Message::OpenListing(target));
-    if app.listing == Some(target) {
-        b.style(button::primary).into()
+    let b = if app.listing == Some(target) {
+        b.style(button::primary)
     } else {
-        b.style(button::text).into()
+        b.style(button::text)
+    };
+    match target {
+        // A message dragged from the list and released here moves to this folder.
+        Listing::Folder(id) => mouse_area(b)
+            .on_release(Message::Gesture(GestureMsg::DropOn(id)))
+            .into(),
+        Listing::UnifiedInbox => b.into(),
     }
 }
 
 pub fn view(app: &App) -> Element<'_, Message> {
     let mut col = column![].spacing(2).padding(6);
+
     if app.accounts.len() > 1 {
         let unread: i64 = app
             .accounts
@@ -86,7 +105,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .sum();
         col = col.push(entry(
             app,
-            "✉",
+            Icon::Inbox,
             app.tr.tr("unified-inbox", None),
             unread,
             0,
@@ -117,5 +136,100 @@ pub fn view(app: &App) -> Element<'_, Message> {
             ));
         }
     }
-    scrollable(col).height(Length::Fill).into()
+    if app.dragging.is_some() {
+        // Below the folders, so nothing above them moves while dragging.
+        col = col.push(
+            text(app.tr.tr("drag-hint", None))
+                .size(12)
+                .style(text::secondary),
+        );
+    }
+    column![
+        scrollable(col).height(Length::Fill),
+        rule::horizontal(1),
+        edit_bar(app)
+    ]
+    .into()
+}
+
+fn small<'a>(app: &App, which: Icon, key: &str, m: FolderMsg) -> Element<'a, Message> {
+    button(
+        row![
+            icons::icon(which, 13.0),
+            text(app.tr.tr(key, None)).size(12).wrapping(Wrapping::None)
+        ]
+        .spacing(4)
+        .align_y(iced::Alignment::Center),
+    )
+    .padding([4, 6])
+    .on_press(Message::Folder(m))
+    .style(button::text)
+    .into()
+}
+
+/// Below the folders: New folder, and Rename / Delete for the open folder; or the name
+/// field, or the question before a delete.
+fn edit_bar(app: &App) -> Element<'_, Message> {
+    let confirm = |key: &str| {
+        row![
+            button(text(app.tr.tr(key, None)).size(12))
+                .padding([4, 8])
+                .on_press(Message::Folder(FolderMsg::Confirm))
+                .style(button::primary),
+            button(text(app.tr.tr("folder-cancel", None)).size(12))
+                .padding([4, 8])
+                .on_press(Message::Folder(FolderMsg::Cancel))
+                .style(button::secondary),
+        ]
+        .spacing(6)
+    };
+    let body: Element<'_, Message> = match &app.folder_edit {
+        Some(FolderEdit::Create { name, .. } | FolderEdit::Rename { name, .. }) => {
+            let key = if matches!(app.folder_edit, Some(FolderEdit::Create { .. })) {
+                "folder-create"
+            } else {
+                "folder-rename"
+            };
+            column![
+                text_input(&app.tr.tr("folder-name-placeholder", None), name)
+                    .id(NAME_ID)
+                    .on_input(|s| Message::Folder(FolderMsg::Name(s)))
+                    .on_submit(Message::Folder(FolderMsg::Confirm))
+                    .size(13),
+                confirm(key)
+            ]
+            .spacing(6)
+            .into()
+        }
+        Some(FolderEdit::Delete { folder }) => {
+            let f = app
+                .accounts
+                .iter()
+                .flat_map(|a| a.folders.iter())
+                .find(|f| f.folder.id == *folder);
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set(
+                "folder",
+                f.map(|f| crate::mime::mutf7::decode(&f.folder.name))
+                    .unwrap_or_default(),
+            );
+            args.set("n", f.map_or(0, |f| f.cached_total));
+            column![
+                text(app.tr.tr("folder-delete-ask", Some(&args))).size(12),
+                confirm("folder-delete")
+            ]
+            .spacing(6)
+            .into()
+        }
+        None => {
+            let mut r = row![small(app, Icon::FolderPlus, "folder-new", FolderMsg::New)];
+            if app.editable_folder().is_some() {
+                r = r
+                    .push(small(app, Icon::Pencil, "folder-rename", FolderMsg::Rename))
+                    .push(small(app, Icon::Trash2, "folder-delete", FolderMsg::Delete));
+            }
+            r.spacing(2).wrap().into()
+        }
+    };
+    container(body).padding(6).into()
 }

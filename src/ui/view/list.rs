@@ -1,11 +1,18 @@
 //! The message list: a window over the store query. Only the rows in view (plus a few) are
 //! built; spacers above and below give the scrollbar the full folder's height, so building
 //! the list costs the same for 1k and 100k messages.
-use crate::store::{MessageRow, SortKey};
+use super::toolbar;
+use crate::model::FolderRole;
+use crate::store::{Listing, MessageRow, SortKey};
 use crate::ui::app::{App, LIST_ID, Message, ROW_HEIGHT};
-use crate::ui::format;
-use iced::widget::{button, column, container, pick_list, row, scrollable, space, text};
-use iced::{Element, Length};
+use crate::ui::gestures::GestureMsg;
+use crate::ui::icons::{self, Icon};
+use crate::ui::{ellipsis, format};
+use iced::widget::text::{Text, Wrapping};
+use iced::widget::{
+    button, column, container, mouse_area, pick_list, row, scrollable, space, stack, text,
+};
+use iced::{Element, Font, Length};
 
 #[derive(Debug, Clone, PartialEq)]
 struct SortChoice(SortKey, String);
@@ -16,50 +23,27 @@ impl std::fmt::Display for SortChoice {
     }
 }
 
-fn row_view<'a>(app: &App, r: &MessageRow, index: u32) -> Element<'a, Message> {
-    let unread = !r.flags.seen;
-    let marks = format!(
-        "{}{}{}",
-        if unread { "● " } else { "" },
-        if r.flags.flagged { "★ " } else { "" },
-        if r.has_attachments { "⊕ " } else { "" },
-    );
-    let subject = if r.subject.is_empty() {
-        app.tr.tr("no-subject", None)
-    } else {
-        r.subject.clone()
+/// Font size of the list's sender and subject; the date and marks are a step smaller.
+const ROW_TEXT: f32 = 13.0;
+const DATE_TEXT: f32 = 12.0;
+const MARK: f32 = 13.0;
+/// Width of the date column (fits "2025-11-03" and "11月30日").
+const DATE_WIDTH: f32 = 64.0;
+/// The row's padding left and right (the right leaves room for the scrollbar).
+const PAD_LEFT: f32 = 6.0;
+const PAD_RIGHT: f32 = 16.0;
+const GAP: f32 = 6.0;
+
+/// Sent and Drafts list who the mail is to, not who it is from (that is always you).
+fn shows_recipients(app: &App) -> bool {
+    let Some(Listing::Folder(id)) = app.listing else {
+        return false;
     };
-    let from = text(sender_name(&r.from)).size(14);
-    let from = if unread {
-        from.style(text::primary)
-    } else {
-        from
-    };
-    let top = row![
-        from,
-        space::horizontal(),
-        text(format::short_date(&app.tr, r.date, app.now))
-            .size(12)
-            .style(text::secondary),
-    ]
-    .spacing(6);
-    let bottom = row![text(marks).size(12), text(subject).size(13)].spacing(2);
-    let picked = app.selected == Some(r.id) || app.multi.contains(&r.id);
-    let b = button(column![top, bottom].spacing(2))
-        .width(Length::Fill)
-        .height(Length::Fixed(ROW_HEIGHT))
-        .padding(iced::Padding {
-            top: 4.0,
-            right: 18.0,
-            bottom: 4.0,
-            left: 8.0,
-        })
-        .on_press(Message::Select(r.id, index));
-    if picked {
-        b.style(button::primary).into()
-    } else {
-        b.style(button::text).into()
-    }
+    app.accounts
+        .iter()
+        .flat_map(|a| a.folders.iter())
+        .find(|f| f.folder.id == id)
+        .is_some_and(|f| matches!(f.folder.role, Some(FolderRole::Sent | FolderRole::Drafts)))
 }
 
 /// "Alice Example <alice@example.com>" -> "Alice Example".
@@ -70,6 +54,180 @@ pub fn sender_name(from: &str) -> String {
     }
 }
 
+/// The addresses of a list, split at the commas outside quotes.
+fn split_addresses(list: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in list.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(list[start..].trim());
+    out
+}
+
+/// "Bob, Carol" from "Bob <bob@x>, carol@y": display names, else the addresses.
+pub fn recipient_names(to: &str) -> String {
+    split_addresses(to)
+        .into_iter()
+        .map(sender_name)
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The widths of a row's columns for a list pane `pane` pixels wide:
+/// (sender, subject), with the marks and the date at fixed widths.
+pub fn columns(pane: f32) -> (f32, f32) {
+    let inner = (pane - PAD_LEFT - PAD_RIGHT - MARK - 2.0 * MARK - DATE_WIDTH - 5.0 * GAP).max(0.0);
+    let from = (inner * 0.36).clamp(60.0, 220.0).min(inner);
+    (from, (inner - from).max(0.0))
+}
+
+fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a, Message> {
+    let unread = !r.flags.seen;
+    let picked = app.selected == Some(r.id) || app.multi.contains(&r.id);
+    let subject = if r.subject.is_empty() {
+        app.tr.tr("no-subject", None)
+    } else {
+        r.subject.clone()
+    };
+    let who = if shows_recipients(app) {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("names", recipient_names(&r.to));
+        app.tr.tr("list-to", Some(&args))
+    } else {
+        sender_name(&r.from)
+    };
+    let (from_w, subject_w) = columns(pane);
+    let weight = if unread {
+        iced::font::Weight::Bold
+    } else {
+        iced::font::Weight::Normal
+    };
+    let font = Font {
+        weight,
+        ..Font::with_name(crate::ui::CJK_FONT_NAME)
+    };
+    // Bold runs about a tenth wider than the regular face the estimate is made for.
+    let measure = if unread { 1.2 } else { 1.0 };
+    // Each cell clips too, so an estimate that falls short never touches the next column.
+    let one_line = |s: String, width: f32, size: f32| {
+        container(
+            text(ellipsis::fit(&s, width, size * measure))
+                .size(size)
+                .font(font)
+                .wrapping(Wrapping::None),
+        )
+        .width(Length::Fixed(width))
+        .clip(true)
+    };
+    // On the selection's colour every text takes the button's own (readable) colour.
+    let faint = |t: Text<'a>| if picked { t } else { t.style(text::secondary) };
+    let mark = |on: bool, which: Icon| {
+        if on {
+            faint(icons::icon(which, MARK))
+        } else {
+            text("").width(Length::Fixed(MARK))
+        }
+    };
+    // One status column: the unread dot, else the answered arrow.
+    let status = if unread && !picked {
+        icons::icon(Icon::Dot, MARK).style(text::primary)
+    } else if unread {
+        mark(true, Icon::Dot)
+    } else {
+        mark(r.flags.answered, Icon::Reply)
+    };
+    let line = row![
+        status,
+        one_line(who, from_w, ROW_TEXT),
+        one_line(subject, subject_w, ROW_TEXT),
+        mark(r.has_attachments, Icon::Paperclip),
+        mark(r.flags.flagged, Icon::Flag),
+        faint(
+            text(format::short_date(&app.tr, r.date, app.now))
+                .size(DATE_TEXT)
+                .wrapping(Wrapping::None)
+                .width(Length::Fixed(DATE_WIDTH))
+                .align_x(iced::alignment::Horizontal::Right)
+        ),
+    ]
+    .spacing(GAP)
+    .align_y(iced::Alignment::Center);
+    let cell = container(line)
+        .clip(true)
+        .center_y(Length::Fixed(ROW_HEIGHT))
+        .width(Length::Fill)
+        .padding(iced::Padding {
+            top: 0.0,
+            right: PAD_RIGHT,
+            bottom: 0.0,
+            left: PAD_LEFT,
+        });
+    let cell = if picked {
+        cell.style(|theme: &iced::Theme| {
+            let p = theme.extended_palette();
+            container::Style {
+                background: Some(p.primary.base.color.into()),
+                text_color: Some(p.primary.base.text),
+                ..Default::default()
+            }
+        })
+    } else {
+        cell
+    };
+    // A press selects (and may start a drag onto a folder); a right-click opens the menu.
+    mouse_area(cell)
+        .on_press(Message::Gesture(GestureMsg::Press(r.id, index)))
+        .on_right_press(Message::Gesture(GestureMsg::Context(r.id, index)))
+        .interaction(if app.dragging.is_some() {
+            iced::mouse::Interaction::Grabbing
+        } else {
+            iced::mouse::Interaction::Pointer
+        })
+        .into()
+}
+
+/// The context menu of the row at `index`, floated beside it (below it when it fits).
+fn context_menu<'a>(app: &'a App, index: u32, pane: f32) -> Option<Element<'a, Message>> {
+    let (id, at) = app.context?;
+    if at != index {
+        return None;
+    }
+    let mut col = column![].spacing(2).padding(4);
+    for a in toolbar::actions(app, id) {
+        col = col.push(
+            button(
+                row![
+                    icons::icon(a.icon, 14.0),
+                    text(app.tr.tr(a.key, None))
+                        .size(13)
+                        .wrapping(Wrapping::None)
+                ]
+                .spacing(6)
+                .align_y(iced::Alignment::Center),
+            )
+            .width(Length::Fill)
+            .padding([4, 8])
+            .on_press(a.msg.clone())
+            .style(button::text),
+        );
+    }
+    col = col.push(toolbar::move_control(app, id));
+    Some(
+        container(col.width(Length::Fixed((pane - 40.0).clamp(120.0, 220.0))))
+            .style(container::bordered_box)
+            .into(),
+    )
+}
+
 fn toolbar(app: &App) -> Element<'_, Message> {
     let choices = vec![
         SortChoice(SortKey::Date, app.tr.tr("sort-date", None)),
@@ -77,25 +235,35 @@ fn toolbar(app: &App) -> Element<'_, Message> {
         SortChoice(SortKey::Subject, app.tr.tr("sort-subject", None)),
     ];
     let current = choices.iter().find(|c| c.0 == app.sort).cloned();
-    let dir = if app.descending { "↓" } else { "↑" };
-    let unread = button(text(app.tr.tr("filter-unread", None)).size(13))
-        .on_press(Message::ToggleUnreadOnly)
-        .style(if app.unread_only {
-            button::primary
-        } else {
-            button::secondary
-        });
+    let dir = if app.descending {
+        Icon::ArrowDownWideNarrow
+    } else {
+        Icon::ArrowUpNarrowWide
+    };
+    let unread = button(
+        text(app.tr.tr("filter-unread", None))
+            .size(13)
+            .wrapping(Wrapping::None),
+    )
+    .on_press(Message::ToggleUnreadOnly)
+    .style(if app.unread_only {
+        button::primary
+    } else {
+        button::secondary
+    });
     let mut args = fluent_bundle::FluentArgs::new();
-    args.set("n", format::count(u64::from(app.count)));
+    args.set("n", app.count);
+    args.set("shown", format::count(u64::from(app.count)));
     row![
         pick_list(choices, current, |c: SortChoice| Message::SetSort(c.0)).text_size(13),
-        button(text(dir))
+        button(icons::icon(dir, 15.0))
             .on_press(Message::ToggleDescending)
             .style(button::secondary),
         unread,
         space::horizontal(),
         text(app.tr.tr("list-count", Some(&args)))
             .size(12)
+            .wrapping(Wrapping::None)
             .style(text::secondary),
     ]
     .spacing(6)
@@ -104,7 +272,8 @@ fn toolbar(app: &App) -> Element<'_, Message> {
     .into()
 }
 
-pub fn view(app: &App) -> Element<'_, Message> {
+/// The list in a pane `pane` pixels wide (its columns are cut to fit).
+pub fn view(app: &App, pane: f32) -> Element<'_, Message> {
     if let Some(results) = &app.results {
         let mut args = fluent_bundle::FluentArgs::new();
         args.set("n", results.len());
@@ -123,10 +292,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
             server
         ]
         .align_y(iced::Alignment::Center);
-        let rows = results
-            .iter()
-            .enumerate()
-            .fold(column![], |c, (i, r)| c.push(row_view(app, r, i as u32)));
+        let rows = results.iter().enumerate().fold(column![], |c, (i, r)| {
+            c.push(row_view(app, r, i as u32, pane))
+        });
         return column![
             container(header).padding(6),
             scrollable(rows).height(Length::Fill)
@@ -145,15 +313,65 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let below = app.count.saturating_sub(app.first + shown) as f32 * ROW_HEIGHT;
     let mut col = column![space::vertical().height(Length::Fixed(above))];
     for (i, r) in app.rows.iter().enumerate() {
-        col = col.push(row_view(app, r, app.first + i as u32));
+        col = col.push(row_view(app, r, app.first + i as u32, pane));
     }
     col = col.push(space::vertical().height(Length::Fixed(below)));
-    column![
-        toolbar(app),
-        scrollable(col)
-            .id(LIST_ID)
-            .on_scroll(Message::Scrolled)
-            .height(Length::Fill)
-    ]
-    .into()
+    let list = scrollable(col)
+        .id(LIST_ID)
+        .on_scroll(Message::Scrolled)
+        .height(Length::Fill);
+    let menu = app
+        .context
+        .and_then(|(_, index)| context_menu(app, index, pane).map(|m| (index, m)));
+    let body: Element<'_, Message> = match menu {
+        Some((index, menu)) => {
+            // Below the row, in list coordinates; above it when the row is low in the pane.
+            let row_top = index as f32 * ROW_HEIGHT - app.scroll_y;
+            let top = if row_top + ROW_HEIGHT + 260.0 > app.viewport_height {
+                (row_top - 260.0).max(0.0)
+            } else {
+                row_top + ROW_HEIGHT
+            };
+            stack![
+                list,
+                mouse_area(
+                    container(space::vertical())
+                        .width(Length::Fill)
+                        .height(Length::Fill)
+                )
+                .on_press(Message::Gesture(GestureMsg::CloseMenu)),
+                container(menu).padding(iced::Padding {
+                    top,
+                    right: 0.0,
+                    bottom: 0.0,
+                    left: 40.0,
+                })
+            ]
+            .into()
+        }
+        None => list.into(),
+    };
+    column![toolbar(app), body].into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipients_are_listed_by_name() {
+        assert_eq!(
+            recipient_names("Bob <bob@x.test>, carol@y.test, \"Doe, Jane\" <jane@z.test>"),
+            "Bob, carol@y.test, Doe, Jane"
+        );
+        assert_eq!(recipient_names(""), "");
+    }
+
+    #[test]
+    fn columns_share_the_pane_and_never_go_negative() {
+        let (from, subject) = columns(420.0);
+        assert!(from >= 60.0 && subject > from, "{from} {subject}");
+        let (from, subject) = columns(100.0);
+        assert!(from >= 0.0 && subject >= 0.0);
+    }
 }

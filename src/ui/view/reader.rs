@@ -1,12 +1,17 @@
 //! The reader: headers, the body as text (HTML arrives already turned into readable text by
 //! the MIME layer; links become clickable spans; nothing remote is ever fetched), and the
 //! attachments with sizes, downloaded only when saved.
-use crate::mime::reply::ReplyKind;
-use crate::model::{FolderRole, MessageId};
+use super::toolbar;
+use crate::model::MessageId;
 use crate::ui::app::{App, Message, Reading};
-use crate::ui::format;
-use iced::widget::{button, column, container, pick_list, rich_text, row, scrollable, span, text};
-use iced::{Element, Font, Length};
+use crate::ui::icons::{self, Icon};
+use crate::ui::save_as::SaveAsMsg;
+use crate::ui::{ellipsis, format};
+use iced::widget::text::Wrapping;
+use iced::widget::{
+    button, column, container, responsive, rich_text, row, scrollable, span, stack, text,
+};
+use iced::{Element, Length};
 
 /// Splits text into plain runs and http(s)/mailto links.
 pub fn linkify(s: &str) -> Vec<(String, Option<String>)> {
@@ -34,66 +39,6 @@ pub fn linkify(s: &str) -> Vec<(String, Option<String>)> {
         out.push((url.to_string(), Some(url.to_string())));
         rest = &rest[start + url.len()..];
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct FolderChoice(crate::model::FolderId, String);
-
-impl std::fmt::Display for FolderChoice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.1)
-    }
-}
-
-fn actions(app: &App, id: MessageId) -> Element<'_, Message> {
-    let row_info = app.message_row(id);
-    let seen = row_info.as_ref().is_some_and(|r| r.flags.seen);
-    let flagged = row_info.as_ref().is_some_and(|r| r.flags.flagged);
-    let account = row_info.as_ref().map(|r| r.account_id);
-    let folders: Vec<FolderChoice> = app
-        .accounts
-        .iter()
-        .filter(|a| Some(a.account.id) == account)
-        .flat_map(|a| a.folders.iter())
-        .filter(|f| Some(f.folder.id) != row_info.as_ref().map(|r| r.folder_id))
-        .map(|f| FolderChoice(f.folder.id, crate::mime::mutf7::decode(&f.folder.name)))
-        .collect();
-    let small = |key: &str, m: Message| {
-        button(text(app.tr.tr(key, None)).size(13))
-            .on_press(m)
-            .style(button::secondary)
-    };
-    let mut r = row![
-        small("compose-reply", Message::Respond(ReplyKind::Reply)),
-        small("compose-reply-all", Message::Respond(ReplyKind::ReplyAll)),
-        small("compose-forward", Message::Respond(ReplyKind::Forward)),
-        if seen {
-            small("action-unread", Message::MarkRead(false))
-        } else {
-            small("action-read", Message::MarkRead(true))
-        },
-        if flagged {
-            small("action-unflag", Message::Flag(false))
-        } else {
-            small("action-flag", Message::Flag(true))
-        },
-        small("action-delete", Message::Delete),
-    ]
-    .spacing(6);
-    if account
-        .and_then(|a| app.folder_of_role(a, FolderRole::Archive))
-        .is_some()
-    {
-        r = r.push(small("action-archive", Message::Archive));
-    }
-    r = r.push(
-        pick_list(folders, None::<FolderChoice>, |c: FolderChoice| {
-            Message::MoveTo(c.0)
-        })
-        .placeholder(app.tr.tr("action-move", None))
-        .text_size(13),
-    );
-    r.into()
 }
 
 fn header_line<'a>(app: &App, key: &str, value: String) -> Element<'a, Message> {
@@ -140,33 +85,116 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .padding(20)
                 .into();
         }
-        Reading::Failed(_, e) => {
-            return column![
-                text(app.tr.tr("reader-failed", None)).style(text::danger),
-                text(e.clone()).size(13)
-            ]
-            .spacing(8)
-            .padding(20)
-            .into();
+        Reading::Failed(id, e) => {
+            let (id, e) = (*id, e.as_str());
+            return responsive(move |size| not_downloaded(app, id, e, size)).into();
         }
         Reading::Shown(m) => m,
     };
-    let subject = if m.subject.is_empty() {
+    let id = m.id;
+    let m = m.as_ref();
+    responsive(move |size| shown(app, id, m, size)).into()
+}
+
+/// The toolbar over the scrolling message; the overflow menu floats at its right edge.
+fn with_toolbar<'a>(
+    app: &'a App,
+    id: MessageId,
+    size: iced::Size,
+    content: Element<'a, Message>,
+) -> Element<'a, Message> {
+    let inner = (size.width - 2.0 * PAD).max(0.0);
+    let col = column![
+        container(toolbar::view(app, id, inner)).padding([8.0, PAD]),
+        content
+    ];
+    match toolbar::menu(app, id, inner) {
+        Some(menu) => stack![
+            col,
+            container(menu)
+                .align_right(Length::Fill)
+                .padding(iced::Padding {
+                    top: 44.0,
+                    right: PAD,
+                    bottom: 0.0,
+                    left: 0.0,
+                })
+        ]
+        .into(),
+        None => col.into(),
+    }
+}
+
+const PAD: f32 = 16.0;
+
+/// A message whose body could not be fetched (offline, or the server refused): its stored
+/// headers and the toolbar stay; the body's place says it will come when online, and why
+/// it did not now.
+fn not_downloaded<'a>(
+    app: &'a App,
+    id: MessageId,
+    why: &'a str,
+    size: iced::Size,
+) -> Element<'a, Message> {
+    let Some(r) = app.message_row(id) else {
+        return container(text(why.to_string()).style(text::danger))
+            .padding(20)
+            .into();
+    };
+    let head = headers(app, &r.subject, &r.from, &r.to, &r.cc, r.date);
+    let note = column![
+        row![
+            icons::icon(Icon::CloudOff, 16.0),
+            text(app.tr.tr("reader-not-downloaded", None)).size(15)
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center),
+        text(why.to_string()).size(12).style(text::secondary),
+    ]
+    .spacing(6);
+    let col = column![head, note].spacing(14).padding(iced::Padding {
+        top: 4.0,
+        right: PAD,
+        bottom: PAD,
+        left: PAD,
+    });
+    with_toolbar(app, id, size, scrollable(col).height(Length::Fill).into())
+}
+
+/// Subject, From, To, Cc (when any) and Date.
+fn headers<'a>(
+    app: &App,
+    subject: &str,
+    from: &str,
+    to: &str,
+    cc: &str,
+    date: i64,
+) -> iced::widget::Column<'a, Message> {
+    let subject = if subject.is_empty() {
         app.tr.tr("no-subject", None)
     } else {
-        m.subject.clone()
+        subject.to_string()
     };
     let mut head = column![text(subject).size(20)].spacing(3);
-    head = head.push(header_line(app, "reader-from", m.from.clone()));
-    head = head.push(header_line(app, "reader-to", m.to.clone()));
-    if !m.cc.is_empty() {
-        head = head.push(header_line(app, "reader-cc", m.cc.clone()));
+    head = head.push(header_line(app, "reader-from", from.to_string()));
+    head = head.push(header_line(app, "reader-to", to.to_string()));
+    if !cc.is_empty() {
+        head = head.push(header_line(app, "reader-cc", cc.to_string()));
     }
-    head = head.push(header_line(
+    head.push(header_line(
         app,
         "reader-date",
-        format::long_date(&app.tr, m.date),
-    ));
+        format::long_date(&app.tr, date),
+    ))
+}
+
+fn shown<'a>(
+    app: &'a App,
+    id: MessageId,
+    m: &'a crate::engine::ShownMessage,
+    size: iced::Size,
+) -> Element<'a, Message> {
+    let head = headers(app, &m.subject, &m.from, &m.to, &m.cc, m.date);
     let spans: Vec<_> = linkify(&m.text)
         .into_iter()
         .map(|(t, link)| match link {
@@ -177,39 +205,84 @@ pub fn view(app: &App) -> Element<'_, Message> {
             None => span(t),
         })
         .collect();
-    let body = rich_text(spans)
-        .on_link_click(Message::OpenLink)
-        .size(15)
-        .font(Font::DEFAULT);
-    let mut col = column![actions(app, m.id), head, body]
-        .spacing(14)
-        .padding(16);
+    let body = rich_text(spans).on_link_click(Message::OpenLink).size(15);
+    let mut col = column![head, body].spacing(14).padding(iced::Padding {
+        top: 4.0,
+        right: PAD,
+        bottom: PAD,
+        left: PAD,
+    });
     if !m.attachments.is_empty() {
-        let mut list = column![text(app.tr.tr("reader-attachments", None)).size(14)].spacing(4);
-        for a in &m.attachments {
-            list = list.push(
-                row![
-                    text(format!(
-                        "{}  ({}, {})",
-                        a.filename,
-                        a.mime,
-                        format::size(&app.tr, a.size)
-                    ))
-                    .size(13),
-                    button(text(app.tr.tr("attachment-open", None)).size(12))
-                        .on_press(Message::SaveAttachment(a.index, true))
-                        .style(button::secondary),
-                    button(text(app.tr.tr("attachment-save", None)).size(12))
-                        .on_press(Message::SaveAttachment(a.index, false))
-                        .style(button::secondary),
-                ]
-                .spacing(8)
-                .align_y(iced::Alignment::Center),
-            );
-        }
-        col = col.push(list);
+        col = col.push(attachments(app, m, size.width - 2.0 * PAD));
     }
-    scrollable(col).height(Length::Fill).into()
+    with_toolbar(app, id, size, scrollable(col).height(Length::Fill).into())
+}
+
+/// One line per attachment: its name cut to fit, so Open and Save always stay in view.
+fn attachments<'a>(
+    app: &'a App,
+    m: &'a crate::engine::ShownMessage,
+    width: f32,
+) -> Element<'a, Message> {
+    let open = app.tr.tr("attachment-open", None);
+    let save = app.tr.tr("attachment-save", None);
+    let save_as = app.tr.tr("attachment-save-as", None);
+    let buttons = ellipsis::width(&open, 12.0)
+        + ellipsis::width(&save, 12.0)
+        + ellipsis::width(&save_as, 12.0)
+        + 6.0 * 10.0
+        + 32.0;
+    let mut list = column![text(app.tr.tr("reader-attachments", None)).size(14)].spacing(4);
+    for a in &m.attachments {
+        let line = format!(
+            "{}  ({}, {})",
+            a.filename,
+            a.mime,
+            format::size(&app.tr, a.size)
+        );
+        list = list.push(
+            row![
+                icons::icon(Icon::Paperclip, 13.0),
+                text(ellipsis::fit(
+                    &line,
+                    (width - buttons - 21.0).max(0.0),
+                    13.0
+                ))
+                .size(13)
+                .wrapping(Wrapping::None)
+                .width(Length::Fill),
+                button(text(open.clone()).size(12).wrapping(Wrapping::None))
+                    .on_press(Message::SaveAttachment(a.index, true))
+                    .style(button::secondary),
+                button(text(save.clone()).size(12).wrapping(Wrapping::None))
+                    .on_press(Message::SaveAttachment(a.index, false))
+                    .style(button::secondary),
+                button(text(save_as.clone()).size(12).wrapping(Wrapping::None))
+                    .on_press(Message::SaveAs(SaveAsMsg::Ask(a.index)))
+                    .style(button::secondary),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    }
+    if let Some((_, path)) = &app.replace_ask {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("path", path.display().to_string());
+        list = list.push(
+            row![
+                text(app.tr.tr("attachment-replace-ask", Some(&args))).size(13),
+                button(text(app.tr.tr("attachment-replace", None)).size(12))
+                    .on_press(Message::SaveAs(SaveAsMsg::Replace(true)))
+                    .style(button::danger),
+                button(text(app.tr.tr("folder-cancel", None)).size(12))
+                    .on_press(Message::SaveAs(SaveAsMsg::Replace(false)))
+                    .style(button::secondary),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    }
+    list.into()
 }
 
 #[cfg(test)]

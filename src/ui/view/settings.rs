@@ -1,8 +1,8 @@
 //! Settings: language, theme, offline download policy, per-account sync, pane widths.
 use crate::model::{OfflineMode, OfflinePolicy};
-use crate::ui::app::{App, Message, Pane};
+use crate::ui::app::{App, Message};
 use crate::ui::settings::ThemeChoice;
-use iced::widget::{button, column, container, row, scrollable, slider, text, toggler};
+use iced::widget::{button, column, container, row, scrollable, text, toggler};
 use iced::{Element, Length};
 
 fn choice<'a>(label: String, on: bool, msg: Message) -> Element<'a, Message> {
@@ -92,31 +92,6 @@ pub fn view(app: &App) -> Element<'_, Message> {
             .spacing(6),
         );
     }
-    let panes = column![
-        row![
-            text(tr("settings-folder-pane"))
-                .size(13)
-                .width(Length::Fixed(160.0)),
-            slider(140.0..=400.0, s.folder_pane, |w| Message::SetPane(
-                Pane::Folders,
-                w
-            ))
-            .width(Length::Fixed(240.0)),
-        ]
-        .spacing(8),
-        row![
-            text(tr("settings-list-pane"))
-                .size(13)
-                .width(Length::Fixed(160.0)),
-            slider(260.0..=800.0, s.list_pane, |w| Message::SetPane(
-                Pane::List,
-                w
-            ))
-            .width(Length::Fixed(240.0)),
-        ]
-        .spacing(8),
-    ]
-    .spacing(6);
     let notifications = toggler(s.notifications)
         .label(tr("settings-notifications"))
         .on_toggle(Message::SetNotifications);
@@ -131,8 +106,6 @@ pub fn view(app: &App) -> Element<'_, Message> {
         super::settings_timing::view(app),
         section("settings-accounts"),
         accounts,
-        section("settings-panes"),
-        panes,
     ]
     .spacing(10);
     scrollable(container(col).padding(16))

@@ -110,7 +110,10 @@ pub fn view(app: &App) -> Element<'_, Message> {
         let what = match &op.kind {
             OpKind::AddFlags { .. } | OpKind::RemoveFlags { .. } => "op-flags",
             OpKind::Move { .. } => "op-move",
-            _ => "op-expunge",
+            OpKind::FolderCreate => "op-folder-create",
+            OpKind::FolderRename { .. } => "op-folder-rename",
+            OpKind::FolderDelete => "op-folder-delete",
+            OpKind::Expunge => "op-expunge",
         };
         let state = match op.state {
             OpState::Failed => app.tr.tr("op-failed", None),

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod compare;
+pub mod corpus;
 pub mod gui;
 pub mod window;
 pub mod x11;

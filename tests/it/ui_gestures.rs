@@ -1,0 +1,130 @@
+//! Mouse gestures through iced_test with real pointer events, over a cache synced from the
+//! real Dovecot: a message dragged from the list onto a folder is moved there on the server;
+//! a right-click opens the row's menu, whose Flag reaches the server; a click that starts
+//! and ends on the list moves nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::*;
+use crate::support::{TestBed, make_message};
+use crate::ui_layout::{simulator, texts};
+use iced::mouse;
+use iced::{Event, Point, Size};
+use tayori::model::FolderRole;
+use tayori::ui::app::App;
+
+const SIZE: Size = Size {
+    width: 1280.0,
+    height: 800.0,
+};
+
+fn center_of(app: &App, label: &str) -> Point {
+    let mut ui = simulator(app, SIZE);
+    texts(&mut ui)
+        .into_iter()
+        .find(|(s, _)| s == label)
+        .unwrap_or_else(|| panic!("{label:?} is not drawn"))
+        .1
+        .center()
+}
+
+/// Presses at `from`, moves to `to`, releases there; feeds the messages to the app.
+fn drag(app: &mut App, from: Point, to: Point, button: mouse::Button) {
+    let messages = {
+        let mut ui = simulator(app, SIZE);
+        ui.point_at(from);
+        ui.simulate([Event::Mouse(mouse::Event::ButtonPressed(button))]);
+        ui.point_at(to);
+        ui.simulate([
+            Event::Mouse(mouse::Event::CursorMoved { position: to }),
+            Event::Mouse(mouse::Event::ButtonReleased(button)),
+        ]);
+        ui.into_messages().collect::<Vec<_>>()
+    };
+    for m in messages {
+        settle(app, m);
+    }
+}
+
+fn bed_with_inbox() -> (TestBed, Tayori) {
+    let bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..5).map(|i| {
+            (
+                1_790_000_000 + i as i64 * 60,
+                make_message(i, &format!("Drag me {i}"), "Body."),
+                false,
+            )
+        }),
+    );
+    let t = Tayori::new();
+    t.add_account(&bed, false);
+    t.run(&["sync"]).ok();
+    (bed, t)
+}
+
+#[test]
+fn a_message_dragged_onto_a_folder_moves_there_on_the_server() {
+    let (bed, t) = bed_with_inbox();
+    assert_eq!(server_count(&bed, "Archive"), 0);
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    let archive_label = app.tr.tr("folder-archive", None);
+    // A click (press and release on the list) moves nothing.
+    let row = center_of(&app, "Drag me 3");
+    drag(&mut app, row, row, mouse::Button::Left);
+    assert!(app.dragging.is_none());
+    assert_eq!(app.count, 5);
+    // Drag "Drag me 4" onto Archive.
+    let row = center_of(&app, "Drag me 4");
+    let archive = center_of(&app, &archive_label);
+    drag(&mut app, row, archive, mouse::Button::Left);
+    assert!(app.dragging.is_none());
+    assert_eq!(app.count, 4, "moved out of the Inbox here at once");
+    // The window's engine is not running here: the CLI's pass sends the queued move.
+    t.run(&["sync"]).ok();
+    assert_eq!(server_count(&bed, "Archive"), 1);
+    assert_eq!(server_count(&bed, "INBOX"), 4);
+    let moved = py_imap(
+        &bed,
+        0,
+        "M.select('Archive')\ntyp, d = M.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')\nprint(d[0][1].decode())",
+    );
+    assert!(moved.contains("Drag me 4"), "{moved}");
+}
+
+#[test]
+fn a_right_click_opens_the_rows_menu_and_its_flag_reaches_the_server() {
+    let (bed, t) = bed_with_inbox();
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    let row = center_of(&app, "Drag me 2");
+    drag(&mut app, row, row, mouse::Button::Right);
+    let (id, _) = app.context.expect("the menu is open");
+    // The menu lists the actions; Flag in it flags the message.
+    let flag = app.tr.tr("action-flag", None);
+    let mut ui = simulator(&app, SIZE);
+    assert!(texts(&mut ui).iter().any(|(s, _)| *s == flag));
+    drop(ui);
+    let messages = {
+        let mut ui = simulator(&app, SIZE);
+        ui.click(flag.as_str()).unwrap();
+        ui.into_messages().collect::<Vec<_>>()
+    };
+    for m in messages {
+        settle(&mut app, m);
+    }
+    assert!(app.context.is_none(), "choosing closes the menu");
+    let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+    let r = store.message(id).unwrap();
+    assert!(r.flags.flagged);
+    t.run(&["sync"]).ok();
+    let uid = r.uid.unwrap().0 as u64;
+    assert!(server_flags(&bed, "INBOX", uid).contains("\\\\Flagged"));
+    // Archive is a folder of the account: the menu's target list has it.
+    assert!(
+        app.accounts[0]
+            .folders
+            .iter()
+            .any(|f| f.folder.role == Some(FolderRole::Archive))
+    );
+}
