@@ -5,6 +5,7 @@
 mod accounts;
 mod actions;
 mod activity;
+mod devices;
 mod drafts;
 pub mod folders;
 mod listing;
@@ -13,6 +14,7 @@ mod migrations;
 mod offline;
 mod ops;
 mod outbox;
+mod own;
 mod parts;
 mod pop3;
 mod private;
@@ -21,11 +23,13 @@ mod smtp;
 
 pub use accounts::NewAccount;
 pub use activity::{Activity, ActivityKind};
+pub use devices::{DeviceInfo, QuotaInfo, Risk, ServerInfo, host_name};
 pub use drafts::{DraftRow, ServerDraft};
 pub use listing::{Listing, SortKey};
 pub use messages::{MessageRow, SortOrder};
 pub use offline::{OfflineBody, OfflineCandidate, OfflineCounts, StoredBodies, UnindexedBody};
 pub use ops::{Op, OpKind, OpState};
+pub use own::OwnKind;
 pub use outbox::{NewOutbox, OutboxItem, OutboxState, SentCopy};
 pub use pop3::{KnownUidl, Pop3Message};
 

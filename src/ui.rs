@@ -5,6 +5,7 @@ mod actions;
 pub mod app;
 pub mod compose;
 mod data;
+pub mod doctor;
 mod engine_bridge;
 mod events;
 pub mod failure;

@@ -224,8 +224,10 @@ fn watch_lines(
                         Change::Arrived { uid, subject } => {
                             format!("arrived {folder} {uid} {subject}")
                         }
-                        Change::Removed { uid } => format!("removed {folder} {uid}"),
-                        Change::Flags { uid, seen, flagged } => format!(
+                        Change::Removed { uid, .. } => format!("removed {folder} {uid}"),
+                        Change::Flags {
+                            uid, seen, flagged, ..
+                        } => format!(
                             "flags {folder} {uid} {}{}",
                             if *seen { "seen" } else { "unseen" },
                             if *flagged { " flagged" } else { "" }

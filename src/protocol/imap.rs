@@ -8,6 +8,8 @@ mod fetch;
 mod folders;
 pub mod guard;
 mod idle;
+mod metadata;
+mod quota;
 mod mutate;
 mod raw;
 mod search;
@@ -19,6 +21,8 @@ pub use bulk::FrameReader;
 pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;
+pub use metadata::ascii_json;
+pub use quota::StorageQuota;
 pub use select::{SelectInfo, StatusInfo};
 pub use session::{Caps, Credentials, ImapConn};
 

@@ -192,13 +192,47 @@ ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFA
 /// the old id would act on another message. Ids, parts and search rows stay as they are.
 const REBUILT: &[Rebuild] = &[Rebuild::Autoincrement("messages")];
 
+/// Migrations after [`REBUILT`].
+const LATER: &[&str] = &[
+    // 7: what this device did on the server (so that its echo is never listed as another
+    // device's change), the message each queued change is about (to name it), and this
+    // device's id and name (for METADATA).
+    r#"
+CREATE TABLE own_changes (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    folder TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    uid INTEGER,
+    message_id TEXT,
+    at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX own_changes_folder ON own_changes (account_id, folder, kind);
+ALTER TABLE ops ADD COLUMN subject TEXT;
+ALTER TABLE ops ADD COLUMN sender TEXT;
+CREATE TABLE device (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+-- What the server told at the last pass: METADATA (1/0, NULL not asked yet), the quota,
+-- and the devices registered under /private/vendor/tayori/device (JSON array).
+CREATE TABLE server_info (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    metadata INTEGER,
+    devices TEXT NOT NULL DEFAULT '[]',
+    quota TEXT,
+    checked INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"#,
+];
+
 enum Rebuild {
     /// The table's `id INTEGER PRIMARY KEY` becomes `... AUTOINCREMENT`.
     Autoincrement(&'static str),
 }
 
 /// The schema version this build writes.
-pub const CURRENT: i64 = (MIGRATIONS.len() + REBUILT.len()) as i64;
+pub const CURRENT: i64 = (MIGRATIONS.len() + REBUILT.len() + LATER.len()) as i64;
 
 /// Migration `i` (0-based) in the open transaction.
 fn apply(tx: &rusqlite::Transaction<'_>, i: usize) -> Result<()> {
@@ -206,7 +240,10 @@ fn apply(tx: &rusqlite::Transaction<'_>, i: usize) -> Result<()> {
         (Some(sql), _) => Ok(tx.execute_batch(sql)?),
         (None, Some(r)) => match REBUILT.get(r) {
             Some(Rebuild::Autoincrement(table)) => add_autoincrement(tx, table),
-            None => Ok(()),
+            None => match LATER.get(r - REBUILT.len()) {
+                Some(sql) => Ok(tx.execute_batch(sql)?),
+                None => Ok(()),
+            },
         },
         (None, None) => Ok(()),
     }

@@ -47,6 +47,8 @@ pub struct AccountView {
     pub folders: Vec<FolderView>,
     /// Which bodies this device keeps (the account's setting in the store).
     pub offline: OfflinePolicy,
+    /// Devices, quota, and what is only here (the sync view).
+    pub sync: super::data::SyncFacts,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +98,8 @@ pub enum Message {
     SetOffline(AccountId, OfflinePolicy),
     /// "Sync now": every account runs a pass at once.
     SyncNow,
+    /// "Check connection": the connection doctor for the account.
+    CheckConnection(AccountId),
     SetAccountSync(AccountId, bool),
     SetNotifications(bool),
     /// Queue a failed or uncertain outgoing message again.
@@ -175,6 +179,8 @@ pub struct App {
     /// Outgoing mail not yet sent (queued, sending, failed, uncertain).
     pub outbox: Vec<crate::store::OutboxItem>,
     pub activity: Vec<Activity>,
+    /// The connection doctor's last run per account (the sync view).
+    pub doctor: HashMap<AccountId, super::doctor::DoctorState>,
     pub notice: Option<String>,
     pub error: Option<String>,
     pub ctrl: bool,
@@ -231,6 +237,7 @@ impl App {
             ops: Vec::new(),
             outbox: Vec::new(),
             activity: Vec::new(),
+            doctor: HashMap::new(),
             notice: None,
             error: None,
             ctrl: false,
@@ -585,6 +592,7 @@ impl App {
                 }
             }
             Message::SyncNow => self.engine.sync_now(None),
+            Message::CheckConnection(id) => self.check_connection(id),
             Message::SetAccountSync(id, on) => {
                 self.engine.set_sync_enabled(id, on);
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {

@@ -6,6 +6,9 @@ mod list;
 mod reader;
 mod settings;
 mod sync;
+mod sync_doctor;
+mod sync_picture;
+mod sync_queue;
 mod wizard;
 
 use super::app::{App, Message, SEARCH_ID, Screen};
@@ -109,6 +112,15 @@ fn status_bar(app: &App) -> Element<'_, Message> {
             s.push_str(&app.tr.tr("status-bodies", Some(&args)));
         }
         parts.push(s);
+        // The server's space: warned here from 90% on (the sync view has the details).
+        if let Some(q) = &a.sync.server.quota
+            && q.percent() >= 90
+        {
+            let mut args = FluentArgs::new();
+            args.set("email", a.account.email.clone());
+            args.set("pct", q.percent());
+            parts.push(app.tr.tr("status-quota-warning", Some(&args)));
+        }
     }
     if app
         .states

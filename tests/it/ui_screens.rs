@@ -214,9 +214,10 @@ fn sync_view_shows_counts_and_pending_changes() {
     click(&mut app, "Sync");
     assert_eq!(app.screen, Screen::Sync);
     assert!(shows(&app, "Changes waiting for the server"));
-    assert!(shows(&app, "Flag change"));
+    // The change as the user made it, on which message, and why it waits.
+    assert!(shows(&app, "Mark read"));
     assert!(shows(&app, "30"), "cached count of INBOX");
-    assert!(shows(&app, "waiting"));
+    assert!(shows(&app, "waiting for the connection"));
     // A pending change cannot be discarded (only a failed one, which was already undone).
     let mut ui = simulator(app.view());
     assert!(ui.find("Discard").is_err());

@@ -1,0 +1,221 @@
+//! The sync view drawn headlessly (iced_test, tiny-skia, the bundled CJK font) over caches
+//! the real binary filled from real Dovecot: online with two devices (METADATA) and the
+//! server's quota, offline with waiting changes (the state from a real failed pass), and a
+//! POP3 account that deletes server copies after 3 days; each in English and Japanese.
+//! The screen's texts are checked; with TAYORI_SCREENSHOTS=DIR the PNGs are kept there.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::window::screen_texts;
+use crate::common::*;
+use crate::support::{BedOptions, TestBed};
+use std::path::{Path, PathBuf};
+use tayori::engine::{ConnState, Engine, Event, Failure};
+use tayori::store::Store;
+use tayori::ui::app::{App, Message, Screen};
+
+fn shots_dir(bed: &TestBed) -> PathBuf {
+    let d = std::env::var_os("TAYORI_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| bed.dir.join("screenshots"));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Draws the window as it is now into DIR/NAME.png.
+fn shot(app: &App, dir: &Path, name: &str) -> PathBuf {
+    let settings = iced::Settings {
+        fonts: vec![tayori::ui::CJK_FONT.into()],
+        default_font: iced::Font::with_name(tayori::ui::CJK_FONT_NAME),
+        ..Default::default()
+    };
+    let mut ui = iced_test::Simulator::with_size(settings, (1280.0, 1500.0), app.view());
+    let snap = ui.snapshot(&iced::Theme::Light).unwrap();
+    let want = dir.join(format!("{name}.png"));
+    // iced_test names the file NAME-RENDERER.png; write it aside, then move it into place.
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(snap.matches_image(tmp.path().join(format!("{name}.png"))).unwrap());
+    let written = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::copy(&written, &want).unwrap();
+    want
+}
+
+/// The window over `t`'s cache in `lang`, on the sync view, its accounts in `state`.
+fn window(t: &Tayori, lang: &str, state: &ConnState) -> App {
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    settle(&mut app, Message::SetLanguage(Some(lang.to_string())));
+    settle(&mut app, Message::Nav(Screen::Sync));
+    let ids: Vec<_> = app.accounts.iter().map(|a| a.account.id).collect();
+    for id in ids {
+        settle(&mut app, Message::Engine(Event::State(id, state.clone())));
+    }
+    app
+}
+
+fn has(texts: &[String], start: &str) -> bool {
+    texts.iter().any(|t| t.starts_with(start))
+}
+
+fn assert_has(app: &App, starts: &[&str], never: &[&str]) {
+    let texts = screen_texts(app);
+    for s in starts {
+        assert!(has(&texts, s), "no text starting with {s:?}: {texts:#?}");
+    }
+    for n in never {
+        assert!(!texts.iter().any(|t| t.contains(n)), "{n:?} shown: {texts:#?}");
+    }
+}
+
+/// What a pass against the stopped server really fails with.
+fn offline_failure(t: &Tayori) -> Failure {
+    let mut engine = Engine::new(Store::open_dir(t.data_dir()).unwrap());
+    let account = engine.store.accounts().unwrap()[0].clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let e = rt.block_on(engine.sync_account(&account)).unwrap_err();
+    assert!(e.is_transient(), "{e}");
+    Failure::of(&e)
+}
+
+#[test]
+fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
+    let mut bed = TestBed::start_with(BedOptions {
+        metadata: true,
+        quota_kib: Some(2048),
+        ..Default::default()
+    });
+    bed.load_numbered("INBOX", 24, "Report ");
+    let dir = shots_dir(&bed);
+    let desk = Tayori::new();
+    let laptop = Tayori::new();
+    desk.add_account(&bed, false);
+    laptop.add_account(&bed, false);
+    desk.run(&["device", "rename", "Desk PC"]).ok();
+    laptop.run(&["device", "rename", "ノートPC"]).ok();
+    desk.run(&["sync"]).ok();
+    laptop.run(&["sync", "--bodies"]).ok();
+    // Another device reads a message: listed as another device's change.
+    py_imap(
+        &bed,
+        0,
+        "M.select('INBOX')\ntyp, d = M.search(None, 'SUBJECT', '\"Report 7\"')\n\
+         M.store(d[0].split()[0], '+FLAGS', '\\\\Seen')",
+    );
+    desk.run(&["sync"]).ok();
+
+    let online = ConnState::Pushing;
+    let app = window(&desk, "en", &online);
+    assert_has(
+        &app,
+        &[
+            "alice@example.test — up to date",
+            "Devices using this account",
+            "Desk PC (this device) · ",
+            "ノートPC · ",
+            "If this computer breaks, nothing is lost except 0 changes",
+            "Server space: ",
+            "Read elsewhere: Report 7",
+            "■ on the server",
+        ],
+        &["UID "],
+    );
+    shot(&app, &dir, "sync-online-two-devices-en");
+    let app = window(&desk, "ja", &online);
+    assert_has(
+        &app,
+        &["このアカウントを使っている端末", "Desk PC（この端末）", "サーバーの容量: "],
+        &[],
+    );
+    shot(&app, &dir, "sync-online-two-devices-ja");
+
+    // Offline: a read, a delete and a move wait for the connection.
+    bed.stop();
+    let id_of = |subject: &str| {
+        desk.list("INBOX")
+            .iter()
+            .find(|m| m["subject"] == subject)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let (r, d, m) = (id_of("Report 3"), id_of("Report 4"), id_of("Report 5"));
+    desk.run(&["flag", &r, "--read"]);
+    desk.run(&["delete", &d]);
+    desk.run(&["move", &m, "--to", "archive"]);
+    assert_eq!(desk.status()["pending"], 3);
+    let offline = ConnState::Offline(offline_failure(&desk));
+    let app = window(&desk, "en", &offline);
+    assert_has(
+        &app,
+        &[
+            "Mark read",
+            "Delete",
+            "Move to Archive",
+            "“Report 3” from Sender 3",
+            "waiting for the connection",
+            "If this computer breaks, nothing is lost except 3 changes",
+            "↑ 3 waiting",
+            "Retry now",
+        ],
+        &["os error", "Connection refused"],
+    );
+    shot(&app, &dir, "sync-offline-waiting-en");
+    let app = window(&desk, "ja", &offline);
+    assert_has(
+        &app,
+        &["既読にする", "削除", "「Archive」へ移動", "接続を待っています", "今すぐ再試行"],
+        &["os error", "Connection refused"],
+    );
+    shot(&app, &dir, "sync-offline-waiting-ja");
+}
+
+#[test]
+fn ui_sync_view_pop3_delete_after_days() {
+    let bed = TestBed::start();
+    bed.load_numbered("INBOX", 5, "Letter ");
+    let dir = shots_dir(&bed);
+    let t = Tayori::new();
+    let server = Server {
+        proto: "pop3",
+        host: bed.host(),
+        port: bed.pop3s_port(),
+        starttls: false,
+    };
+    let mut args = account_add_args(&server, "alice", "alice-pw", Some(&bed.ca_file()));
+    args.extend(["--delete-after-days".into(), "3".into()]);
+    t.run_strings(&args).ok();
+    t.run(&["sync"]).ok();
+    // Another client removes two from the server: now they exist only here.
+    py_imap(
+        &bed,
+        0,
+        "M.select('INBOX')\nM.store('1:2', '+FLAGS', '\\\\Deleted')\nM.expunge()",
+    );
+    t.run(&["sync"]).ok();
+    let st = t.status();
+    assert_eq!(st["accounts"][0]["risk"]["only_here"], 2, "{st}");
+    assert_eq!(st["accounts"][0]["risk"]["server_copies"], 3, "{st}");
+    let app = window(&t, "en", &ConnState::Online);
+    assert_has(
+        &app,
+        &[
+            "If this computer breaks, 2 messages that exist only here are lost.",
+            "3 copies are left on the server; each is deleted there 3 days after it was downloaded: the next one in 3 days.",
+            "POP3 does not share anything between devices",
+        ],
+        &[],
+    );
+    shot(&app, &dir, "sync-pop3-delete-after-days-en");
+    let app = window(&t, "ja", &ConnState::Online);
+    assert_has(
+        &app,
+        &["このパソコンが壊れると、ここにしかない 2 通のメールが失われます。", "サーバーに 3 通のコピーが残っています。"],
+        &[],
+    );
+    shot(&app, &dir, "sync-pop3-delete-after-days-ja");
+}
