@@ -396,10 +396,11 @@ sync-legend-device = ■ on this device
 sync-legend-offline = ■ readable offline
 sync-arrows = ↑ { $up } waiting to go to the server    ↓ { $down } still coming to this device
 sync-arrows-pop3 = ↑ { $up } waiting to be sent    ↓ { $down } still to download
-sync-risk-imap = If this computer breaks, nothing is lost except { $n ->
-    [one] 1 change
-   *[other] { $n } changes
-} not yet sent: the server keeps your mail.
+sync-risk-imap = { $n ->
+    [0] If this computer breaks, nothing is lost: the server keeps your mail, and no change waits to be sent.
+    [one] If this computer breaks, nothing is lost except 1 change not yet sent: the server keeps your mail.
+   *[other] If this computer breaks, nothing is lost except { $n } changes not yet sent: the server keeps your mail.
+}
 sync-risk-pop3 = If this computer breaks, { $only ->
     [one] 1 message that exists only here is lost.
    *[other] { $only } messages that exist only here are lost.
@@ -472,3 +473,7 @@ doctor-first-failing = The first failing step: { $step }
 sync-check-connection = Check connection
 sync-doctor-running = Checking the connection…
 doctor-first-failing-short = The first step marked ✗ is where the connection breaks.
+sync-folder-local = only on this device
+sync-offline-on-demand = bodies when opened
+sync-offline-all = everything
+sync-offline-days = last { $n } days

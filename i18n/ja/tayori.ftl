@@ -372,7 +372,10 @@ sync-legend-device = ■ この端末
 sync-legend-offline = ■ オフラインで読める
 sync-arrows = ↑ サーバーへの反映待ち { $up } 件    ↓ この端末への受信待ち { $down } 通
 sync-arrows-pop3 = ↑ 送信待ち { $up } 件    ↓ ダウンロード待ち { $down } 通
-sync-risk-imap = このパソコンが壊れても、失われるのはまだ送られていない { $n } 件の変更だけです。メールはサーバーに残っています。
+sync-risk-imap = { $n ->
+    [0] このパソコンが壊れても、何も失われません。メールはサーバーに残っていて、送信待ちの変更もありません。
+   *[other] このパソコンが壊れても、失われるのはまだ送られていない { $n } 件の変更だけです。メールはサーバーに残っています。
+}
 sync-risk-pop3 = このパソコンが壊れると、ここにしかない { $only } 通のメールが失われます。{ $n ->
     [0] {""}
    *[other] まだ送られていない変更 { $n } 件も失われます。
@@ -390,7 +393,7 @@ sync-devices-pop3 = POP3 では端末どうしで何も共有されません。�
 sync-devices-no-metadata = このサーバーは端末の一覧を保存できません（IMAP METADATA がありません）。この端末だけを表示しています。
 sync-devices-unknown = ほかの端末は最初の同期の後に表示されます。
 sync-device-this-only = { $name }（この端末）
-sync-device-this = { $name }（この端末） · { $os } · Tayori { $version } · { $seen }に同期 · { $messages } 通（{ $size }） · オフライン: { $offline } · 反映待ち { $waiting } 件
+sync-device-this = { $name }（この端末） · { $os } · Tayori { $version } · 同期: { $seen } · { $messages } 通（{ $size }） · オフライン: { $offline } · 反映待ち { $waiting } 件
 sync-device-other = { $name } · { $os } · Tayori { $version } · 最終確認 { $seen } · { $messages } 通（{ $size }） · オフライン: { $offline } · 反映待ち { $waiting } 件
 sync-devices-others-note = 表示されるのは Tayori を使っている端末だけです。スマートフォンやほかのメールアプリはここに表示できません。
 status-quota-warning = { $email }: サーバーの容量 { $pct }% 使用
@@ -442,3 +445,7 @@ doctor-first-failing = 最初に失敗した項目: { $step }
 sync-check-connection = 接続を確認
 sync-doctor-running = 接続を確認しています…
 doctor-first-failing-short = ✗ の付いた最初の項目で接続が途切れています。
+sync-folder-local = この端末だけ
+sync-offline-on-demand = 開いたときに本文を取得
+sync-offline-all = すべて
+sync-offline-days = 直近 { $n } 日

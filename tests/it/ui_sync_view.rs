@@ -7,9 +7,10 @@
 
 use crate::common::window::screen_texts;
 use crate::common::*;
+use crate::smtp_send::{add_sender, send_mail};
 use crate::support::{BedOptions, TestBed};
 use std::path::{Path, PathBuf};
-use tayori::engine::{ConnState, Engine, Event, Failure};
+use tayori::engine::{ConnState, Engine, EngineHandle, Event, Failure};
 use tayori::store::Store;
 use tayori::ui::app::{App, Message, Screen};
 
@@ -28,7 +29,7 @@ fn shot(app: &App, dir: &Path, name: &str) -> PathBuf {
         default_font: iced::Font::with_name(tayori::ui::CJK_FONT_NAME),
         ..Default::default()
     };
-    let mut ui = iced_test::Simulator::with_size(settings, (1280.0, 1500.0), app.view());
+    let mut ui = iced_test::Simulator::with_size(settings, (1280.0, 1000.0), app.view());
     let snap = ui.snapshot(&iced::Theme::Light).unwrap();
     let want = dir.join(format!("{name}.png"));
     // iced_test names the file NAME-RENDERER.png; write it aside, then move it into place.
@@ -88,18 +89,21 @@ fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
     let mut bed = TestBed::start_with(BedOptions {
         metadata: true,
         quota_kib: Some(2048),
+        smtp: true,
         ..Default::default()
     });
     bed.load_numbered("INBOX", 24, "Report ");
     let dir = shots_dir(&bed);
     let desk = Tayori::new();
     let laptop = Tayori::new();
-    desk.add_account(&bed, false);
+    let acc = add_sender(&desk, &bed, false, "alice-pw", &[]);
     laptop.add_account(&bed, false);
     desk.run(&["device", "rename", "Desk PC"]).ok();
     laptop.run(&["device", "rename", "ノートPC"]).ok();
     desk.run(&["sync"]).ok();
     laptop.run(&["sync", "--bodies"]).ok();
+    // Its entry tells what it holds as of its last pass.
+    laptop.run(&["sync"]).ok();
     // Another device reads a message: listed as another device's change.
     py_imap(
         &bed,
@@ -118,7 +122,8 @@ fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
             "Devices using this account",
             "Desk PC (this device) · ",
             "ノートPC · ",
-            "If this computer breaks, nothing is lost except 0 changes",
+            "If this computer breaks, nothing is lost: the server keeps your mail",
+            "ノートPC · linux · Tayori ",
             "Server space: ",
             "Read elsewhere: Report 7",
             "■ on the server",
@@ -148,6 +153,8 @@ fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
     desk.run(&["delete", &d]);
     desk.run(&["move", &m, "--to", "archive"]);
     assert_eq!(desk.status()["pending"], 3);
+    // And a message written offline waits in the outbox: no server said anything.
+    assert_eq!(send_mail(&desk, &acc, "bob@example.test", "Minutes", "text").code, 1);
     let offline = ConnState::Offline(offline_failure(&desk));
     let app = window(&desk, "en", &offline);
     assert_has(
@@ -158,18 +165,28 @@ fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
             "Move to Archive",
             "“Report 3” from Sender 3",
             "waiting for the connection",
-            "If this computer breaks, nothing is lost except 3 changes",
-            "↑ 3 waiting",
+            "If this computer breaks, nothing is lost except 4 changes",
+            "↑ 4 waiting",
             "Retry now",
+            "“Minutes” to bob@example.test",
+            "Not sent yet: Tayori cannot reach the server. It tries again by itself.",
+            "↑ 4 waiting to go to the server    ↓ 0 still coming",
         ],
-        &["os error", "Connection refused"],
+        &["os error", "Connection refused", "The server said"],
     );
     shot(&app, &dir, "sync-offline-waiting-en");
     let app = window(&desk, "ja", &offline);
     assert_has(
         &app,
-        &["既読にする", "削除", "「Archive」へ移動", "接続を待っています", "今すぐ再試行"],
-        &["os error", "Connection refused"],
+        &[
+            "既読にする",
+            "削除",
+            "「Archive」へ移動",
+            "接続を待っています",
+            "今すぐ再試行",
+            "まだ送信されていません: サーバーに接続できません。",
+        ],
+        &["os error", "Connection refused", "サーバーの応答"],
     );
     shot(&app, &dir, "sync-offline-waiting-ja");
 }
@@ -218,4 +235,31 @@ fn ui_sync_view_pop3_delete_after_days() {
         &[],
     );
     shot(&app, &dir, "sync-pop3-delete-after-days-ja");
+
+    // "Pause this account" goes through the scheduler, which keeps it in the store.
+    let (handle, _events) = EngineHandle::new(t.data_dir().to_path_buf());
+    handle.start_all().unwrap();
+    let mut app = window(&t, "en", &ConnState::Online);
+    app.engine = handle;
+    let clicked: Vec<Message> = {
+        let mut ui = iced_test::simulator(app.view());
+        ui.click("Pause this account").unwrap();
+        ui.into_messages().collect()
+    };
+    for m in clicked {
+        settle(&mut app, m);
+    }
+    let id = app.accounts[0].account.id;
+    let paused = || !Store::open_dir(t.data_dir()).unwrap().account(id).unwrap().sync_enabled;
+    let t0 = std::time::Instant::now();
+    while !paused() && t0.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(paused(), "the pause is kept in the store");
+    let again = window(&t, "en", &ConnState::Disabled);
+    assert_has(
+        &again,
+        &["Resume this account", "Paused: this account is not synced until you resume it."],
+        &["Pause this account"],
+    );
 }

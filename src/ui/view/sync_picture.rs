@@ -132,10 +132,11 @@ pub fn folders<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
         let device = f.cached_total.max(0) as u64;
         let offline = f.cached_bodies.max(0) as u64;
         let name = crate::mime::mutf7::decode(&f.folder.name);
-        let last = f.folder.last_sync.map_or_else(
-            || app.tr.tr("sync-never", None),
-            |t| relative(app, t),
-        );
+        let last = match (a.account.protocol, f.folder.last_sync) {
+            (_, Some(t)) => relative(app, t),
+            (Protocol::Pop3, None) => app.tr.tr("sync-folder-local", None),
+            (Protocol::Imap, None) => app.tr.tr("sync-never", None),
+        };
         let server_figure = server.map_or_else(|| "—".to_string(), format::count);
         let line = |v: u64, figure: String, sh: Shade| {
             row![bar(v, max, sh), count(figure)]
@@ -169,14 +170,15 @@ pub fn folders<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
 
 /// Up: changes waiting to go to the server; down: mail not on this device yet.
 pub fn arrows<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
-    let arriving: u64 = a
-        .folders
-        .iter()
-        .map(|f| {
-            u64::from(f.folder.server_total.unwrap_or(0))
-                .saturating_sub(f.cached_total.max(0) as u64)
-        })
-        .sum();
+    // Over the whole account: a local move takes a message out of one folder and puts a
+    // placeholder into another, so per folder it would look like mail still to come.
+    let (server, here) = a.folders.iter().fold((0u64, 0u64), |(s, h), f| {
+        (
+            s + u64::from(f.folder.server_total.unwrap_or(0)),
+            h + f.cached_total.max(0) as u64,
+        )
+    });
+    let arriving = server.saturating_sub(here);
     let mut args = FluentArgs::new();
     args.set("up", format::count(a.sync.risk.not_sent));
     args.set("down", format::count(arriving));
@@ -342,7 +344,7 @@ pub fn devices<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
         args.set("messages", format::count(d.messages));
         args.set("size", format::size(&app.tr, d.bytes));
         args.set("waiting", d.waiting);
-        args.set("offline", d.offline.clone());
+        args.set("offline", offline_words(app, &d.offline));
         let key = if d.id == a.sync.device_id {
             "sync-device-this"
         } else {
@@ -358,4 +360,18 @@ pub fn devices<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
         );
     }
     col.into()
+}
+
+/// An offline policy as a device reports it (`on-demand`, `days:N`, `all`), in words.
+fn offline_words(app: &App, policy: &str) -> String {
+    match crate::model::OfflineMode::parse(policy) {
+        Some(crate::model::OfflineMode::OnDemand) => app.tr.tr("sync-offline-on-demand", None),
+        Some(crate::model::OfflineMode::All) => app.tr.tr("sync-offline-all", None),
+        Some(crate::model::OfflineMode::Days(n)) => {
+            let mut args = FluentArgs::new();
+            args.set("n", n);
+            app.tr.tr("sync-offline-days", Some(&args))
+        }
+        None => policy.to_string(),
+    }
 }
