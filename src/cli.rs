@@ -338,9 +338,7 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         } => read::search(&mut engine, &query, limit, server, json).await,
         Command::Status { json } => read::status(&engine, json),
         Command::Activity { json, limit } => sync_info::activity(&engine, limit, json),
-        Command::Doctor { account, json } => {
-            sync_info::doctor(&engine, &data, account, json).await
-        }
+        Command::Doctor { account, json } => sync_info::doctor(&engine, &data, account, json).await,
         Command::Devices { json } => sync_info::devices(&engine, json),
         Command::Device {
             cmd: DeviceCmd::Rename { name },

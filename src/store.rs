@@ -29,8 +29,8 @@ pub use listing::{Listing, SortKey};
 pub use messages::{MessageRow, SortOrder};
 pub use offline::{OfflineBody, OfflineCandidate, OfflineCounts, StoredBodies, UnindexedBody};
 pub use ops::{Op, OpKind, OpState};
-pub use own::OwnKind;
 pub use outbox::{NewOutbox, OutboxItem, OutboxState, SentCopy};
+pub use own::OwnKind;
 pub use pop3::{KnownUidl, Pop3Message};
 
 use rusqlite::Connection;

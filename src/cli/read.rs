@@ -318,7 +318,11 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
                 q["used_bytes"],
                 q["limit_bytes"],
                 q["percent"],
-                if q["warning"] == true { ", nearly full" } else { "" }
+                if q["warning"] == true {
+                    ", nearly full"
+                } else {
+                    ""
+                }
             ),
         };
         say!(

@@ -95,10 +95,17 @@ pub fn devices(engine: &Engine, json_out: bool) -> Result<()> {
             say!(
                 "  {}{}\t{} {}\tlast sync {}\t{} messages, {} bytes\t{} waiting\toffline {}",
                 d["name"].as_str().unwrap_or(""),
-                if d["this_device"] == true { " (this device)" } else { "" },
+                if d["this_device"] == true {
+                    " (this device)"
+                } else {
+                    ""
+                },
                 d["os"].as_str().unwrap_or(""),
                 d["version"].as_str().unwrap_or(""),
-                d["last_sync"].as_str().filter(|s| !s.is_empty()).unwrap_or("never"),
+                d["last_sync"]
+                    .as_str()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("never"),
                 d["messages"],
                 d["bytes"],
                 d["waiting"],
@@ -163,7 +170,12 @@ pub async fn doctor(
     } else {
         for s in &steps {
             let w = words(&tr, s);
-            say!("{} {}: {}", if s.ok { "✓" } else { "✗" }, w.title, w.verdict);
+            say!(
+                "{} {}: {}",
+                if s.ok { "✓" } else { "✗" },
+                w.title,
+                w.verdict
+            );
             if let Some(a) = w.advice {
                 say!("    → {a}");
             }
@@ -179,7 +191,9 @@ pub async fn doctor(
         Some(w) => {
             let mut args = fluent_bundle::FluentArgs::new();
             args.set("step", w.title);
-            Err(super::CliError::Usage(tr.tr("doctor-first-failing", Some(&args))))
+            Err(super::CliError::Usage(
+                tr.tr("doctor-first-failing", Some(&args)),
+            ))
         }
     }
 }

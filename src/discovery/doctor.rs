@@ -3,7 +3,7 @@
 //! of an account, each with a verdict and what to do, as Fluent keys with arguments (the
 //! window and `tayori doctor` say them in the user's language). A server's steps stop at its
 //! first failure (nothing after it can be checked). No password ever goes into a step.
-use super::conntest::{self, CertInfo, ConnTestError, ServerKind, STAGE_TIMEOUT};
+use super::conntest::{self, CertInfo, ConnTestError, STAGE_TIMEOUT, ServerKind};
 use super::guess::{self, Kind};
 use crate::model::{Endpoint, Security};
 use crate::protocol::imap::Credentials;
@@ -138,8 +138,11 @@ async fn one(run: &mut Run<'_>, ca_file: Option<&str>) {
     let host = run.t.endpoint.host.clone();
     let port = run.t.endpoint.port;
     // Name lookup.
-    let addrs = match tokio::time::timeout(STAGE_TIMEOUT, tokio::net::lookup_host((host.as_str(), port)))
-        .await
+    let addrs = match tokio::time::timeout(
+        STAGE_TIMEOUT,
+        tokio::net::lookup_host((host.as_str(), port)),
+    )
+    .await
     {
         Ok(Ok(a)) => a.collect::<Vec<_>>(),
         _ => Vec::new(),
@@ -186,8 +189,7 @@ async fn one(run: &mut Run<'_>, ca_file: Option<&str>) {
         Security::Tls => tcp,
         Security::Starttls => {
             let mut r = BufReader::new(tcp);
-            let greeted =
-                tokio::time::timeout(STAGE_TIMEOUT, guess::greeting(&mut r, kind)).await;
+            let greeted = tokio::time::timeout(STAGE_TIMEOUT, guess::greeting(&mut r, kind)).await;
             if !matches!(greeted, Ok(true)) {
                 return run.fail(
                     StepKind::Greeting,
@@ -196,8 +198,7 @@ async fn one(run: &mut Run<'_>, ca_file: Option<&str>) {
                     vec![],
                 );
             }
-            let upgraded =
-                tokio::time::timeout(STAGE_TIMEOUT, guess::starttls(&mut r, kind)).await;
+            let upgraded = tokio::time::timeout(STAGE_TIMEOUT, guess::starttls(&mut r, kind)).await;
             if !matches!(upgraded, Ok(true)) {
                 return run.fail(
                     StepKind::Tls,
@@ -257,9 +258,10 @@ async fn one(run: &mut Run<'_>, ca_file: Option<&str>) {
                 ConnTestError::WrongPassword { .. } => {
                     ("doctor-login-wrong", "doctor-login-wrong-advice")
                 }
-                ConnTestError::AppPassword { .. } => {
-                    ("doctor-login-app-password", "doctor-login-app-password-advice")
-                }
+                ConnTestError::AppPassword { .. } => (
+                    "doctor-login-app-password",
+                    "doctor-login-app-password-advice",
+                ),
                 _ => ("doctor-login-failed", "doctor-login-failed-advice"),
             };
             return run.fail(
@@ -297,9 +299,18 @@ where
                 .and_then(|d| conntest::cert_info(&d));
             let unknown = || "?".to_string();
             let args = vec![
-                ("subject", cert.as_ref().map_or_else(unknown, |c| c.subject.clone())),
-                ("issuer", cert.as_ref().map_or_else(unknown, |c| c.issuer.clone())),
-                ("expires", cert.as_ref().map_or_else(unknown, |c| c.not_after.clone())),
+                (
+                    "subject",
+                    cert.as_ref().map_or_else(unknown, |c| c.subject.clone()),
+                ),
+                (
+                    "issuer",
+                    cert.as_ref().map_or_else(unknown, |c| c.issuer.clone()),
+                ),
+                (
+                    "expires",
+                    cert.as_ref().map_or_else(unknown, |c| c.not_after.clone()),
+                ),
             ];
             run.pass(StepKind::Tls, "doctor-tls-ok", args);
             if let Some(last) = run.steps.last_mut() {
@@ -330,17 +341,16 @@ where
                 NetError::Tls { reason, .. } => reason.to_ascii_lowercase(),
                 _ => String::new(),
             };
-            let (v, a) = if reason.contains("hostname mismatch")
-                || reason.contains("ip address mismatch")
-            {
-                ("doctor-tls-wrong-host", "doctor-tls-wrong-host-advice")
-            } else if reason.contains("expired") {
-                ("doctor-tls-expired", "doctor-tls-expired-advice")
-            } else if reason.contains("certificate") || reason.contains("verify") {
-                ("doctor-tls-untrusted", "doctor-tls-untrusted-advice")
-            } else {
-                ("doctor-tls-failed", "doctor-tls-failed-advice")
-            };
+            let (v, a) =
+                if reason.contains("hostname mismatch") || reason.contains("ip address mismatch") {
+                    ("doctor-tls-wrong-host", "doctor-tls-wrong-host-advice")
+                } else if reason.contains("expired") {
+                    ("doctor-tls-expired", "doctor-tls-expired-advice")
+                } else if reason.contains("certificate") || reason.contains("verify") {
+                    ("doctor-tls-untrusted", "doctor-tls-untrusted-advice")
+                } else {
+                    ("doctor-tls-failed", "doctor-tls-failed-advice")
+                };
             let cert = tokio::time::timeout(
                 STAGE_TIMEOUT,
                 conntest::peer_certificate_at(run.t.kind, &run.t.endpoint),
@@ -350,9 +360,18 @@ where
             .flatten();
             let mut args = vec![("words", e.to_string())];
             let unknown = || "?".to_string();
-            args.push(("subject", cert.as_ref().map_or_else(unknown, |c| c.subject.clone())));
-            args.push(("issuer", cert.as_ref().map_or_else(unknown, |c| c.issuer.clone())));
-            args.push(("expires", cert.as_ref().map_or_else(unknown, |c| c.not_after.clone())));
+            args.push((
+                "subject",
+                cert.as_ref().map_or_else(unknown, |c| c.subject.clone()),
+            ));
+            args.push((
+                "issuer",
+                cert.as_ref().map_or_else(unknown, |c| c.issuer.clone()),
+            ));
+            args.push((
+                "expires",
+                cert.as_ref().map_or_else(unknown, |c| c.not_after.clone()),
+            ));
             run.fail(StepKind::Tls, v, a, args);
             if let Some(last) = run.steps.last_mut() {
                 last.cert = cert;
@@ -395,7 +414,9 @@ where
             let _ = guess::send(r, "QUIT\r\n").await;
         }
         Kind::Smtp => {
-            guess::send(r, "EHLO tayori.invalid\r\n").await.then_some(())?;
+            guess::send(r, "EHLO tayori.invalid\r\n")
+                .await
+                .then_some(())?;
             while let Some(l) = guess::line(r).await {
                 let more = l.starts_with("250-");
                 if let Some(rest) = l.get(4..) {

@@ -63,7 +63,10 @@ pub(crate) async fn greeting<R: AsyncRead + Unpin>(r: &mut BufReader<R>, kind: K
     }
 }
 
-pub(crate) async fn send<S: AsyncRead + AsyncWrite + Unpin>(r: &mut BufReader<S>, cmd: &str) -> bool {
+pub(crate) async fn send<S: AsyncRead + AsyncWrite + Unpin>(
+    r: &mut BufReader<S>,
+    cmd: &str,
+) -> bool {
     let w = r.get_mut();
     w.write_all(cmd.as_bytes()).await.is_ok() && w.flush().await.is_ok()
 }

@@ -178,7 +178,8 @@ impl Engine {
             .filter(|_| row.server_uidvalidity.is_none() || row.server_uidvalidity == uidvalidity);
         if row.deleted {
             for u in &on_server {
-                self.expunge_own(conn, row.account_id, folder, Uid(*u)).await?;
+                self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                    .await?;
                 report.removed += 1;
             }
             self.store.forget_draft(row.id)?;
@@ -190,7 +191,8 @@ impl Engine {
             // device's edit, which would be APPENDed after ours and have a higher UID.
             let stale: Vec<u32> = on_server.iter().copied().filter(|u| *u < k.0).collect();
             for u in &stale {
-                self.expunge_own(conn, row.account_id, folder, Uid(*u)).await?;
+                self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                    .await?;
                 report.removed += 1;
             }
             on_server.retain(|u| *u >= k.0);
@@ -234,7 +236,8 @@ impl Engine {
                 report.pulled += 1;
             }
             for u in on_server.iter().filter(|u| **u != newest) {
-                self.expunge_own(conn, row.account_id, folder, Uid(*u)).await?;
+                self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                    .await?;
                 report.removed += 1;
             }
             return Ok(split);
@@ -306,7 +309,8 @@ impl Engine {
             .draft_uploaded(row.id, row.local_rev, uid, uidvalidity)?;
         report.uploaded += 1;
         for u in old {
-            self.expunge_own(conn, row.account_id, folder, Uid(*u)).await?;
+            self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                .await?;
             report.removed += 1;
         }
         Ok(())

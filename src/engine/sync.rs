@@ -13,7 +13,10 @@ pub const BATCH: usize = 1000;
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
-    Arrived { uid: u32, subject: String },
+    Arrived {
+        uid: u32,
+        subject: String,
+    },
     Removed {
         uid: u32,
         /// The subject, when this device held the message.

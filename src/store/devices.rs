@@ -87,7 +87,10 @@ fn put(s: &Store, key: &str, value: &str) -> Result<()> {
 
 /// The host name, the default device name.
 pub fn host_name() -> String {
-    let h = gethostname::gethostname().to_string_lossy().trim().to_string();
+    let h = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_string();
     if h.is_empty() { "Tayori".into() } else { h }
 }
 
@@ -204,7 +207,8 @@ impl Store {
         metadata: bool,
         devices: &[DeviceInfo],
     ) -> Result<()> {
-        let json = serde_json::to_string(devices).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json =
+            serde_json::to_string(devices).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.conn.execute(
             "INSERT INTO server_info (account_id, metadata, devices, checked)
              VALUES (?1, ?2, ?3, ?4)
@@ -239,7 +243,7 @@ mod tests {
 
     #[test]
     fn the_id_is_made_once_and_the_name_defaults_to_the_host() {
-        let mut s = Store::open_in_memory().unwrap();
+        let s = Store::open_in_memory().unwrap();
         let id = s.device_id().unwrap();
         assert_eq!(s.device_id().unwrap(), id);
         assert_eq!(s.device_name().unwrap(), host_name());

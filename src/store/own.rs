@@ -45,10 +45,8 @@ impl Store {
             return Ok(());
         }
         let now = chrono::Utc::now().timestamp();
-        self.conn.execute(
-            "DELETE FROM own_changes WHERE at < ?1",
-            [now - KEEP_SECS],
-        )?;
+        self.conn
+            .execute("DELETE FROM own_changes WHERE at < ?1", [now - KEEP_SECS])?;
         self.conn.execute(
             "INSERT INTO own_changes (account_id, folder, kind, uid, message_id, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -104,7 +102,7 @@ mod tests {
 
     #[test]
     fn an_own_change_is_recognised_once_by_uid_or_message_id() {
-        let mut s = Store::open_in_memory().unwrap();
+        let s = Store::open_in_memory().unwrap();
         let a = s
             .add_account(&NewAccount::imap("a@example.test", "h", 993, Security::Tls))
             .unwrap();
@@ -113,12 +111,30 @@ mod tests {
         s.note_own_change(a, "INBOX", OwnKind::Removed, Some(Uid(7)), None)
             .unwrap();
         // Another folder, another kind or another message is not ours.
-        assert!(!s.take_own_change(a, "INBOX", OwnKind::Arrived, Uid(7), None).unwrap());
-        assert!(!s.take_own_change(a, "Trash", OwnKind::Removed, Uid(7), None).unwrap());
-        assert!(!s.take_own_change(a, "Sent", OwnKind::Arrived, Uid(1), Some("<o@x>")).unwrap());
-        assert!(s.take_own_change(a, "Sent", OwnKind::Arrived, Uid(1), Some("<m@x>")).unwrap());
-        assert!(s.take_own_change(a, "INBOX", OwnKind::Removed, Uid(7), None).unwrap());
+        assert!(
+            !s.take_own_change(a, "INBOX", OwnKind::Arrived, Uid(7), None)
+                .unwrap()
+        );
+        assert!(
+            !s.take_own_change(a, "Trash", OwnKind::Removed, Uid(7), None)
+                .unwrap()
+        );
+        assert!(
+            !s.take_own_change(a, "Sent", OwnKind::Arrived, Uid(1), Some("<o@x>"))
+                .unwrap()
+        );
+        assert!(
+            s.take_own_change(a, "Sent", OwnKind::Arrived, Uid(1), Some("<m@x>"))
+                .unwrap()
+        );
+        assert!(
+            s.take_own_change(a, "INBOX", OwnKind::Removed, Uid(7), None)
+                .unwrap()
+        );
         // Used up.
-        assert!(!s.take_own_change(a, "INBOX", OwnKind::Removed, Uid(7), None).unwrap());
+        assert!(
+            !s.take_own_change(a, "INBOX", OwnKind::Removed, Uid(7), None)
+                .unwrap()
+        );
     }
 }

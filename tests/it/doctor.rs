@@ -62,13 +62,17 @@ fn assert_fails_at(t: &Tayori, id: &str, step: &str, en: &str, ja: &str) {
     assert!(all[..all.len() - 1].iter().all(|s| s.2), "{j}");
     let first = j["first_failure"].as_str().unwrap();
     assert!(first.contains(en), "{first}");
-    assert!(stderr.contains("The first failing step: IMAP · "), "{stderr}");
+    assert!(
+        stderr.contains("The first failing step: IMAP · "),
+        "{stderr}"
+    );
     let (code, j, stderr) = doctor(t, id, "ja_JP.UTF-8");
     assert_eq!(code, 1);
     let first = j["first_failure"].as_str().unwrap();
     assert!(first.contains(ja), "{first}");
     assert!(stderr.contains("最初に失敗した項目"), "{stderr}");
     let text = t.run(&["doctor", id]).stdout;
+    println!("{text}");
     assert!(text.contains('✗') && text.contains("→"), "{text}");
 }
 
@@ -92,10 +96,19 @@ fn doctor_passes_every_step_against_the_healthy_bed() {
     }
     assert!(got.iter().all(|s| s.2), "{j}");
     let tls = &j["steps"].as_array().unwrap()[2];
-    assert!(tls["verdict"].as_str().unwrap().contains("CN=localhost"), "{tls}");
-    assert!(!j.to_string().contains("alice-pw"), "no secret in the output");
+    assert!(
+        tls["verdict"].as_str().unwrap().contains("CN=localhost"),
+        "{tls}"
+    );
+    assert!(
+        !j.to_string().contains("alice-pw"),
+        "no secret in the output"
+    );
     let greeting = &j["steps"].as_array().unwrap()[3];
-    assert!(greeting["verdict"].as_str().unwrap().contains("IMAP4rev1"), "{greeting}");
+    assert!(
+        greeting["verdict"].as_str().unwrap().contains("IMAP4rev1"),
+        "{greeting}"
+    );
     // SMTP over STARTTLS (587): EHLO lists AUTH after TLS.
     let smtp_greeting = j["steps"]
         .as_array()
@@ -104,8 +117,12 @@ fn doctor_passes_every_step_against_the_healthy_bed() {
         .find(|s| s["server"] == "smtp" && s["step"] == "greeting")
         .unwrap()
         .clone();
-    assert!(smtp_greeting["verdict"].as_str().unwrap().contains("AUTH"), "{smtp_greeting}");
+    assert!(
+        smtp_greeting["verdict"].as_str().unwrap().contains("AUTH"),
+        "{smtp_greeting}"
+    );
     let text = t.run(&["doctor", &id]).ok().stdout;
+    println!("{text}");
     assert!(text.contains("Every step passed."), "{text}");
 
     // POP3: UIDL too.
@@ -130,6 +147,15 @@ fn doctor_names_the_failing_step_in_english_and_japanese() {
     // A port nothing listens on.
     let closed = untested(&t, &bed, bed.host(), free_port(), "alice-pw");
     assert_fails_at(&t, &closed, "tcp", "Connection to port", "への接続");
+    // Another service's port (POP3S for an IMAP account): TLS works, the greeting does not.
+    let pop = untested(&t, &bed, bed.host(), bed.pop3s_port(), "alice-pw");
+    assert_fails_at(
+        &t,
+        &pop,
+        "greeting",
+        "Greeting and capabilities",
+        "あいさつと機能",
+    );
     // A name the certificate is not for (127.1 is 127.0.0.1; the certificate names
     // localhost and 127.0.0.1).
     let other = untested(&t, &bed, "127.1", bed.imaps_port(), "alice-pw");

@@ -26,7 +26,8 @@ fn activity_lists_other_devices_changes_and_never_this_devices_own() {
     assert_eq!(first.as_array().unwrap().len(), 0, "{first}");
 
     // This device: a flag, a move, a delete, a sent message, a draft.
-    t.run(&["flag", &id_of(&t, "INBOX", "Note 1"), "--read"]).ok();
+    t.run(&["flag", &id_of(&t, "INBOX", "Note 1"), "--read"])
+        .ok();
     t.run(&["move", &id_of(&t, "INBOX", "Note 2"), "--to", "archive"])
         .ok();
     t.run(&["delete", &id_of(&t, "INBOX", "Note 3")]).ok();
@@ -82,7 +83,10 @@ fn activity_lists_other_devices_changes_and_never_this_devices_own() {
             !["Note 1", "Note 2", "Note 3"].contains(&detail),
             "this device's own change is listed: {got}"
         );
-        assert_ne!(r["kind"], "removed", "own moves and deletes are not listed: {got}");
+        assert_ne!(
+            r["kind"], "removed",
+            "own moves and deletes are not listed: {got}"
+        );
     }
     // The human form says the same.
     let text = t.run(&["activity"]).ok().stdout;

@@ -80,7 +80,10 @@ fn two_data_dirs_are_two_devices_that_list_each_other() {
          typ, d = M._simple_command('GETMETADATA', '(DEPTH 1)', '\"\"', '/private/vendor/tayori/device')\n\
          print(typ, M.untagged_responses.get('METADATA'))",
     );
-    assert!(left.contains("Desk PC") && !left.contains("Laptop"), "{left}");
+    assert!(
+        left.contains("Desk PC") && !left.contains("Laptop"),
+        "{left}"
+    );
 }
 
 #[test]
@@ -93,7 +96,10 @@ fn a_server_without_metadata_shows_this_device_only_and_nothing_fails() {
     let d = devices(&t);
     assert_eq!(d["metadata"], false, "{d}");
     assert!(
-        d["note"].as_str().unwrap().contains("does not offer METADATA"),
+        d["note"]
+            .as_str()
+            .unwrap()
+            .contains("does not offer METADATA"),
         "{d}"
     );
     let list = d["devices"].as_array().unwrap();
@@ -101,7 +107,10 @@ fn a_server_without_metadata_shows_this_device_only_and_nothing_fails() {
     assert_eq!(list[0]["this_device"], true);
     let st = t.status();
     assert_eq!(st["accounts"][0]["metadata"], false, "{st}");
-    assert!(st["accounts"][0]["quota"].is_null(), "no quota plugin: {st}");
+    assert!(
+        st["accounts"][0]["quota"].is_null(),
+        "no quota plugin: {st}"
+    );
     let text = t.run(&["status"]).ok().stdout;
     assert!(text.contains("the server reports no quota"), "{text}");
 }

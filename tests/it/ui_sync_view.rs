@@ -34,7 +34,10 @@ fn shot(app: &App, dir: &Path, name: &str) -> PathBuf {
     let want = dir.join(format!("{name}.png"));
     // iced_test names the file NAME-RENDERER.png; write it aside, then move it into place.
     let tmp = tempfile::tempdir().unwrap();
-    assert!(snap.matches_image(tmp.path().join(format!("{name}.png"))).unwrap());
+    assert!(
+        snap.matches_image(tmp.path().join(format!("{name}.png")))
+            .unwrap()
+    );
     let written = std::fs::read_dir(tmp.path())
         .unwrap()
         .next()
@@ -67,7 +70,10 @@ fn assert_has(app: &App, starts: &[&str], never: &[&str]) {
         assert!(has(&texts, s), "no text starting with {s:?}: {texts:#?}");
     }
     for n in never {
-        assert!(!texts.iter().any(|t| t.contains(n)), "{n:?} shown: {texts:#?}");
+        assert!(
+            !texts.iter().any(|t| t.contains(n)),
+            "{n:?} shown: {texts:#?}"
+        );
     }
 }
 
@@ -134,7 +140,11 @@ fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
     let app = window(&desk, "ja", &online);
     assert_has(
         &app,
-        &["このアカウントを使っている端末", "Desk PC（この端末）", "サーバーの容量: "],
+        &[
+            "このアカウントを使っている端末",
+            "Desk PC（この端末）",
+            "サーバーの容量: ",
+        ],
         &[],
     );
     shot(&app, &dir, "sync-online-two-devices-ja");
@@ -154,7 +164,10 @@ fn ui_sync_view_online_two_devices_then_offline_with_waiting_changes() {
     desk.run(&["move", &m, "--to", "archive"]);
     assert_eq!(desk.status()["pending"], 3);
     // And a message written offline waits in the outbox: no server said anything.
-    assert_eq!(send_mail(&desk, &acc, "bob@example.test", "Minutes", "text").code, 1);
+    assert_eq!(
+        send_mail(&desk, &acc, "bob@example.test", "Minutes", "text").code,
+        1
+    );
     let offline = ConnState::Offline(offline_failure(&desk));
     let app = window(&desk, "en", &offline);
     assert_has(
@@ -231,7 +244,10 @@ fn ui_sync_view_pop3_delete_after_days() {
     let app = window(&t, "ja", &ConnState::Online);
     assert_has(
         &app,
-        &["このパソコンが壊れると、ここにしかない 2 通のメールが失われます。", "サーバーに 3 通のコピーが残っています。"],
+        &[
+            "このパソコンが壊れると、ここにしかない 2 通のメールが失われます。",
+            "サーバーに 3 通のコピーが残っています。",
+        ],
         &[],
     );
     shot(&app, &dir, "sync-pop3-delete-after-days-ja");
@@ -250,7 +266,13 @@ fn ui_sync_view_pop3_delete_after_days() {
         settle(&mut app, m);
     }
     let id = app.accounts[0].account.id;
-    let paused = || !Store::open_dir(t.data_dir()).unwrap().account(id).unwrap().sync_enabled;
+    let paused = || {
+        !Store::open_dir(t.data_dir())
+            .unwrap()
+            .account(id)
+            .unwrap()
+            .sync_enabled
+    };
     let t0 = std::time::Instant::now();
     while !paused() && t0.elapsed() < std::time::Duration::from_secs(10) {
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -259,7 +281,10 @@ fn ui_sync_view_pop3_delete_after_days() {
     let again = window(&t, "en", &ConnState::Disabled);
     assert_has(
         &again,
-        &["Resume this account", "Paused: this account is not synced until you resume it."],
+        &[
+            "Resume this account",
+            "Paused: this account is not synced until you resume it.",
+        ],
         &["Pause this account"],
     );
 }

@@ -391,11 +391,7 @@ async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
         ),
         Read::Doctor => {
             let r = match engine.store.account(id) {
-                Ok(a) => engine
-                    .doctor(&a)
-                    .await
-                    .map(Arc::new)
-                    .map_err(Failure::from),
+                Ok(a) => engine.doctor(&a).await.map(Arc::new).map_err(Failure::from),
                 Err(e) => Err(Failure::of(&EngineError::Store(e))),
             };
             Event::Doctor(id, r)

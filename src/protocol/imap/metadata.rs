@@ -11,12 +11,17 @@ use async_imap::imap_proto::{MailboxDatum, Response};
 /// An IMAP quoted string. Only ASCII goes in (callers escape the rest, see
 /// [`ascii_json`]); a CR, LF or NUL cannot be quoted and is refused.
 fn quoted(s: &str) -> Result<String> {
-    if s.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0 || b >= 0x80) {
+    if s.bytes()
+        .any(|b| b == b'\r' || b == b'\n' || b == 0 || b >= 0x80)
+    {
         return Err(ImapError::Bad(
             "a METADATA value must be ASCII without line breaks".into(),
         ));
     }
-    Ok(format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+    Ok(format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
 }
 
 /// JSON text with every non-ASCII character written as `\uXXXX` (the same JSON value, but

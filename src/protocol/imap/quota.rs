@@ -13,10 +13,9 @@ pub struct StorageQuota {
 
 impl ImapConn {
     pub fn has_quota(&self) -> bool {
-        self.caps
-            .all
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case("QUOTA") || c.to_ascii_uppercase().starts_with("QUOTA="))
+        self.caps.all.iter().any(|c| {
+            c.eq_ignore_ascii_case("QUOTA") || c.to_ascii_uppercase().starts_with("QUOTA=")
+        })
     }
 
     /// The STORAGE quota of INBOX's root; None when the server has none for it.

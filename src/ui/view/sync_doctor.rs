@@ -8,7 +8,8 @@ use iced::{Element, Length};
 
 pub fn button_for<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
     let running = matches!(app.doctor.get(&a.account.id), Some(DoctorState::Running));
-    let b = button(text(app.tr.tr("sync-check-connection", None)).size(12)).style(button::secondary);
+    let b =
+        button(text(app.tr.tr("sync-check-connection", None)).size(12)).style(button::secondary);
     if running {
         b.into()
     } else {

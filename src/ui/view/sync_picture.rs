@@ -100,9 +100,7 @@ pub fn folders<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
     let max = a
         .folders
         .iter()
-        .map(|f| {
-            u64::from(f.folder.server_total.unwrap_or(0)).max(f.cached_total.max(0) as u64)
-        })
+        .map(|f| u64::from(f.folder.server_total.unwrap_or(0)).max(f.cached_total.max(0) as u64))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -215,10 +213,7 @@ pub fn risk<'a>(app: &'a App, a: &'a AccountView) -> Element<'a, Message> {
                 let mut args = FluentArgs::new();
                 args.set("copies", r.server_copies);
                 args.set("when", relative(app, at.max(app.now)));
-                args.set(
-                    "days",
-                    a.account.pop3.delete_after_days.unwrap_or_default(),
-                );
+                args.set("days", a.account.pop3.delete_after_days.unwrap_or_default());
                 app.tr.tr("sync-pop3-copies-deleted", Some(&args))
             } else {
                 app.tr.tr("sync-pop3-copies-kept", Some(&args))

@@ -105,10 +105,12 @@ pub fn ops<'a>(app: &'a App) -> Element<'a, Message> {
     }
     let waiting = app.ops.iter().any(|o| o.state == OpState::Pending);
     for op in &app.ops {
-        let state = text(op_state_words(app, op)).size(12).style(match op.state {
-            OpState::Failed => text::danger,
-            _ => text::secondary,
-        });
+        let state = text(op_state_words(app, op))
+            .size(12)
+            .style(match op.state {
+                OpState::Failed => text::danger,
+                _ => text::secondary,
+            });
         let mut line = row![
             text(action_words(app, op))
                 .size(13)

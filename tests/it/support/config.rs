@@ -127,10 +127,16 @@ pub fn dovecot(s: &Setup) -> String {
         imap_plugins.push("imap_quota");
     }
     if !imap_plugins.is_empty() {
-        imap_lines.push(format!("mail_plugins = $mail_plugins {}", imap_plugins.join(" ")));
+        imap_lines.push(format!(
+            "mail_plugins = $mail_plugins {}",
+            imap_plugins.join(" ")
+        ));
     }
     if !imap_lines.is_empty() {
-        c.push_str(&format!("protocol imap {{\n  {}\n}}\n", imap_lines.join("\n  ")));
+        c.push_str(&format!(
+            "protocol imap {{\n  {}\n}}\n",
+            imap_lines.join("\n  ")
+        ));
     }
     c.push_str(&format!(
         "service imap-login {{\n{chroot}  inet_listener imap {{\n    port = {}\n  }}\n  \
