@@ -127,14 +127,7 @@ fn doctor_passes_every_step_against_the_healthy_bed() {
 
     // POP3: UIDL too.
     let p = Tayori::new();
-    let server = Server {
-        proto: "pop3",
-        host: bed.host(),
-        port: bed.pop3s_port(),
-        starttls: false,
-    };
-    let args = account_add_args(&server, "alice", "alice-pw", Some(&bed.ca_file()));
-    let pid = p.run_strings(&args).ok().stdout.trim().to_string();
+    let pid = p.add_pop3(&bed, &[]);
     let (code, j, _) = doctor(&p, &pid, "en_US.UTF-8");
     assert_eq!(code, 0, "{j}");
     assert_eq!(steps(&j).last().unwrap().1, "uidl", "{j}");

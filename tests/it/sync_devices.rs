@@ -155,4 +155,21 @@ fn quota_used_and_limit_are_shown_and_past_90_percent_warns() {
     assert_eq!(q["warning"], true, "{q}");
     let text = t.run(&["status"]).ok().stdout;
     assert!(text.contains("nearly full"), "{text}");
+    // The window's status line warns too, and the sync view says what to do.
+    let pct = q["percent"].as_u64().unwrap();
+    let mut app = tayori::ui::app::App::new(Some(t.data_dir().to_path_buf()));
+    let texts = crate::common::window::screen_texts(&app);
+    let warning = format!("alice@example.test: server {pct}% full");
+    assert!(texts.iter().any(|s| s.contains(&warning)), "{texts:#?}");
+    settle(
+        &mut app,
+        tayori::ui::app::Message::Nav(tayori::ui::app::Screen::Sync),
+    );
+    let texts = crate::common::window::screen_texts(&app);
+    assert!(
+        texts
+            .iter()
+            .any(|s| s.starts_with(&format!("The server is {pct}% full."))),
+        "{texts:#?}"
+    );
 }

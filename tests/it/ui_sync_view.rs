@@ -210,15 +210,7 @@ fn ui_sync_view_pop3_delete_after_days() {
     bed.load_numbered("INBOX", 5, "Letter ");
     let dir = shots_dir(&bed);
     let t = Tayori::new();
-    let server = Server {
-        proto: "pop3",
-        host: bed.host(),
-        port: bed.pop3s_port(),
-        starttls: false,
-    };
-    let mut args = account_add_args(&server, "alice", "alice-pw", Some(&bed.ca_file()));
-    args.extend(["--delete-after-days".into(), "3".into()]);
-    t.run_strings(&args).ok();
+    t.add_pop3(&bed, &["--delete-after-days", "3"]);
     t.run(&["sync"]).ok();
     // Another client removes two from the server: now they exist only here.
     py_imap(
