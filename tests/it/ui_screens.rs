@@ -242,7 +242,8 @@ fn sync_view_shows_a_skipped_change_with_its_reason() {
     }
     let mut app = app(&dir);
     click(&mut app, "Sync");
-    assert!(shows(&app, "skipped"));
+    // The change as the user made it, and why it ended.
+    assert!(shows(&app, "Mark read"));
     assert!(shows(
         &app,
         "skipped: already deleted or moved on another device"
@@ -462,7 +463,7 @@ fn the_sync_view_lists_the_outbox_and_edit_takes_a_message_back() {
     );
     click(&mut app, "Send");
     click(&mut app, "Sync");
-    assert!(shows(&app, "Outbox check"));
+    assert!(shows(&app, "“Outbox check” to bob@example.test"));
     assert!(shows(&app, "Waiting to send"));
     click(&mut app, "Edit");
     assert_eq!(app.screen, Screen::Compose);
