@@ -13,9 +13,12 @@ pub async fn sync(
 ) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
     if accounts.is_empty() {
-        return Err(CliError::Usage(
-            "no accounts (add one with `tayori account add`)".into(),
-        ));
+        let paused = !engine.store.accounts()?.is_empty();
+        return Err(CliError::Usage(if paused {
+            "every account is paused (`tayori account set ID --resume`)".into()
+        } else {
+            "no accounts (add one with `tayori account add`)".into()
+        }));
     }
     let mut reports = Vec::new();
     let mut left = Vec::new();

@@ -91,7 +91,14 @@ fn a_server_without_metadata_shows_this_device_only_and_nothing_fails() {
     let bed = TestBed::start();
     bed.load_numbered("INBOX", 2, "Note ");
     let t = Tayori::new();
-    t.add_account(&bed, false);
+    let id = t.add_account(&bed, false);
+    // Paused (as the sync view's button does it), the account is left alone.
+    t.run(&["account", "set", &id, "--pause"]).ok();
+    assert_eq!(t.status()["accounts"][0]["paused"], true);
+    let r = t.run(&["sync"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("every account is paused"), "{}", r.stderr);
+    t.run(&["account", "set", &id, "--resume"]).ok();
     t.run(&["sync"]).ok();
     let d = devices(&t);
     assert_eq!(d["metadata"], false, "{d}");
