@@ -245,7 +245,7 @@ fn ui_sync_view_pop3_delete_after_days() {
     shot(&app, &dir, "sync-pop3-delete-after-days-ja");
 
     // "Pause this account" goes through the scheduler, which keeps it in the store.
-    let (handle, _events) = EngineHandle::new(t.data_dir().to_path_buf());
+    let (handle, events) = EngineHandle::new(t.data_dir().to_path_buf());
     handle.start_all().unwrap();
     let mut app = window(&t, "en", &ConnState::Online);
     app.engine = handle;
@@ -279,4 +279,43 @@ fn ui_sync_view_pop3_delete_after_days() {
         ],
         &["Pause this account"],
     );
+
+    // "Check connection": the engine runs the doctor (reads are served while paused).
+    let clicked: Vec<Message> = {
+        let mut ui = iced_test::simulator(app.view());
+        ui.click("Check connection").unwrap();
+        ui.into_messages().collect()
+    };
+    for m in clicked {
+        settle(&mut app, m);
+    }
+    assert_has(&app, &["Checking the connection…"], &[]);
+    let t0 = std::time::Instant::now();
+    loop {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(30),
+            "no doctor answer"
+        );
+        match events.recv_blocking().unwrap() {
+            ev @ Event::Doctor(..) => {
+                settle(&mut app, Message::Engine(ev));
+                break;
+            }
+            ev => settle(&mut app, Message::Engine(ev)),
+        }
+    }
+    assert_has(
+        &app,
+        &[
+            "POP3 · Name lookup",
+            "POP3 · Encryption (TLS)",
+            "Encrypted; the certificate is valid for localhost",
+            "POP3 · Login",
+            "Logged in as alice.",
+            "POP3 · Message list (UIDL)",
+            "Every step passed.",
+        ],
+        &["alice-pw"],
+    );
+    shot(&app, &dir, "sync-check-connection-en");
 }
