@@ -278,8 +278,7 @@ async fn one(run: &mut Run<'_>, ca_file: Option<&str>) {
 }
 
 /// The handshake, verified as the sync does it; on failure, why (untrusted, another host's
-/// certificate, expired, a plain-text port) with the certificate shown. (The protocol
-/// version is not shown: native-tls, over the platform's TLS library, does not expose it.)
+/// certificate, expired, a plain-text port) with the certificate shown.
 async fn tls_step<S>(
     run: &mut Run<'_>,
     stream: S,
@@ -298,7 +297,9 @@ where
                 .and_then(|c| c.to_der().ok())
                 .and_then(|d| conntest::cert_info(&d));
             let unknown = || "?".to_string();
+            let version = tls_version(&run.t.endpoint).await;
             let args = vec![
+                ("version", version),
                 (
                     "subject",
                     cert.as_ref().map_or_else(unknown, |c| c.subject.clone()),
@@ -489,4 +490,33 @@ pub fn words(tr: &crate::i18n::Localizer, s: &Step) -> StepWords {
         verdict: tr.tr(s.verdict, Some(&args)),
         advice: s.advice.map(|a| tr.tr(a, Some(&args))),
     }
+}
+
+/// The TLS version `endpoint` negotiates ("TLSv1.3"). native-tls does not expose it, so
+/// where OpenSSL is the system's TLS library a second handshake (implicit TLS only; nothing
+/// is sent over it) asks OpenSSL; elsewhere, and for STARTTLS ports, just "TLS".
+async fn tls_version(endpoint: &Endpoint) -> String {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if endpoint.security == Security::Tls {
+        let (host, port) = (endpoint.host.clone(), endpoint.port);
+        let probe = tokio::task::spawn_blocking(move || openssl_version(&host, port));
+        if let Ok(Ok(Some(v))) = tokio::time::timeout(STAGE_TIMEOUT, probe).await {
+            return v;
+        }
+    }
+    let _ = endpoint;
+    "TLS".to_string()
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+fn openssl_version(host: &str, port: u16) -> Option<String> {
+    use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
+    let tcp = std::net::TcpStream::connect((host, port)).ok()?;
+    tcp.set_read_timeout(Some(STAGE_TIMEOUT)).ok()?;
+    tcp.set_write_timeout(Some(STAGE_TIMEOUT)).ok()?;
+    let mut b = SslConnector::builder(SslMethod::tls_client()).ok()?;
+    // Only the version is read here; the verified handshake above judged the certificate.
+    b.set_verify(SslVerifyMode::NONE);
+    let tls = b.build().connect(host, tcp).ok()?;
+    Some(tls.ssl().version_str().to_string())
 }

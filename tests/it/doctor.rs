@@ -100,6 +100,11 @@ fn doctor_passes_every_step_against_the_healthy_bed() {
         tls["verdict"].as_str().unwrap().contains("CN=localhost"),
         "{tls}"
     );
+    // The negotiated version, from OpenSSL (the system's TLS library here).
+    assert!(
+        tls["verdict"].as_str().unwrap().contains("(TLSv1."),
+        "{tls}"
+    );
     assert!(
         !j.to_string().contains("alice-pw"),
         "no secret in the output"
