@@ -309,7 +309,7 @@ fn ui_sync_view_pop3_delete_after_days() {
         &[
             "POP3 · Name lookup",
             "POP3 · Encryption (TLS)",
-            "Encrypted; the certificate is valid for localhost",
+            "Encrypted (TLSv1.",
             "POP3 · Login",
             "Logged in as alice.",
             "POP3 · Message list (UIDL)",
