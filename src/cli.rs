@@ -7,6 +7,7 @@ mod folder_cmd;
 pub(crate) mod out;
 mod read;
 mod send_cmd;
+mod sync_info;
 mod write;
 
 use crate::engine::{Engine, EngineError};
@@ -30,6 +31,12 @@ pub struct Cli {
     pub mailto: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// Names this device (shown on your other devices after the next sync of each).
+    Rename { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +138,30 @@ pub enum Command {
     },
     /// Per folder: server vs cached counts, sync state; pending and failed operations.
     Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Changes other devices made (mail arrived or removed, read, flagged), newest first.
+    Activity {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// The devices that use each account (IMAP METADATA), this one first.
+    Devices {
+        #[arg(long)]
+        json: bool,
+    },
+    /// This device's settings: `device rename NAME`.
+    Device {
+        #[command(subcommand)]
+        cmd: DeviceCmd,
+    },
+    /// Checks an account's connection step by step (name lookup, port, TLS, greeting,
+    /// login, SMTP, POP3 UIDL); exit status 0 only when every step passes.
+    Doctor {
+        account: i64,
         #[arg(long)]
         json: bool,
     },
@@ -323,6 +354,12 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
             json,
         } => read::search(&mut engine, &query, limit, server, json).await,
         Command::Status { json } => read::status(&engine, json),
+        Command::Activity { json, limit } => sync_info::activity(&engine, limit, json),
+        Command::Doctor { account, json } => sync_info::doctor(&engine, &data, account, json).await,
+        Command::Devices { json } => sync_info::devices(&engine, json),
+        Command::Device {
+            cmd: DeviceCmd::Rename { name },
+        } => sync_info::rename(&engine, &name),
         Command::Discover { email, json } => discover_cmd::run(&email, json).await,
         Command::Send { msg, from, json } => send_cmd::send(&mut engine, &msg, &from, json).await,
         Command::Outbox { json, retry } => send_cmd::outbox(&mut engine, json, retry),

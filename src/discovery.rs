@@ -12,6 +12,7 @@
 //! the real ones. [`conntest`] checks settings with a password, without the keyring.
 mod autoconfig;
 pub mod conntest;
+pub mod doctor;
 mod guess;
 pub mod providers;
 mod srv;

@@ -5,6 +5,7 @@
 mod accounts;
 mod actions;
 mod activity;
+mod devices;
 mod drafts;
 mod folder_ops;
 pub mod folders;
@@ -14,6 +15,7 @@ mod migrations;
 mod offline;
 mod ops;
 mod outbox;
+mod own;
 mod parts;
 mod pop3;
 mod private;
@@ -24,12 +26,14 @@ mod threads;
 
 pub use accounts::NewAccount;
 pub use activity::{Activity, ActivityKind};
+pub use devices::{DeviceInfo, QuotaInfo, Risk, ServerInfo, host_name};
 pub use drafts::{DraftRow, ServerDraft};
 pub use listing::{Listing, SortKey};
 pub use messages::{MessageRow, SortOrder};
 pub use offline::{OfflineBody, OfflineCandidate, OfflineCounts, StoredBodies, UnindexedBody};
 pub use ops::{Op, OpKind, OpState};
 pub use outbox::{NewOutbox, OutboxItem, OutboxState, SentCopy};
+pub use own::OwnKind;
 pub use pop3::{KnownUidl, Pop3Message};
 
 use rusqlite::Connection;

@@ -5,6 +5,7 @@ mod actions;
 pub mod app;
 pub mod compose;
 mod data;
+pub mod doctor;
 mod ellipsis;
 mod engine_bridge;
 mod events;

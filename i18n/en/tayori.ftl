@@ -122,9 +122,6 @@ sync-activity-none = No changes from other devices yet.
 op-flags = Flag change
 op-move = Move
 op-expunge = Delete
-op-folder-create = New folder
-op-folder-rename = Folder rename
-op-folder-delete = Folder delete
 op-pending = waiting
 op-failed = failed
 op-skipped = skipped
@@ -417,3 +414,135 @@ settings-undo-send-delay = Hold a sent message back for { $secs ->
 }, with Undo
 undo-send-toast = Sending in { $secs } s…
 undo-send-too-late = Too late to undo: the message is being sent.
+
+## The sync view in plain words (issue 15)
+op-action-read = Mark read
+op-action-unread = Mark unread
+op-action-flag = Flag
+op-action-unflag = Remove flag
+op-action-flags = Change flags
+op-action-delete = Delete
+op-action-delete-forever = Delete for good
+op-action-move = Move to { $folder }
+op-message = “{ $subject }”
+op-message-from = “{ $subject }” from { $sender }
+op-no-subject = (no subject)
+op-state-waiting = waiting to be sent to the server
+op-state-waiting-connection = waiting for the connection
+op-state-failed = failed: { $words }
+sync-retry-now = Retry now
+sync-pause = Pause this account
+sync-resume = Resume this account
+sync-paused = Paused: this account is not synced until you resume it.
+outbox-line = “{ $subject }” to { $to }
+outbox-not-sent-unreachable = Not sent yet: Tayori cannot reach the server. It tries again by itself.
+outbox-not-sent-server-said = Not sent yet: the server said: { $words }
+outbox-not-sent-because = Not sent yet: { $words }
+when-just-now = just now
+when-ago-minutes = { $n } min ago
+when-ago-hours = { $n ->
+    [one] 1 hour ago
+   *[other] { $n } hours ago
+}
+when-ago-days = { $n ->
+    [one] yesterday
+   *[other] { $n } days ago
+}
+when-in-minutes = in { $n } min
+when-in-hours = { $n ->
+    [one] in 1 hour
+   *[other] in { $n } hours
+}
+when-in-days = { $n ->
+    [one] in 1 day
+   *[other] in { $n } days
+}
+sync-legend-server = ■ on the server
+sync-legend-device = ■ on this device
+sync-legend-offline = ■ readable offline
+sync-arrows = ↑ { $up } waiting to go to the server    ↓ { $down } still coming to this device
+sync-arrows-pop3 = ↑ { $up } waiting to be sent    ↓ { $down } still to download
+sync-risk-imap = { $n ->
+    [0] If this computer breaks, nothing is lost: the server keeps your mail, and no change waits to be sent.
+    [one] If this computer breaks, nothing is lost except 1 change not yet sent: the server keeps your mail.
+   *[other] If this computer breaks, nothing is lost except { $n } changes not yet sent: the server keeps your mail.
+}
+sync-risk-pop3 = If this computer breaks, { $only ->
+    [one] 1 message that exists only here is lost.
+   *[other] { $only } messages that exist only here are lost.
+}{ $n ->
+    [0] {""}
+   *[other] {" "}And { $n } changes not yet sent.
+}
+sync-pop3-no-copies = No copies are left on the server: each message is deleted there once it is on this device.
+sync-pop3-copies-kept = { $copies } copies are left on the server and kept there.
+sync-pop3-copies-deleted = { $copies } copies are left on the server; each is deleted there { $days } days after it was downloaded: the next one { $when }.
+sync-quota = Server space: { $used } of { $limit } ({ $pct }%)
+sync-quota-warning = The server is { $pct }% full. When it is full, new mail is refused: delete or archive large mail.
+sync-quota-none = The server reports no quota (no space limit is known).
+sync-quota-unknown = Server space is known after the first sync.
+sync-quota-largest = Largest folders: { $folders }
+sync-devices-heading = Devices using this account
+sync-devices-pop3 = POP3 does not share anything between devices: each one downloads its own copy.
+sync-devices-no-metadata = This server cannot list devices (it has no IMAP METADATA), so only this device is shown.
+sync-devices-unknown = Other devices are listed after the first sync.
+sync-device-this-only = { $name } (this device)
+sync-device-this = { $name } (this device) · { $os } · Tayori { $version } · synced { $seen } · { $messages } messages ({ $size }) · offline: { $offline } · { $waiting } waiting
+sync-device-other = { $name } · { $os } · Tayori { $version } · last seen { $seen } · { $messages } messages ({ $size }) · offline: { $offline } · { $waiting } waiting
+sync-devices-others-note = Only devices running Tayori are listed; phones and other mail apps cannot report here.
+status-quota-warning = { $email }: server { $pct }% full
+doctor-step-dns = Name lookup
+doctor-step-tcp = Connection to port { $port }
+doctor-step-tls = Encryption (TLS)
+doctor-step-greeting = Greeting and capabilities
+doctor-step-login = Login
+doctor-step-uidl = Message list (UIDL)
+doctor-dns-ok = { $host } is at { $addresses }.
+doctor-dns-failed = The name { $host } cannot be found.
+doctor-dns-advice = Check the server name for typos, and that this computer is online (can you open a web page?).
+doctor-tcp-ok = { $host } accepts connections on port { $port }.
+doctor-tcp-refused = { $host } refused the connection on port { $port }: nothing listens there, or the server is stopped.
+doctor-tcp-refused-advice = Check the port number with your provider's settings page (IMAP 993, POP3 995, SMTP 465 or 587), or try again later if the server is down.
+doctor-tcp-silent = { $host } did not answer on port { $port }: a firewall may block it, or the host is down.
+doctor-tcp-silent-advice = Try another network; some networks block mail ports. Check the port number.
+doctor-no-starttls = { $host } did not agree to start encryption (STARTTLS).
+doctor-no-starttls-advice = Use the port with TLS from the start (IMAP 993, POP3 995, SMTP 465) and security "TLS".
+doctor-tls-ok = Encrypted ({ $version }); the certificate is valid for { $host }: { $subject }, issued by { $issuer }, valid until { $expires }.
+doctor-tls-plain = Port { $port } answered without encryption: it expects STARTTLS.
+doctor-tls-plain-advice = Set security to STARTTLS for this port, or use the TLS port (IMAP 993, POP3 995, SMTP 465).
+doctor-tls-ca-file = The certificate file { $path } cannot be read: { $words }
+doctor-tls-ca-file-advice = Check the CA file given with the account, or remove it.
+doctor-tls-wrong-host = The certificate of { $host } is made out to another name ({ $subject }).
+doctor-tls-wrong-host-advice = Use the server name the certificate is for (your provider's settings page says which); someone may also be intercepting the connection.
+doctor-tls-expired = The certificate of { $host } has expired.
+doctor-tls-expired-advice = The provider must renew it; meanwhile, do not send your password to this server.
+doctor-tls-untrusted = The certificate of { $host } is not trusted ({ $words }).
+doctor-tls-untrusted-advice = If this is your own server, add its CA with --ca-file; otherwise ask your provider.
+doctor-tls-failed = No secure connection could be set up with { $host }: { $words }
+doctor-tls-failed-advice = Check the port and the security setting (TLS or STARTTLS).
+doctor-greeting-ok = The server answered. It offers: { $caps }
+doctor-greeting-failed = The server on port { $port } did not greet as a mail server of this kind.
+doctor-greeting-advice = The port may belong to another service (IMAP 993, POP3 995, SMTP 465/587), or it expects STARTTLS.
+doctor-greeting-starttls-advice = The port may belong to another service, or it expects TLS at once (security "TLS").
+doctor-login-ok = Logged in as { $user }.
+doctor-login-wrong = The server refused the user name or password for { $user }.
+doctor-login-wrong-advice = Type the password again. Some providers need an app password instead of your usual one.
+doctor-login-app-password = The server wants an app password (or a sign-in in the browser) for { $user }.
+doctor-login-app-password-advice = Create an app password in your provider's account settings and use it here.
+doctor-login-failed = The login did not work: { $words }
+doctor-login-failed-advice = Try again later; if it keeps failing, check the settings with your provider.
+doctor-uidl-ok = The server lists its messages with unique ids ({ $count } messages).
+doctor-uidl-failed = The server cannot list its messages with unique ids (UIDL): { $words }
+doctor-uidl-advice = Without UIDL, Tayori cannot tell which messages it already downloaded; use IMAP if the provider offers it.
+doctor-all-passed = Every step passed.
+doctor-first-failing = The first failing step: { $step }
+sync-check-connection = Check connection
+sync-doctor-running = Checking the connection…
+doctor-first-failing-short = The first step marked ✗ is where the connection breaks.
+sync-folder-local = only on this device
+sync-offline-on-demand = bodies when opened
+sync-offline-all = everything
+sync-offline-days = last { $n } days
+op-action-folder-create = Create folder { $folder }
+op-action-folder-rename = Rename folder { $folder } to { $to }
+op-action-folder-delete = Delete folder { $folder }

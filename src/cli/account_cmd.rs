@@ -208,6 +208,19 @@ pub async fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
         }
         AccountCmd::Remove { id } => {
             let acc = engine.store.account(AccountId(id))?;
+            // This device's METADATA entry goes first (it needs the password); a server
+            // that cannot be reached now keeps it, and says so, but the account goes.
+            let unregister = engine.unregister_device(&acc);
+            match tokio::time::timeout(std::time::Duration::from_secs(20), unregister).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => eprintln!(
+                    "note: this device's entry stays on the server (it could not be removed: {})",
+                    super::out::terminal_safe(&e.to_string())
+                ),
+                Err(_) => eprintln!(
+                    "note: this device's entry stays on the server (the server did not answer)"
+                ),
+            }
             engine.store.remove_account(acc.id)?;
             if acc.password_command.is_none() {
                 outside_runtime(|| credentials::forget_password(&acc));

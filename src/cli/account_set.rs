@@ -1,4 +1,5 @@
-//! `tayori account set ID ...`: settings of an existing account (today its offline policy).
+//! `tayori account set ID ...`: settings of an existing account: its offline policy, and
+//! whether it is paused (the sync view's "Pause this account").
 use super::{CliError, Result};
 use crate::engine::Engine;
 use crate::model::{AccountId, OfflineMode, OfflinePolicy};
@@ -14,6 +15,12 @@ pub struct SetArgs {
     /// only their text.
     #[arg(long, value_name = "MB")]
     pub offline_attachments_max: Option<u32>,
+    /// Pause the account (`sync` and the window leave it alone until resumed)...
+    #[arg(long, conflicts_with = "resume")]
+    pub pause: bool,
+    /// ... or resume it.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 fn offline_mode(s: &str) -> std::result::Result<OfflineMode, String> {
@@ -40,10 +47,16 @@ impl From<OfflinePolicy> for OfflineView {
 
 pub fn run(engine: &mut Engine, id: i64, args: &SetArgs) -> Result<()> {
     let acc = engine.store.account(AccountId(id))?;
+    if args.pause || args.resume {
+        engine.store.set_sync_enabled(acc.id, args.resume)?;
+    }
     if args.offline.is_none() && args.offline_attachments_max.is_none() {
+        if args.pause || args.resume {
+            return Ok(());
+        }
         return Err(CliError::Usage(
-            "nothing to set: give --offline on-demand|days:N|all and/or \
-             --offline-attachments-max MB"
+            "nothing to set: give --offline on-demand|days:N|all, \
+             --offline-attachments-max MB, --pause or --resume"
                 .into(),
         ));
     }

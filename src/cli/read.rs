@@ -275,7 +275,28 @@ pub async fn search(
 pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
     let mut folders = Vec::new();
     let mut pop3_deletions = Vec::new();
+    let mut accounts_out = Vec::new();
     for a in engine.store.accounts()? {
+        let info = engine.store.server_info(a.id)?;
+        let risk = engine.store.risk(&a)?;
+        accounts_out.push(json!({
+            "account": a.id, "email": a.email, "protocol": a.protocol.as_str(),
+            "paused": !a.sync_enabled,
+            "metadata": info.metadata,
+            "devices": info.devices.len(),
+            "quota": info.quota.as_ref().map(|q| json!({
+                "root": q.root, "used_bytes": q.used_bytes, "limit_bytes": q.limit_bytes,
+                "percent": q.percent(), "warning": q.percent() >= 90,
+            })),
+            "risk": {
+                "messages_here": risk.messages_here,
+                "only_here": risk.only_here,
+                "server_copies": risk.server_copies,
+                "next_server_deletion": risk.next_server_deletion.map(rfc3339),
+                "not_sent": risk.not_sent,
+                "lost_if_this_computer_breaks": risk.only_here + risk.not_sent,
+            },
+        }));
         if a.protocol == crate::model::Protocol::Pop3 {
             let n = engine.store.pending_dele_count(a.id)?;
             pop3_deletions.push(json!({ "account": a.id, "pending": n }));
@@ -308,6 +329,13 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             "failed": failed, "skipped": skipped, "operations": ops,
             "pop3_server_deletions": pop3_deletions,
             "database_bytes": engine.store.db_bytes()?,
+            "device": {
+                "id": engine.store.device_id()?,
+                "name": engine.store.device_name()?,
+                "os": std::env::consts::OS,
+                "version": env!("CARGO_PKG_VERSION"),
+            },
+            "accounts": accounts_out,
         }));
     }
     for f in &folders {
@@ -335,6 +363,28 @@ pub fn status(engine: &Engine, json_out: bool) -> Result<()> {
             "account {}: {} server deletion(s) waiting for the next POP3 sync",
             d["account"],
             d["pending"]
+        );
+    }
+    for a in &accounts_out {
+        let quota = match &a["quota"] {
+            serde_json::Value::Null => "the server reports no quota".to_string(),
+            q => format!(
+                "server space {} of {} bytes ({}%){}",
+                q["used_bytes"],
+                q["limit_bytes"],
+                q["percent"],
+                if q["warning"] == true {
+                    ", nearly full"
+                } else {
+                    ""
+                }
+            ),
+        };
+        say!(
+            "{}: {quota}; if this computer breaks: {} messages only here and {} changes not sent are lost",
+            a["email"].as_str().unwrap_or(""),
+            a["risk"]["only_here"],
+            a["risk"]["not_sent"],
         );
     }
     let l10n = crate::i18n::Localizer::new(crate::i18n::system_language());

@@ -13,9 +13,12 @@ pub async fn sync(
 ) -> Result<()> {
     let accounts = engine.accounts(account.map(AccountId))?;
     if accounts.is_empty() {
-        return Err(CliError::Usage(
-            "no accounts (add one with `tayori account add`)".into(),
-        ));
+        let paused = !engine.store.accounts()?.is_empty();
+        return Err(CliError::Usage(if paused {
+            "every account is paused (`tayori account set ID --resume`)".into()
+        } else {
+            "no accounts (add one with `tayori account add`)".into()
+        }));
     }
     let mut reports = Vec::new();
     let mut left = Vec::new();
@@ -224,8 +227,10 @@ fn watch_lines(
                         Change::Arrived { uid, subject } => {
                             format!("arrived {folder} {uid} {subject}")
                         }
-                        Change::Removed { uid } => format!("removed {folder} {uid}"),
-                        Change::Flags { uid, seen, flagged } => format!(
+                        Change::Removed { uid, .. } => format!("removed {folder} {uid}"),
+                        Change::Flags {
+                            uid, seen, flagged, ..
+                        } => format!(
                             "flags {folder} {uid} {}{}",
                             if *seen { "seen" } else { "unseen" },
                             if *flagged { " flagged" } else { "" }

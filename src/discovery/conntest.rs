@@ -295,6 +295,15 @@ pub async fn peer_certificate(
     cert_info(&der)
 }
 
+/// [`peer_certificate`] of the first address `server`'s name resolves to.
+pub async fn peer_certificate_at(kind: ServerKind, server: &Endpoint) -> Option<CertInfo> {
+    let addr = tokio::net::lookup_host((server.host.as_str(), server.port))
+        .await
+        .ok()?
+        .next()?;
+    peer_certificate(kind, server, addr).await
+}
+
 /// Subject, issuer, validity and SHA-256 fingerprint of a DER certificate.
 pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
     use sha2::Digest;

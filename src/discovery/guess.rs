@@ -34,7 +34,7 @@ fn ports(kind: Kind, opts: &Options) -> [(u16, Security); 2] {
     }
 }
 
-async fn line<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<String> {
+pub(crate) async fn line<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<String> {
     let mut s = String::new();
     match r.read_line(&mut s).await {
         Ok(n) if n > 0 => Some(s),
@@ -63,7 +63,10 @@ pub(crate) async fn greeting<R: AsyncRead + Unpin>(r: &mut BufReader<R>, kind: K
     }
 }
 
-async fn send<S: AsyncRead + AsyncWrite + Unpin>(r: &mut BufReader<S>, cmd: &str) -> bool {
+pub(crate) async fn send<S: AsyncRead + AsyncWrite + Unpin>(
+    r: &mut BufReader<S>,
+    cmd: &str,
+) -> bool {
     let w = r.get_mut();
     w.write_all(cmd.as_bytes()).await.is_ok() && w.flush().await.is_ok()
 }

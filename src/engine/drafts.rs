@@ -225,7 +225,8 @@ impl Engine {
             .filter(|_| row.server_uidvalidity.is_none() || row.server_uidvalidity == uidvalidity);
         if row.deleted {
             for u in &on_server {
-                conn.expunge_uid(Uid(*u)).await?;
+                self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                    .await?;
                 report.removed += 1;
             }
             self.store.forget_draft(row.id)?;
@@ -237,7 +238,8 @@ impl Engine {
             // device's edit, which would be APPENDed after ours and have a higher UID.
             let stale: Vec<u32> = on_server.iter().copied().filter(|u| *u < k.0).collect();
             for u in &stale {
-                conn.expunge_uid(Uid(*u)).await?;
+                self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                    .await?;
                 report.removed += 1;
             }
             on_server.retain(|u| *u >= k.0);
@@ -281,7 +283,8 @@ impl Engine {
                 report.pulled += 1;
             }
             for u in on_server.iter().filter(|u| **u != newest) {
-                conn.expunge_uid(Uid(*u)).await?;
+                self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                    .await?;
                 report.removed += 1;
             }
             return Ok(split);
@@ -295,6 +298,25 @@ impl Engine {
             report.gone += 1;
         }
         Ok(None)
+    }
+
+    /// Removes one copy from the server, and records it as this device's own removal.
+    async fn expunge_own(
+        &mut self,
+        conn: &mut ImapConn,
+        account: crate::model::AccountId,
+        folder: &str,
+        uid: Uid,
+    ) -> Result<()> {
+        conn.expunge_uid(uid).await?;
+        self.store.note_own_change(
+            account,
+            folder,
+            crate::store::OwnKind::Removed,
+            Some(uid),
+            None,
+        )?;
+        Ok(())
     }
 
     /// APPENDs this version, learns its UID, then removes the old copies.
@@ -323,11 +345,19 @@ impl Engine {
                 .max()
                 .map(Uid);
         }
+        self.store.note_own_change(
+            row.account_id,
+            folder,
+            crate::store::OwnKind::Arrived,
+            uid,
+            Some(row.message_id.as_str()),
+        )?;
         self.store
             .draft_uploaded(row.id, row.local_rev, uid, uidvalidity)?;
         report.uploaded += 1;
         for u in old {
-            conn.expunge_uid(Uid(*u)).await?;
+            self.expunge_own(conn, row.account_id, folder, Uid(*u))
+                .await?;
             report.removed += 1;
         }
         Ok(())

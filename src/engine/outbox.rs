@@ -375,6 +375,13 @@ impl Engine {
                 let raw = self.store.outbox_raw(p.id)?;
                 let uid: Option<Uid> = conn.append(&sent, seen.to_bits(), &raw).await?;
                 tracing::debug!(outbox = p.id.0, ?uid, "filed in {sent}");
+                self.store.note_own_change(
+                    account.id,
+                    &sent,
+                    crate::store::OwnKind::Arrived,
+                    uid,
+                    Some(p.message_id.as_str()),
+                )?;
                 filed += 1;
             }
             self.store.set_sent_copy(p.id, SentCopy::Done)?;

@@ -7,7 +7,7 @@
 use super::{Engine, Result};
 use crate::model::{AccountId, Uid};
 use crate::protocol::imap::{ImapConn, ImapError};
-use crate::store::{Op, OpKind};
+use crate::store::{Op, OpKind, OwnKind, Store};
 
 /// What one replay did with the queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -25,8 +25,9 @@ pub const SKIPPED_GONE: &str = "skipped: already deleted or moved on another dev
 
 /// How one op ended.
 enum Outcome {
-    /// Sent; the UID in the destination when the server told it.
-    Sent(Option<Uid>),
+    /// Sent: the UID it acted on in the source (None when only the destination was looked
+    /// at), and the UID in the destination when the server told it.
+    Sent(Option<Uid>, Option<Uid>),
     /// Not sent: its message is no longer on the server where the op expects it.
     Gone,
 }
@@ -50,8 +51,9 @@ impl Engine {
                 self.store.op_started(op.id)?;
             }
             match replay_one(conn, &op, &mut selected).await {
-                Ok(Outcome::Sent(new_uid)) => {
+                Ok(Outcome::Sent(source, new_uid)) => {
                     crate::crash_point::here("op-before-done");
+                    note_own(&self.store, &op, source, new_uid)?;
                     if let (Some(uid), Some(msg)) = (new_uid, op.message_id) {
                         self.store.set_uid(msg, uid)?;
                     }
@@ -136,14 +138,14 @@ async fn replay_one(
         // A renamed or deleted folder may be the selected one: select afresh after it.
         *selected = None;
         super::folder_replay::replay_folder_op(conn, op).await?;
-        return Ok(Outcome::Sent(None));
+        return Ok(Outcome::Sent(None, None));
     }
     if let OpKind::Move { to } = &op.kind
         && !conn.caps.r#move
         && op.attempts > 0
         && let Some(done) = earlier_copy(conn, op, to, selected).await?
     {
-        return Ok(Outcome::Sent(Some(done)));
+        return Ok(Outcome::Sent(None, Some(done)));
     }
     let uidvalidity = select(conn, &op.folder, selected).await?;
     let Some(uid) = current_uid(conn, op, uidvalidity).await? else {
@@ -154,7 +156,7 @@ async fn replay_one(
         {
             select(conn, to, selected).await?;
             if let Some(there) = conn.search_message_id(mid).await?.into_iter().max() {
-                return Ok(Outcome::Sent(Some(Uid(there))));
+                return Ok(Outcome::Sent(None, Some(Uid(there))));
             }
         }
         return Ok(Outcome::Gone);
@@ -166,7 +168,33 @@ async fn replay_one(
         OpKind::Expunge => conn.expunge_uid(uid).await.map(|_| None),
         OpKind::FolderCreate | OpKind::FolderRename { .. } | OpKind::FolderDelete => Ok(None),
     }?;
-    Ok(Outcome::Sent(new_uid))
+    Ok(Outcome::Sent(Some(uid), new_uid))
+}
+
+/// Records what a sent op did on the server, so that the next pass does not list its echo
+/// as another device's change.
+fn note_own(
+    store: &Store,
+    op: &Op,
+    source: Option<Uid>,
+    dest: Option<Uid>,
+) -> crate::store::Result<()> {
+    let mid = op.header_message_id.as_deref();
+    let uid = source.or(op.uid);
+    match &op.kind {
+        OpKind::AddFlags { .. } | OpKind::RemoveFlags { .. } => {
+            store.note_own_change(op.account_id, &op.folder, OwnKind::Flags, uid, mid)
+        }
+        OpKind::Expunge => {
+            store.note_own_change(op.account_id, &op.folder, OwnKind::Removed, uid, mid)
+        }
+        OpKind::Move { to } => {
+            store.note_own_change(op.account_id, &op.folder, OwnKind::Removed, uid, mid)?;
+            store.note_own_change(op.account_id, to, OwnKind::Arrived, dest, mid)
+        }
+        // Folders are mirrored by name: their echo is no message change.
+        OpKind::FolderCreate | OpKind::FolderRename { .. } | OpKind::FolderDelete => Ok(()),
+    }
 }
 
 /// A move without MOVE is COPY, then \Deleted + UID EXPUNGE. When an earlier try of this op

@@ -60,6 +60,11 @@ pub enum Event {
     DraftOpened(AccountId, Result<(DraftId, Box<Compose>), Failure>),
     /// The servers' matches for a search (cached message ids), all accounts merged.
     ServerSearched(String, Result<Vec<MessageId>, Failure>),
+    /// The connection doctor's steps ("Check connection").
+    Doctor(
+        AccountId,
+        Result<Arc<Vec<crate::discovery::doctor::Step>>, Failure>,
+    ),
     /// The account's tasks ended (removed or stopped).
     Stopped(AccountId),
 }
@@ -73,6 +78,8 @@ pub(crate) enum Read {
     Respond(MessageId, ReplyKind, QuoteLabels),
     EditDraft(MessageId),
     Search(String, oneshot::Sender<Result<Vec<MessageId>, Failure>>),
+    /// Run the connection doctor for the account.
+    Doctor,
 }
 
 pub(crate) enum Cmd {
@@ -223,6 +230,16 @@ impl EngineHandle {
 
     /// Opens a message for the reader: from the cache, else one FETCH on the kept session.
     /// Answered with [`Event::Shown`].
+    /// Runs the connection doctor for `account`; the steps come as [`Event::Doctor`].
+    pub fn check_connection(&self, account: AccountId) {
+        if !self.send(account, Cmd::Read(Read::Doctor)) {
+            let _ = self
+                .inner
+                .events
+                .try_send(Event::Doctor(account, Err(not_running())));
+        }
+    }
+
     pub fn show(&self, account: AccountId, id: MessageId) {
         if !self.send(account, Cmd::Read(Read::Show(id))) {
             let _ = self

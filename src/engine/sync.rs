@@ -4,7 +4,7 @@ use super::{Engine, Result};
 use crate::model::{Account, AccountId, Flags, Folder, FolderRole, HeaderInfo, Uid};
 use crate::protocol::imap::ImapConn;
 use crate::store::folders::SyncState;
-use crate::store::{ActivityKind, Store, StoreError};
+use crate::store::{ActivityKind, OwnKind, Store, StoreError};
 
 /// Header batch size: each batch is one FETCH and one committed transaction.
 pub const BATCH: usize = 1000;
@@ -13,9 +13,24 @@ pub const BATCH: usize = 1000;
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
-    Arrived { uid: u32, subject: String },
-    Removed { uid: u32 },
-    Flags { uid: u32, seen: bool, flagged: bool },
+    Arrived {
+        uid: u32,
+        subject: String,
+    },
+    Removed {
+        uid: u32,
+        /// The subject, when this device held the message.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+    },
+    Flags {
+        uid: u32,
+        seen: bool,
+        flagged: bool,
+        /// What the cache held before: which of the two changed.
+        #[serde(skip)]
+        before: (bool, bool),
+    },
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -103,6 +118,7 @@ impl Engine {
         let mut report = self.sync_with(&mut conn, account, None).await?;
         report.outbox = outbox;
         report.drafts = drafts;
+        self.refresh_server_info(&mut conn, account).await?;
         tracing::debug!(elapsed = ?t0.elapsed(), "synced");
         Ok((report, Some(conn)))
     }
@@ -176,7 +192,9 @@ impl Engine {
     }
 
     /// Keeps what this pass brought from other devices for the sync view. A first (or reset)
-    /// pass only fills the cache: nothing to report.
+    /// pass only fills the cache: nothing to report. The echo of this device's own work
+    /// (its appends, moves, deletes and flag changes, see `store::own`) is left out, and so is
+    /// the removal of a message this device did not hold.
     fn note_activity(&mut self, account: AccountId, f: &Folder, rep: &FolderReport) -> Result<()> {
         if rep.changes.is_empty() || rep.plan.starts_with("Full") || rep.plan.starts_with("Reset") {
             return Ok(());
@@ -184,31 +202,69 @@ impl Engine {
         let mut items = Vec::new();
         for c in &rep.changes {
             match c {
-                Change::Arrived { subject, .. } => {
-                    items.push((ActivityKind::Arrived, subject.clone()));
-                }
-                Change::Removed { uid } => {
-                    items.push((ActivityKind::Removed, format!("UID {uid}")))
-                }
-                Change::Flags { uid, seen, flagged } => {
-                    let subject = self
+                Change::Arrived { uid, subject } => {
+                    let mid = self
                         .store
                         .message_by_uid(f.id, Uid(*uid))?
-                        .map_or_else(|| format!("UID {uid}"), |m| m.subject);
-                    let kind = if *seen {
-                        ActivityKind::Read
-                    } else {
-                        ActivityKind::Unread
-                    };
-                    items.push((kind, subject.clone()));
-                    if *flagged {
-                        items.push((ActivityKind::Flagged, subject));
+                        .and_then(|m| m.message_id);
+                    if !self.own(account, f, OwnKind::Arrived, *uid, mid.as_deref())? {
+                        items.push((ActivityKind::Arrived, subject.clone()));
+                    }
+                }
+                Change::Removed { uid, subject } => {
+                    if let Some(subject) = subject
+                        && !self.own(account, f, OwnKind::Removed, *uid, None)?
+                    {
+                        items.push((ActivityKind::Removed, subject.clone()));
+                    }
+                }
+                Change::Flags {
+                    uid,
+                    seen,
+                    flagged,
+                    before,
+                } => {
+                    let m = self.store.message_by_uid(f.id, Uid(*uid))?;
+                    let mid = m.as_ref().and_then(|m| m.message_id.clone());
+                    if self.own(account, f, OwnKind::Flags, *uid, mid.as_deref())? {
+                        continue;
+                    }
+                    let subject = m.map_or_else(|| format!("UID {uid}"), |m| m.subject);
+                    if *seen != before.0 {
+                        let kind = if *seen {
+                            ActivityKind::Read
+                        } else {
+                            ActivityKind::Unread
+                        };
+                        items.push((kind, subject.clone()));
+                    }
+                    if *flagged != before.1 {
+                        let kind = if *flagged {
+                            ActivityKind::Flagged
+                        } else {
+                            ActivityKind::Unflagged
+                        };
+                        items.push((kind, subject));
                     }
                 }
             }
         }
         let now = chrono::Utc::now().timestamp();
         Ok(self.store.record_activity(account, &f.name, now, &items)?)
+    }
+
+    /// Whether a change seen in `f` is the echo of this device's own (used up if so).
+    fn own(
+        &mut self,
+        account: AccountId,
+        f: &Folder,
+        kind: OwnKind,
+        uid: u32,
+        mid: Option<&str>,
+    ) -> Result<bool> {
+        Ok(self
+            .store
+            .take_own_change(account, &f.name, kind, Uid(uid), mid)?)
     }
 
     /// With CONDSTORE, one STATUS tells whether a folder changed at all since the last complete
@@ -433,7 +489,7 @@ impl Engine {
     ) -> Result<()> {
         let applied = self.store.apply_server_flags(f.id, changed)?;
         rep.flag_changes += applied.len();
-        for (_, uid, fl) in applied
+        for (_, uid, old, fl) in applied
             .iter()
             .take(MAX_CHANGES.saturating_sub(rep.changes.len()))
         {
@@ -441,6 +497,7 @@ impl Engine {
                 uid: uid.0,
                 seen: fl.seen,
                 flagged: fl.flagged,
+                before: (old.seen, old.flagged),
             });
         }
         Ok(())
@@ -450,13 +507,16 @@ impl Engine {
         if gone.is_empty() {
             return Ok(());
         }
-        rep.removed += self.store.remove_uids(f.id, gone)?;
+        let mut noted = Vec::new();
         for u in gone
             .iter()
             .take(MAX_CHANGES.saturating_sub(rep.changes.len()))
         {
-            rep.changes.push(Change::Removed { uid: u.0 });
+            let subject = self.store.message_by_uid(f.id, *u)?.map(|m| m.subject);
+            noted.push(Change::Removed { uid: u.0, subject });
         }
+        rep.removed += self.store.remove_uids(f.id, gone)?;
+        rep.changes.extend(noted);
         Ok(())
     }
 }

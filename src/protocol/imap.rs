@@ -8,7 +8,9 @@ mod fetch;
 mod folders;
 pub mod guard;
 mod idle;
+mod metadata;
 mod mutate;
+mod quota;
 mod raw;
 mod search;
 pub use search::SearchKey;
@@ -20,6 +22,8 @@ pub use bulk::FrameReader;
 pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;
+pub use metadata::ascii_json;
+pub use quota::StorageQuota;
 pub use select::{SelectInfo, StatusInfo};
 pub use session::{Caps, Credentials, ImapConn};
 

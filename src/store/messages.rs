@@ -155,7 +155,7 @@ impl Store {
         &mut self,
         folder: FolderId,
         updates: &[(Uid, Flags, Option<u64>)],
-    ) -> Result<Vec<(MessageId, Uid, Flags)>> {
+    ) -> Result<Vec<(MessageId, Uid, Flags, Flags)>> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -175,7 +175,7 @@ impl Store {
                     && old != flags.to_bits()
                 {
                     set.execute(params![id, flags.to_bits(), modseq.map(|m| m as i64)])?;
-                    changed.push((MessageId(id), *uid, flags.clone()));
+                    changed.push((MessageId(id), *uid, Flags::from_bits(old), flags.clone()));
                 }
             }
         }

@@ -235,6 +235,38 @@ CREATE INDEX thread_refs_thread ON thread_refs (thread);
     // 10: an outgoing message can be held back for the "Undo send" delay (`hold_until`,
     // unix seconds): not sent before then, even by a forced flush.
     Step::Sql("ALTER TABLE outbox ADD COLUMN hold_until INTEGER NOT NULL DEFAULT 0;"),
+    // 11: what this device did on the server (so that its echo is never listed as another
+    // device's change), the message each queued change is about (to name it), and this
+    // device's id and name (for METADATA).
+    Step::Sql(
+        r#"
+CREATE TABLE own_changes (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    folder TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    uid INTEGER,
+    message_id TEXT,
+    at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX own_changes_folder ON own_changes (account_id, folder, kind);
+ALTER TABLE ops ADD COLUMN subject TEXT;
+ALTER TABLE ops ADD COLUMN sender TEXT;
+CREATE TABLE device (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+-- What the server told at the last pass: METADATA (1/0, NULL not asked yet), the quota,
+-- and the devices registered under /private/vendor/tayori/device (JSON array).
+CREATE TABLE server_info (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    metadata INTEGER,
+    devices TEXT NOT NULL DEFAULT '[]',
+    quota TEXT,
+    checked INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"#,
+    ),
 ];
 
 enum Step {

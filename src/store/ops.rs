@@ -60,10 +60,13 @@ pub struct Op {
     pub attempts: i64,
     pub created: i64,
     pub updated: i64,
+    /// The message's subject and sender when the change was made (to name it).
+    pub subject: Option<String>,
+    pub sender: Option<String>,
 }
 
 const COLS: &str = "id, account_id, message_id, kind, folder, uid, uidvalidity, target, \
-                    header_message_id, state, error, attempts, created, updated";
+                    header_message_id, state, error, attempts, created, updated, subject, sender";
 
 fn row_to_op(r: &Row<'_>) -> rusqlite::Result<Op> {
     let kind: String = r.get(3)?;
@@ -102,6 +105,8 @@ fn row_to_op(r: &Row<'_>) -> rusqlite::Result<Op> {
         attempts: r.get(11)?,
         created: r.get(12)?,
         updated: r.get(13)?,
+        subject: r.get(14)?,
+        sender: r.get(15)?,
     })
 }
 
@@ -114,11 +119,14 @@ struct Target {
     uidvalidity: Option<u32>,
     message_id: Option<String>,
     flags: i64,
+    subject: String,
+    sender: String,
 }
 
 fn target(tx: &rusqlite::Transaction<'_>, msg: MessageId) -> Result<Target> {
     tx.query_row(
-        "SELECT f.account_id, f.id, f.name, m.uid, f.uidvalidity, m.message_id, m.flags
+        "SELECT f.account_id, f.id, f.name, m.uid, f.uidvalidity, m.message_id, m.flags,
+                m.subject, m.sender
          FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
         [msg.0],
         |r| {
@@ -130,6 +138,8 @@ fn target(tx: &rusqlite::Transaction<'_>, msg: MessageId) -> Result<Target> {
                 uidvalidity: r.get(4)?,
                 message_id: r.get(5)?,
                 flags: r.get(6)?,
+                subject: r.get(7)?,
+                sender: r.get(8)?,
             })
         },
     )
@@ -147,8 +157,8 @@ fn record(
     let ts = now();
     tx.execute(
         "INSERT INTO ops (account_id, message_id, kind, folder, uid, uidvalidity, target,
-                          header_message_id, state, created, updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)",
+                          header_message_id, state, created, updated, subject, sender)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?10, ?11)",
         params![
             t.account,
             msg.0,
@@ -158,7 +168,9 @@ fn record(
             t.uidvalidity,
             target,
             t.message_id,
-            ts
+            ts,
+            t.subject,
+            t.sender
         ],
     )?;
     Ok(OpId(tx.last_insert_rowid()))

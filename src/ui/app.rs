@@ -48,6 +48,8 @@ pub struct AccountView {
     pub folders: Vec<FolderView>,
     /// Which bodies this device keeps (the account's setting in the store).
     pub offline: OfflinePolicy,
+    /// Devices, quota, and what is only here (the sync view).
+    pub sync: super::data::SyncFacts,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +114,8 @@ pub enum Message {
     SetOffline(AccountId, OfflinePolicy),
     /// "Sync now": every account runs a pass at once.
     SyncNow,
+    /// "Check connection": the connection doctor for the account.
+    CheckConnection(AccountId),
     SetAccountSync(AccountId, bool),
     SetNotifications(bool),
     /// Queue a failed or uncertain outgoing message again.
@@ -220,6 +224,8 @@ pub struct App {
     pub undo: Option<super::undo::Undoable>,
     /// The status line's notice and error (in the window's language, each ending).
     pub status: super::status::StatusLine,
+    /// The connection doctor's last run per account (the sync view).
+    pub doctor: HashMap<AccountId, super::doctor::DoctorState>,
     pub ctrl: bool,
     pub form: AddForm,
     pub compose: super::compose::ComposeState,
@@ -284,6 +290,7 @@ impl App {
             status: Default::default(),
             undo: None,
             sending: None,
+            doctor: HashMap::new(),
             ctrl: false,
             form: AddForm::default(),
             compose: super::compose::ComposeState::default(),
@@ -681,6 +688,7 @@ impl App {
                 }
             }
             Message::SyncNow => self.engine.sync_now(None),
+            Message::CheckConnection(id) => self.check_connection(id),
             Message::SetAccountSync(id, on) => {
                 self.engine.set_sync_enabled(id, on);
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {

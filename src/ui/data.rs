@@ -7,6 +7,27 @@ use super::app::{
 use crate::store::{Activity, Listing, MessageRow, Op, OutboxItem, SortKey, Store};
 use iced::Task;
 
+/// What the sync view shows of an account beyond its folders.
+#[derive(Debug, Clone, Default)]
+pub struct SyncFacts {
+    pub server: crate::store::ServerInfo,
+    pub risk: crate::store::Risk,
+    /// This device's id (to tell it among the server's devices).
+    pub device_id: String,
+    pub device_name: String,
+}
+
+impl SyncFacts {
+    fn read(store: &Store, account: &crate::model::Account) -> SyncFacts {
+        SyncFacts {
+            server: store.server_info(account.id).unwrap_or_default(),
+            risk: store.risk(account).unwrap_or_default(),
+            device_id: store.device_id().unwrap_or_default(),
+            device_name: store.device_name().unwrap_or_default(),
+        }
+    }
+}
+
 /// What a reload reads: accounts with folder counts, the queue, the outbox, activity.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -69,10 +90,12 @@ impl Snapshot {
                 .collect();
             folders.sort_by_key(|f| (role_rank(f.folder.role), f.folder.name.to_lowercase()));
             let offline = store.offline_policy(account.id).unwrap_or_default();
+            let sync = SyncFacts::read(store, &account);
             accounts.push(AccountView {
                 account,
                 folders,
                 offline,
+                sync,
             });
         }
         Snapshot {

@@ -32,6 +32,7 @@ impl App {
             Event::Bodies(id, p) => {
                 self.bodies.insert(id, p);
             }
+            Event::Doctor(id, r) => self.on_doctor(id, r),
             Event::Stopped(id) => {
                 self.states.remove(&id);
                 self.bodies.remove(&id);

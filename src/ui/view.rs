@@ -8,6 +8,9 @@ mod reader;
 mod settings;
 mod settings_timing;
 mod sync;
+mod sync_doctor;
+mod sync_picture;
+mod sync_queue;
 pub mod toolbar;
 mod wizard;
 
@@ -142,6 +145,15 @@ fn status_bar(app: &App) -> Element<'_, Message> {
             s.push_str(&app.tr.tr("status-bodies", Some(&args)));
         }
         parts.push(s);
+        // The server's space: warned here from 90% on (the sync view has the details).
+        if let Some(q) = &a.sync.server.quota
+            && q.percent() >= 90
+        {
+            let mut args = FluentArgs::new();
+            args.set("email", a.account.email.clone());
+            args.set("pct", q.percent());
+            parts.push(app.tr.tr("status-quota-warning", Some(&args)));
+        }
     }
     if app
         .states

@@ -221,9 +221,10 @@ fn sync_view_shows_counts_and_pending_changes() {
     click(&mut app, "Sync");
     assert_eq!(app.screen, Screen::Sync);
     assert!(shows(&app, "Changes waiting for the server"));
-    assert!(shows(&app, "Flag change"));
+    // The change as the user made it, on which message, and why it waits.
+    assert!(shows(&app, "Mark read"));
     assert!(shows(&app, "30"), "cached count of INBOX");
-    assert!(shows(&app, "waiting"));
+    assert!(shows(&app, "waiting for the connection"));
     // A pending change cannot be discarded (only a failed one, which was already undone).
     let mut ui = simulator(app.view());
     assert!(ui.find("Discard").is_err());
@@ -248,7 +249,8 @@ fn sync_view_shows_a_skipped_change_with_its_reason() {
     }
     let mut app = app(&dir);
     click(&mut app, "Sync");
-    assert!(shows(&app, "skipped"));
+    // The change as the user made it, and why it ended.
+    assert!(shows(&app, "Mark read"));
     assert!(shows(
         &app,
         "skipped: already deleted or moved on another device"
@@ -468,7 +470,7 @@ fn the_sync_view_lists_the_outbox_and_edit_takes_a_message_back() {
     );
     click(&mut app, "Send");
     click(&mut app, "Sync");
-    assert!(shows(&app, "Outbox check"));
+    assert!(shows(&app, "“Outbox check” to bob@example.test"));
     assert!(shows(&app, "Waiting to send"));
     click(&mut app, "Edit");
     assert_eq!(app.screen, Screen::Compose);

@@ -404,6 +404,13 @@ async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
                 .map(|(d, c)| (d, Box::new(c)))
                 .map_err(Failure::from),
         ),
+        Read::Doctor => {
+            let r = match engine.store.account(id) {
+                Ok(a) => engine.doctor(&a).await.map(Arc::new).map_err(Failure::from),
+                Err(e) => Err(Failure::of(&EngineError::Store(e))),
+            };
+            Event::Doctor(id, r)
+        }
         Read::Search(text, reply) => {
             let r = match engine.store.account(id) {
                 Ok(a) => engine.search_server(&a, &text).await.map_err(Failure::from),

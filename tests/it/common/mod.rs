@@ -134,6 +134,20 @@ impl Tayori {
         self.run_strings(&args).ok().stdout.trim().to_string()
     }
 
+    /// Adds alice's POP3 account over POP3S (with `extra` options); returns the id.
+    pub fn add_pop3(&self, bed: &TestBed, extra: &[&str]) -> String {
+        let server = Server {
+            proto: "pop3",
+            host: bed.host(),
+            port: bed.pop3s_port(),
+            starttls: false,
+        };
+        let (user, pw) = bed.user(0);
+        let mut args = account_add_args(&server, &user, &pw, Some(&bed.ca_file()));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        self.run_strings(&args).ok().stdout.trim().to_string()
+    }
+
     /// [`Tayori::run`] with owned arguments.
     pub fn run_strings(&self, args: &[String]) -> Run {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

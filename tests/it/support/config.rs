@@ -99,6 +99,8 @@ pub fn dovecot(s: &Setup) -> String {
         c.push_str("  }\n");
     }
     c.push_str("}\n");
+    let mut imap_plugins = Vec::new();
+    let mut imap_lines = Vec::new();
     if s.opts.rev1 {
         c.push_str("imap_capability = IMAP4rev1\n");
     } else if s.opts.fallback {
@@ -109,7 +111,32 @@ pub fn dovecot(s: &Setup) -> String {
         };
         c.push_str(&format!("imap_capability = {caps}\n"));
     } else {
-        c.push_str("protocol imap {\n  mail_plugins = $mail_plugins imap_zlib\n}\n");
+        imap_plugins.push("imap_zlib");
+    }
+    // Recipes in shared/TESTBED.md ("IMAP METADATA", "Quota").
+    if s.opts.metadata {
+        c.push_str("mail_attribute_dict = file:%h/dovecot-attributes\n");
+        imap_lines.push("imap_metadata = yes".to_string());
+    }
+    if let Some(kib) = s.opts.quota_kib {
+        c.push_str(&format!(
+            "mail_plugins = $mail_plugins quota\n\
+             plugin {{\n  quota = count:User quota\n  quota_rule = *:storage={kib}K\n  \
+             quota_vsizes = yes\n}}\n"
+        ));
+        imap_plugins.push("imap_quota");
+    }
+    if !imap_plugins.is_empty() {
+        imap_lines.push(format!(
+            "mail_plugins = $mail_plugins {}",
+            imap_plugins.join(" ")
+        ));
+    }
+    if !imap_lines.is_empty() {
+        c.push_str(&format!(
+            "protocol imap {{\n  {}\n}}\n",
+            imap_lines.join("\n  ")
+        ));
     }
     c.push_str(&format!(
         "service imap-login {{\n{chroot}  inet_listener imap {{\n    port = {}\n  }}\n  \

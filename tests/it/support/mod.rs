@@ -48,6 +48,10 @@ pub struct BedOptions {
     pub rev1: bool,
     /// With `fallback`: no UIDPLUS either (no COPYUID, APPENDUID, UID EXPUNGE).
     pub no_uidplus: bool,
+    /// IMAP METADATA (RFC 5464): server-level private entries kept in a file dict.
+    pub metadata: bool,
+    /// The quota plugin with this STORAGE limit in KiB (GETQUOTAROOT, RFC 9208).
+    pub quota_kib: Option<u32>,
 }
 
 /// Logins and passwords; addresses are `<login>@example.test`.
