@@ -37,7 +37,11 @@ else
   exit 0
 fi
 
-compat() { bash "$(dirname "$0")/compat-servers.sh"; }
+# Also the OAuth2 test bed's authorization server (npm oauth2-mock-server, tests/oauth2-server.sh).
+compat() {
+  bash "$(dirname "$0")/compat-servers.sh"
+  bash "$(dirname "$0")/oauth2-server.sh"
+}
 if [ ${#missing[@]} -eq 0 ]; then
   compat
   exit 0
