@@ -20,7 +20,7 @@ pub use fetch::{HEADER_FETCH_ITEMS, parse_flags};
 pub use folders::ServerFolder;
 pub use idle::IdleOutcome;
 pub use select::{SelectInfo, StatusInfo};
-pub use session::{Caps, Credentials, ImapConn};
+pub use session::{AuthKind, Caps, Credentials, ImapConn};
 
 use crate::protocol::net::NetError;
 

@@ -198,6 +198,9 @@ ALTER TABLE accounts ADD COLUMN offline_attachments_max_mb INTEGER NOT NULL DEFA
     // last message deleted to the next one stored, and a command or an operation queued with
     // the old id would act on another message. Ids, parts and search rows stay as they are.
     Step::Rebuild(Rebuild::Autoincrement("messages")),
+    // 7: OAuth2 accounts: where they sign in (JSON of `model::OAuthSettings`; the tokens
+    // are in the keyring, never here).
+    Step::Sql("ALTER TABLE accounts ADD COLUMN oauth TEXT;"),
 ];
 
 enum Step {

@@ -33,6 +33,7 @@ mod imap_edges;
 mod imap_sync;
 mod installers;
 mod mime_decode;
+mod oauth2;
 mod offline_bodies;
 mod pop3_sync;
 mod scheduler;
