@@ -43,3 +43,4 @@ mod testbed_smoke;
 mod ui_errors;
 mod ui_screens;
 mod ui_wizard;
+mod ui_wizard_oauth;

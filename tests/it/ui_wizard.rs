@@ -100,6 +100,8 @@ pub(crate) fn env(xml: Option<String>, ca: Option<String>) -> (WizardEnv, Arc<Me
         },
         ca_file: ca,
         keeper: kept.clone(),
+        oauth: None,
+        open_url: Arc::new(|_: &str| Ok(())),
     };
     (env, kept)
 }
@@ -193,6 +195,8 @@ fn first_run_gmail_from_the_bundled_database_explains_imap_and_pop3() {
     assert!(app.wizard.job.is_none());
 
     identity(&mut app, "Hanako", "hanako@gmail.com", "secret");
+    // Gmail: Google's sign-in page or an app password; this path takes the app password.
+    click(&mut app, "Use an app password");
     click(&mut app, "Next");
     assert_eq!(app.wizard.step, Step::Discovering);
     assert_shows(&app, "Looking up the settings for gmail.com…");
