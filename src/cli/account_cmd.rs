@@ -284,14 +284,16 @@ async fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
     };
     let secret = match (a.password_stdin, a.password_command) {
         _ if a.auth == "oauth2" => Secret::OAuth2(
-            super::login_cmd::oauth_settings(
-                &a.email,
-                &host,
-                a.oauth_issuer.as_deref(),
-                a.oauth_client_id.clone(),
-                a.oauth_scope.clone(),
-            )
-            .await?,
+            Box::new(
+                super::login_cmd::oauth_settings(
+                    &a.email,
+                    &host,
+                    a.oauth_issuer.as_deref(),
+                    a.oauth_client_id.clone(),
+                    a.oauth_scope.clone(),
+                )
+                .await?,
+            ),
             None,
         ),
         (true, _) => {

@@ -78,7 +78,7 @@ pub enum Secret {
     /// wizard) the logins are tested with its access token and the tokens are kept; without
     /// (`tayori account add --auth oauth2`) nothing is tested or kept until
     /// [`finish_sign_in`] (`tayori account login`).
-    OAuth2(OAuthSettings, Option<TokenSet>),
+    OAuth2(Box<OAuthSettings>, Option<TokenSet>),
 }
 
 impl std::fmt::Debug for Secret {
@@ -210,7 +210,7 @@ pub async fn create_account(
     let (keep, oauth) = match secret {
         Secret::Password(p) => (Some(p), None),
         Secret::Command(_) => (None, None),
-        Secret::OAuth2(o, t) => (t.map(|t| t.to_json()), Some(o)),
+        Secret::OAuth2(o, t) => (t.map(|t| t.to_json()), Some(*o)),
     };
     blocking(move || {
         store_account(

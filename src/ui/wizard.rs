@@ -190,7 +190,7 @@ pub enum Job {
     Discover {
         generation: u64,
         email: String,
-        env: WizardEnv,
+        env: Box<WizardEnv>,
     },
     /// Sign in through the browser: listen on loopback, open the page, wait for the code,
     /// trade it for tokens.
@@ -441,7 +441,9 @@ impl Wizard {
     fn create_job(&mut self, db: PathBuf) -> Option<Job> {
         let spec = self.spec()?;
         let secret = match (&self.oauth_settings, self.tokens.take()) {
-            (Some(o), Some(t)) if self.uses_sign_in() => Secret::OAuth2(o.clone(), Some(t)),
+            (Some(o), Some(t)) if self.uses_sign_in() => {
+                Secret::OAuth2(Box::new(o.clone()), Some(t))
+            }
             _ => Secret::Password(self.password.clone()),
         };
         self.generation += 1;
@@ -561,7 +563,7 @@ impl Wizard {
                 let job = Job::Discover {
                     generation: w.generation,
                     email: w.email(),
-                    env: w.env.clone(),
+                    env: Box::new(w.env.clone()),
                 };
                 w.job = Some(job.clone());
                 return (spawn(job), None);
