@@ -112,11 +112,15 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let bed = TestBed::start_with(BedOptions {
+        Self::with(BedOptions {
             smtp: true,
             oauth2: true,
             ..Default::default()
-        });
+        })
+    }
+
+    fn with(opts: BedOptions) -> Fixture {
+        let bed = TestBed::start_with(opts);
         Fixture {
             bed,
             keyring: Keyring::start(),
@@ -523,4 +527,54 @@ fn oauth2_invalid_grant_says_sign_in_again_and_does_not_retry() {
     f.bed.oauth_set("ttl", "3600");
     f.login(&id).ok();
     f.run(&["sync"]).ok();
+}
+
+/// A server that advertises OAUTHBEARER (RFC 7628) but not XOAUTH2: IMAP signs in with it.
+#[test]
+fn oauth2_imap_uses_oauthbearer_when_xoauth2_is_not_advertised() {
+    if !tools() {
+        return;
+    }
+    let f = Fixture::with(BedOptions {
+        oauth2: true,
+        oauthbearer_only: true,
+        ..Default::default()
+    });
+    f.load_inbox(2);
+    let imaps = f.bed.imaps_port().to_string();
+    let ca = f.bed.ca_file().display().to_string();
+    let issuer = f.bed.oauth_issuer();
+    let id = f
+        .run(&[
+            "account",
+            "add",
+            "--auth",
+            "oauth2",
+            "--email",
+            "alice@example.test",
+            "--imap-host",
+            "localhost",
+            "--imap-port",
+            &imaps,
+            "--imap-security",
+            "tls",
+            "--ca-file",
+            &ca,
+            "--oauth-issuer",
+            &issuer,
+            "--oauth-client-id",
+            "tayori-test",
+            "--oauth-scope",
+            "mail",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    f.login(&id).ok();
+    f.run(&["sync"]).ok();
+    assert_eq!(f.inbox_count(), 2);
+    let log = f.bed.dovecot_log();
+    assert!(log.contains("OAUTHBEARER"), "no OAUTHBEARER login:\n{log}");
+    assert!(!log.contains("XOAUTH2("), "{log}");
 }
