@@ -6,7 +6,7 @@
 //! D-Bus session), syncs over IMAP, sends over SMTP and downloads over POP3 with XOAUTH2.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{Run, Tayori};
+use crate::common::{Run, Tayori, have_all_or_skip};
 use crate::support::{BedOptions, TestBed, make_message, py_imap_at};
 use std::io::{BufRead, Write};
 use std::os::unix::process::CommandExt;
@@ -18,35 +18,15 @@ use std::time::{Duration, Instant};
 /// loopback listener, as a browser whose user approves at once.
 const BROWSER: &str = "curl -s -L -o /dev/null --max-time 20";
 
-fn have(c: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {c}"))
-        .output()
-        .unwrap()
-        .status
-        .success()
-}
-
 /// The tools these tests need; without them they are skipped, except in CI.
 fn tools() -> bool {
-    let ok = [
+    have_all_or_skip(&[
         "dbus-run-session",
         "gnome-keyring-daemon",
         "node",
         "npm",
         "curl",
-    ]
-    .iter()
-    .all(|c| have(c));
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have dbus, gnome-keyring, node, npm and curl (tests/setup-deps.sh)"
-        );
-        eprintln!("skipped: dbus-run-session, gnome-keyring-daemon, node, npm or curl missing");
-    }
-    ok
+    ])
 }
 
 /// A private D-Bus session with an unlocked gnome-keyring, kept for the whole test; each
@@ -167,43 +147,51 @@ impl Fixture {
         self.run_with(args, "")
     }
 
-    /// `account add --auth oauth2` for alice over IMAPS (+ submission) at the bed's issuer.
+    /// `account add --auth oauth2` for alice at the bed's issuer with these server options;
+    /// returns the id.
+    fn add_oauth(&self, servers: &[&str]) -> String {
+        let ca = self.bed.ca_file().display().to_string();
+        let issuer = self.bed.oauth_issuer();
+        let mut args = vec![
+            "account",
+            "add",
+            "--auth",
+            "oauth2",
+            "--email",
+            "alice@example.test",
+        ];
+        args.extend_from_slice(servers);
+        args.extend([
+            "--ca-file",
+            &ca,
+            "--oauth-issuer",
+            &issuer,
+            "--oauth-client-id",
+            "tayori-test",
+            "--oauth-scope",
+            "mail",
+        ]);
+        self.run(&args).ok().stdout.trim().to_string()
+    }
+
+    /// The same over IMAPS, with submission (STARTTLS) for sending.
     fn add_imap(&self) -> String {
         let imaps = self.bed.imaps_port().to_string();
         let sub = self.bed.submission_port().to_string();
-        let ca = self.bed.ca_file().display().to_string();
-        let issuer = self.bed.oauth_issuer();
-        let r = self
-            .run(&[
-                "account",
-                "add",
-                "--auth",
-                "oauth2",
-                "--email",
-                "alice@example.test",
-                "--imap-host",
-                "localhost",
-                "--imap-port",
-                &imaps,
-                "--imap-security",
-                "tls",
-                "--smtp-host",
-                "localhost",
-                "--smtp-port",
-                &sub,
-                "--smtp-security",
-                "starttls",
-                "--ca-file",
-                &ca,
-                "--oauth-issuer",
-                &issuer,
-                "--oauth-client-id",
-                "tayori-test",
-                "--oauth-scope",
-                "mail",
-            ])
-            .ok();
-        r.stdout.trim().to_string()
+        self.add_oauth(&[
+            "--imap-host",
+            "localhost",
+            "--imap-port",
+            &imaps,
+            "--imap-security",
+            "tls",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &sub,
+            "--smtp-security",
+            "starttls",
+        ])
     }
 
     fn login(&self, id: &str) -> Run {
@@ -316,37 +304,16 @@ fn oauth2_sign_in_then_sync_send_and_pop3_leave_no_token_on_disk_or_in_logs() {
     // POP3 with the token: a second account, signed in with --no-browser (the URL is
     // printed; this test's "browser" opens it).
     let pop3s = f.bed.pop3s_port().to_string();
-    let ca = f.bed.ca_file().display().to_string();
-    let issuer = f.bed.oauth_issuer();
-    let pop = f
-        .run(&[
-            "account",
-            "add",
-            "--auth",
-            "oauth2",
-            "--email",
-            "alice@example.test",
-            "--pop3-host",
-            "localhost",
-            "--pop3-port",
-            &pop3s,
-            "--pop3-security",
-            "tls",
-            "--ca-file",
-            &ca,
-            "--oauth-issuer",
-            &issuer,
-            "--oauth-client-id",
-            "tayori-test",
-            "--oauth-scope",
-            "mail",
-            "--name",
-            "alice pop",
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let pop = f.add_oauth(&[
+        "--pop3-host",
+        "localhost",
+        "--pop3-port",
+        &pop3s,
+        "--pop3-security",
+        "tls",
+        "--name",
+        "alice pop",
+    ]);
     let mut c = f.cmd(&["account", "login", &pop, "--no-browser"]);
     c.env_remove("TAYORI_BROWSER")
         .stdout(Stdio::piped())
@@ -542,35 +509,14 @@ fn oauth2_imap_uses_oauthbearer_when_xoauth2_is_not_advertised() {
     });
     f.load_inbox(2);
     let imaps = f.bed.imaps_port().to_string();
-    let ca = f.bed.ca_file().display().to_string();
-    let issuer = f.bed.oauth_issuer();
-    let id = f
-        .run(&[
-            "account",
-            "add",
-            "--auth",
-            "oauth2",
-            "--email",
-            "alice@example.test",
-            "--imap-host",
-            "localhost",
-            "--imap-port",
-            &imaps,
-            "--imap-security",
-            "tls",
-            "--ca-file",
-            &ca,
-            "--oauth-issuer",
-            &issuer,
-            "--oauth-client-id",
-            "tayori-test",
-            "--oauth-scope",
-            "mail",
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let id = f.add_oauth(&[
+        "--imap-host",
+        "localhost",
+        "--imap-port",
+        &imaps,
+        "--imap-security",
+        "tls",
+    ]);
     f.login(&id).ok();
     f.run(&["sync"]).ok();
     assert_eq!(f.inbox_count(), 2);

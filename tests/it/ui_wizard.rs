@@ -115,7 +115,7 @@ pub(crate) fn new_app(dir: &tempfile::TempDir, lang: &str, env: WizardEnv) -> Ap
     app
 }
 
-fn click(app: &mut App, label: &str) {
+pub(crate) fn click(app: &mut App, label: &str) {
     let messages = {
         let mut ui = simulator(app.view());
         ui.click(label)
@@ -142,7 +142,7 @@ fn click_and_settle(app: &mut App, label: &str) {
     }
 }
 
-fn shows(app: &App, label: &str) -> bool {
+pub(crate) fn shows(app: &App, label: &str) -> bool {
     let mut ui = simulator(app.view());
     ui.find(label).is_ok()
 }
@@ -160,7 +160,7 @@ pub(crate) fn edit(app: &mut App, field: WField, v: &str) {
 }
 
 /// Runs the job the wizard started (as the app's task would) and feeds its answer back.
-fn run_job(app: &mut App) {
+pub(crate) fn run_job(app: &mut App) {
     let job = app.wizard.job.clone().expect("the wizard started no job");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let msg = rt.block_on(job.run());

@@ -6,58 +6,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support::{BedOptions, TestBed};
-use crate::ui_wizard::{edit, env, new_app};
-use iced_test::simulator;
+use crate::ui_wizard::{click, edit, env, new_app, run_job, shows};
 use std::sync::Arc;
 use tayori::account::oauth::OAuthError;
 use tayori::discovery::{Discovered, ServerSetting, Source, UsernameForm};
 use tayori::model::{OAuthSettings, Security};
 use tayori::store::Store;
-use tayori::ui::app::{App, Message};
+use tayori::ui::app::Message;
 use tayori::ui::wizard::{Step, WField, WizardMsg};
 
-fn shows(app: &App, label: &str) -> bool {
-    simulator(app.view()).find(label).is_ok()
-}
-
-fn click(app: &mut App, label: &str) {
-    let messages = {
-        let mut ui = simulator(app.view());
-        ui.click(label)
-            .unwrap_or_else(|e| panic!("no {label:?} to click: {e:?}"));
-        ui.into_messages().collect::<Vec<_>>()
-    };
-    assert!(!messages.is_empty(), "clicking {label:?} did nothing");
-    for m in messages {
-        let _ = app.update(m);
-    }
-}
-
-fn run_job(app: &mut App) {
-    let job = app.wizard.job.clone().expect("the wizard started no job");
-    let msg = tokio::runtime::Runtime::new().unwrap().block_on(job.run());
-    let _ = app.update(Message::Wizard(msg));
-}
-
 fn tools() -> bool {
-    let have = |c: &str| {
-        std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {c}"))
-            .output()
-            .unwrap()
-            .status
-            .success()
-    };
-    let ok = ["node", "npm", "curl"].iter().all(|c| have(c));
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have node, npm and curl"
-        );
-        eprintln!("skipped: node, npm or curl missing");
-    }
-    ok
+    crate::common::have_all_or_skip(&["node", "npm", "curl"])
 }
 
 /// What the bundled provider list gives for outlook.com, with the bed's servers.
