@@ -2,3 +2,4 @@
 //! injectable keeper the engine saves passwords through.
 pub mod credentials;
 pub mod keeper;
+pub mod oauth;

@@ -4,6 +4,7 @@ mod account_set;
 mod bodies;
 mod discover_cmd;
 mod folder_cmd;
+mod login_cmd;
 pub(crate) mod out;
 mod read;
 mod send_cmd;
@@ -232,6 +233,14 @@ pub enum AccountCmd {
         id: i64,
         #[command(flatten)]
         settings: account_set::SetArgs,
+    },
+    /// Sign an OAuth2 account in (again): opens the provider's page in the browser and
+    /// waits for it to come back; the tokens go to the OS keyring.
+    Login {
+        id: i64,
+        /// Print the URL instead of opening a browser, and wait for the redirect.
+        #[arg(long)]
+        no_browser: bool,
     },
     /// Set (or replace) the outgoing SMTP server of an account (its login is tested first).
     Smtp {

@@ -38,9 +38,12 @@ pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
 
 use crate::account::credentials::{self, CredentialError};
+use crate::account::keeper::OsKeyring;
+use crate::account::oauth::{self, OAuthError};
 use crate::model::{Account, AccountId, Protocol};
-use crate::protocol::imap::{Credentials, ImapConn, ImapError};
+use crate::protocol::imap::{AuthKind, Credentials, ImapConn, ImapError};
 use crate::store::{Store, StoreError};
+use std::sync::Arc;
 
 /// Errors at the engine's edge, each with a one-line meaning for the user.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,9 @@ pub enum EngineError {
     Credentials(#[from] CredentialError),
     #[error(transparent)]
     Imap(#[from] ImapError),
+    /// OAuth2 sign-in: no tokens yet, "sign in again", the authorization server's refusal.
+    #[error(transparent)]
+    OAuth(OAuthError),
     #[error(transparent)]
     Pop3(crate::protocol::pop3::Pop3Error),
     #[error("{0}")]
@@ -99,9 +105,37 @@ impl EngineError {
         match self {
             EngineError::Imap(e) => e.is_transient(),
             EngineError::Pop3(e) => e.is_transient(),
+            EngineError::OAuth(e) => e.is_transient(),
             EngineError::Offline(_) | EngineError::ReplayBusy => true,
             _ => false,
         }
+    }
+}
+
+/// A login error that means "these credentials were refused" (not a network failure).
+pub(crate) trait AuthRefusal {
+    fn is_auth_refusal(&self) -> bool;
+}
+
+impl AuthRefusal for ImapError {
+    fn is_auth_refusal(&self) -> bool {
+        matches!(self, ImapError::Auth(_))
+    }
+}
+
+impl AuthRefusal for crate::protocol::pop3::Pop3Error {
+    fn is_auth_refusal(&self) -> bool {
+        matches!(
+            self,
+            crate::protocol::pop3::Pop3Error::Auth(_)
+                | crate::protocol::pop3::Pop3Error::AppPassword(_)
+        )
+    }
+}
+
+impl AuthRefusal for crate::protocol::smtp::SmtpError {
+    fn is_auth_refusal(&self) -> bool {
+        matches!(self, crate::protocol::smtp::SmtpError::Auth(_))
     }
 }
 
@@ -119,16 +153,51 @@ impl Engine {
         }
     }
 
-    /// Looks up the password (off the async threads: the Secret Service client blocks).
+    /// Looks up the password (off the async threads: the Secret Service client blocks), or
+    /// for an OAuth2 account a valid access token (refreshed first when it is about to
+    /// expire).
     pub async fn credentials(account: &Account) -> Result<Credentials> {
+        Self::credentials_after(account, None).await
+    }
+
+    /// Like [`Engine::credentials`]; `refused`: the credentials a server just turned down.
+    /// For an OAuth2 account their token is refreshed even if it has not expired (once:
+    /// the callers retry one time only); a password is looked up again as it is.
+    async fn credentials_after(
+        account: &Account,
+        refused: Option<&Credentials>,
+    ) -> Result<Credentials> {
+        if let Some(settings) = &account.oauth {
+            let refused = refused.map(|c| c.password.as_str());
+            let token = oauth::access_token(account, settings, Arc::new(OsKeyring), refused)
+                .await
+                .map_err(EngineError::OAuth)?;
+            return Ok(Credentials::oauth2(&account.username, &token));
+        }
         let acc = account.clone();
         let password = tokio::task::spawn_blocking(move || credentials::password(&acc))
             .await
             .map_err(|e| CredentialError::Keyring(e.to_string()))??;
-        Ok(Credentials {
-            username: account.username.clone(),
-            password,
-        })
+        Ok(Credentials::password(&account.username, &password))
+    }
+
+    /// Runs `login` with the account's credentials; when an OAuth2 token is refused, once
+    /// more with a refreshed one (a token can be revoked or cut short before its expiry).
+    pub(crate) async fn with_login<T, E, F, Fut>(account: &Account, login: F) -> Result<T>
+    where
+        F: Fn(Credentials) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+        E: Into<EngineError> + AuthRefusal,
+    {
+        let creds = Self::credentials(account).await?;
+        match login(creds.clone()).await {
+            Err(e) if creds.kind == AuthKind::OAuth2 && e.is_auth_refusal() => {
+                tracing::info!(account = %account.id, "the server refused the access token; refreshing it once");
+                let fresh = Self::credentials_after(account, Some(&creds)).await?;
+                login(fresh).await.map_err(Into::into)
+            }
+            r => r.map_err(Into::into),
+        }
     }
 
     /// Connects to an IMAP account's server (a POP3 account has no IMAP session).
@@ -139,17 +208,12 @@ impl Engine {
                 account.email
             )));
         }
-        let t0 = std::time::Instant::now();
-        let creds = Self::credentials(account).await?;
-        tracing::debug!(elapsed = ?t0.elapsed(), "credentials");
-        Ok(ImapConn::connect(
-            &account.imap.host,
-            account.imap.port,
-            account.imap.security,
-            account.ca_file.as_deref(),
-            &creds,
-        )
-        .await?)
+        let i = &account.imap;
+        let ca = account.ca_file.as_deref();
+        Self::with_login(account, |creds| async move {
+            ImapConn::connect(&i.host, i.port, i.security, ca, &creds).await
+        })
+        .await
     }
 
     /// The accounts to work on: one, or all with sync enabled.

@@ -43,6 +43,14 @@ impl Localizer {
         }
     }
 
+    /// "ja" or "en": the language of the messages.
+    pub fn lang(&self) -> &'static str {
+        match self.bundle.locales.first() {
+            Some(l) if l.language.as_str() == "ja" => "ja",
+            _ => "en",
+        }
+    }
+
     /// The message for `key`, or the key itself when missing everywhere.
     pub fn tr(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {
         for b in [&self.bundle, &self.fallback] {

@@ -121,6 +121,29 @@ pub struct Account {
     /// Extra trust anchor (PEM) for this account's servers. Certificates are always verified.
     pub ca_file: Option<String>,
     pub sync_enabled: bool,
+    /// Set when the account signs in with OAuth2 (its tokens are in the keyring, never here).
+    #[serde(default)]
+    pub oauth: Option<OAuthSettings>,
+}
+
+/// Where and how an account signs in with OAuth2: what `account add --auth oauth2` found
+/// (the providers table or the issuer's metadata). No secret of the user's is part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthSettings {
+    pub issuer: String,
+    pub client_id: String,
+    /// Only for providers that give installed apps a (non-confidential) client secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    pub auth_url: String,
+    pub token_url: String,
+    /// RFC 8628 device authorization endpoint, when the provider offers it.
+    #[serde(default)]
+    pub device_url: Option<String>,
+    pub scopes: Vec<String>,
+    /// Extra parameters of the authorization request.
+    #[serde(default)]
+    pub auth_params: Vec<(String, String)>,
 }
 
 /// Special-use role of a folder (RFC 6154), or a role guessed from a well-known name.

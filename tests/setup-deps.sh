@@ -37,7 +37,12 @@ else
   exit 0
 fi
 
-compat() { bash "$(dirname "$0")/compat-servers.sh"; }
+# Also the OAuth2 test bed's authorization server (npm oauth2-mock-server, tests/oauth2-server.sh).
+compat() {
+  bash "$(dirname "$0")/compat-servers.sh"
+  # Not fatal here: without node/npm only the OAuth2 tests fail, and they say why.
+  bash "$(dirname "$0")/oauth2-server.sh" || echo "setup-deps: the OAuth2 test server is not installed" >&2
+}
 if [ ${#missing[@]} -eq 0 ]; then
   compat
   exit 0

@@ -124,6 +124,7 @@ mod tests {
             password_command: None,
             ca_file: None,
             sync_enabled: true,
+            oauth: None,
         }
     }
 

@@ -61,6 +61,22 @@ pub struct AddArgs {
     /// Read the password from standard input and keep it in the OS keyring.
     #[arg(long)]
     pub password_stdin: bool,
+    /// How the account signs in: password (default) or oauth2 (then `tayori account login
+    /// ID` signs it in through the provider's web page).
+    #[arg(long, value_parser = ["password", "oauth2"], default_value = "password")]
+    pub auth: String,
+    /// The OAuth2 authorization server: a known provider's name (microsoft,
+    /// microsoft-work, google, yahoo, aol, fastmail) or an issuer URL whose metadata gives
+    /// the endpoints (RFC 8414 or OpenID discovery). Default: the provider of the address.
+    #[arg(long)]
+    pub oauth_issuer: Option<String>,
+    /// The OAuth2 client ID of the app registered at the provider (default: the build's or
+    /// TAYORI_OAUTH_CLIENT_ID_<PROVIDER>).
+    #[arg(long)]
+    pub oauth_client_id: Option<String>,
+    /// An OAuth2 scope to ask for (repeat it for several; default: the provider's).
+    #[arg(long)]
+    pub oauth_scope: Vec<String>,
     /// Extra CA certificate (PEM) to trust for this account's servers.
     #[arg(long)]
     pub ca_file: Option<std::path::PathBuf>,
@@ -192,6 +208,9 @@ pub async fn run(engine: &mut Engine, cmd: AccountCmd) -> Result<()> {
             }
             Ok(())
         }
+        AccountCmd::Login { id, no_browser } => {
+            super::login_cmd::run(engine, AccountId(id), no_browser).await
+        }
         AccountCmd::Set { id, settings } => super::account_set::run(engine, id, &settings),
         AccountCmd::Smtp { id, smtp, test } => {
             let acc = engine.store.account(AccountId(id))?;
@@ -277,6 +296,19 @@ async fn add(engine: &mut Engine, a: AddArgs) -> Result<()> {
         delete_when_deleted: a.delete_on_server_when_deleted,
     };
     let secret = match (a.password_stdin, a.password_command) {
+        _ if a.auth == "oauth2" => Secret::OAuth2(
+            Box::new(
+                super::login_cmd::oauth_settings(
+                    &a.email,
+                    &host,
+                    a.oauth_issuer.as_deref(),
+                    a.oauth_client_id.clone(),
+                    a.oauth_scope.clone(),
+                )
+                .await?,
+            ),
+            None,
+        ),
         (true, _) => {
             let mut s = String::new();
             std::io::stdin().read_to_string(&mut s)?;

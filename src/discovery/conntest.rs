@@ -148,15 +148,22 @@ pub async fn test_login(
     password: &str,
     ca_file: Option<&str>,
 ) -> Result<(), ConnTestError> {
+    let creds = Credentials::password(username, password);
+    test_login_with(kind, server, &creds, ca_file).await
+}
+
+/// Tests a server with these credentials (a password or an OAuth2 access token).
+pub async fn test_login_with(
+    kind: ServerKind,
+    server: &Endpoint,
+    creds: &Credentials,
+    ca_file: Option<&str>,
+) -> Result<(), ConnTestError> {
     let addr = reach(&server.host, server.port).await?;
-    let creds = Credentials {
-        username: username.to_string(),
-        password: password.to_string(),
-    };
     let (h, p, s) = (server.host.as_str(), server.port, server.security);
     let host = || h.to_string();
     match kind {
-        ServerKind::Imap => match ImapConn::connect(h, p, s, ca_file, &creds).await {
+        ServerKind::Imap => match ImapConn::connect(h, p, s, ca_file, creds).await {
             Ok(c) => {
                 let _ = c.logout().await;
                 Ok(())
@@ -180,7 +187,7 @@ pub async fn test_login(
             }
             Err(e @ ImapError::Protocol(_)) => Err(ConnTestError::Other(e.to_string())),
         },
-        ServerKind::Pop3 => match Pop3Conn::connect(h, p, s, ca_file, &creds).await {
+        ServerKind::Pop3 => match Pop3Conn::connect(h, p, s, ca_file, creds).await {
             Ok(c) => {
                 let _ = c.quit().await;
                 Ok(())
@@ -202,7 +209,7 @@ pub async fn test_login(
             }
             Err(e @ Pop3Error::Protocol(_)) => Err(ConnTestError::Other(e.to_string())),
         },
-        ServerKind::Smtp => match smtp::test_login(server, ca_file, &creds, STAGE_TIMEOUT).await {
+        ServerKind::Smtp => match smtp::test_login(server, ca_file, creds, STAGE_TIMEOUT).await {
             Ok(()) => Ok(()),
             Err(SmtpError::Auth(t)) => Err(login_failed(t)),
             Err(SmtpError::NoStartTls { host }) => Err(ConnTestError::NoStartTls { host }),

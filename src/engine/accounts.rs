@@ -12,8 +12,12 @@
 //! [`set_outgoing`], which tests the SMTP login the same way before it saves.
 use crate::account::credentials::{self, CredentialError};
 use crate::account::keeper::SecretKeeper;
-use crate::discovery::conntest::{ConnTestError, ServerKind, test_login};
-use crate::model::{Account, AccountId, Endpoint, Protocol, SendCharset, SmtpSettings};
+use crate::account::oauth::TokenSet;
+use crate::discovery::conntest::{ConnTestError, ServerKind, test_login_with};
+use crate::model::{
+    Account, AccountId, Endpoint, OAuthSettings, Protocol, SendCharset, SmtpSettings,
+};
+use crate::protocol::imap::Credentials;
 use crate::store::{NewAccount, Store, StoreError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -70,6 +74,11 @@ pub enum Secret {
     /// A shell command printing it (like mbsync's PassCmd): run for the test, stored as the
     /// account's password command; nothing goes to the keyring.
     Command(String),
+    /// OAuth2 sign-in at these settings. With the tokens of a sign-in already made (the
+    /// wizard) the logins are tested with its access token and the tokens are kept; without
+    /// (`tayori account add --auth oauth2`) nothing is tested or kept until
+    /// [`finish_sign_in`] (`tayori account login`).
+    OAuth2(Box<OAuthSettings>, Option<TokenSet>),
 }
 
 impl std::fmt::Debug for Secret {
@@ -77,6 +86,11 @@ impl std::fmt::Debug for Secret {
         match self {
             Secret::Password(_) => f.write_str("Password(<hidden>)"),
             Secret::Command(c) => f.debug_tuple("Command").field(c).finish(),
+            Secret::OAuth2(o, t) => f
+                .debug_tuple("OAuth2")
+                .field(&o.issuer)
+                .field(&t.is_some())
+                .finish(),
         }
     }
 }
@@ -172,20 +186,85 @@ pub async fn create_account(
     } = spec;
     account.password_command = match &secret {
         Secret::Command(c) => Some(c.clone()),
-        Secret::Password(_) => None,
+        Secret::Password(_) | Secret::OAuth2(..) => None,
     };
     if test_logins {
-        let password = password_of(&secret).await?;
-        let check = check_logins(&account, smtp.as_ref(), &password).await;
-        if !check.ok() {
-            return Err(AccountError::Login(Box::new(check)));
+        // An OAuth2 account without a sign-in yet has nothing to test with.
+        let creds = match &secret {
+            Secret::OAuth2(_, Some(t)) => {
+                Some(Credentials::oauth2(&account.username, &t.access_token))
+            }
+            Secret::OAuth2(_, None) => None,
+            other => Some(Credentials::password(
+                &account.username,
+                &password_of(other).await?,
+            )),
+        };
+        if let Some(creds) = creds {
+            let check = check_logins(&account, smtp.as_ref(), &creds).await;
+            if !check.ok() {
+                return Err(AccountError::Login(Box::new(check)));
+            }
         }
     }
-    let keep = match secret {
-        Secret::Password(p) => Some(p),
-        Secret::Command(_) => None,
+    let (keep, oauth) = match secret {
+        Secret::Password(p) => (Some(p), None),
+        Secret::Command(_) => (None, None),
+        Secret::OAuth2(o, t) => (t.map(|t| t.to_json()), Some(*o)),
     };
-    blocking(move || store_account(&db, &account, smtp.as_ref(), keep.as_deref(), &*keeper)).await?
+    blocking(move || {
+        store_account(
+            &db,
+            &account,
+            smtp.as_ref(),
+            keep.as_deref(),
+            &*keeper,
+            oauth.as_ref(),
+        )
+    })
+    .await?
+}
+
+/// Keeps the tokens of a sign-in (`tayori account login`) after testing the account's
+/// logins (incoming and SMTP) with its access token; on a refusal nothing is kept.
+pub async fn finish_sign_in(
+    db: PathBuf,
+    id: AccountId,
+    tokens: TokenSet,
+    keeper: Arc<dyn SecretKeeper>,
+) -> Result<(), AccountError> {
+    let (account, smtp) = blocking(move || -> Result<_, StoreError> {
+        let store = Store::open(&db)?;
+        Ok((store.account(id)?, store.smtp_settings(id)?))
+    })
+    .await??;
+    let new = NewAccount {
+        name: account.name.clone(),
+        email: account.email.clone(),
+        username: account.username.clone(),
+        protocol: account.protocol,
+        imap: account.imap.clone(),
+        pop3: account.pop3,
+        password_command: None,
+        ca_file: account.ca_file.clone(),
+    };
+    let outgoing = smtp.map(|s| OutgoingSpec {
+        endpoint: s.endpoint,
+        username: s.username,
+        send_charset: s.send_charset,
+        signature: s.signature,
+    });
+    let creds = Credentials::oauth2(&account.username, &tokens.access_token);
+    let check = check_logins(&new, outgoing.as_ref(), &creds).await;
+    if !check.ok() {
+        return Err(AccountError::Login(Box::new(check)));
+    }
+    crate::account::oauth::keep_tokens(&account, keeper, &tokens)
+        .await
+        .map_err(|e| match e {
+            crate::account::oauth::OAuthError::Keyring(c) => AccountError::Secret(c),
+            other => AccountError::Interrupted(other.to_string()),
+        })
 }
 
 /// Sets (or replaces) an account's outgoing server, after testing its SMTP login with the
@@ -201,18 +280,24 @@ pub async fn set_outgoing(
     let path = db.clone();
     let account = blocking(move || Store::open(&path)?.account(id)).await??;
     if test_login {
-        let acc = account.clone();
-        let password = blocking(move || match &acc.password_command {
-            Some(cmd) => credentials::run_command(cmd),
-            None => keeper.password(&acc),
-        })
-        .await??;
-        let outgoing = check_smtp(
-            &account.username,
-            account.ca_file.as_deref(),
-            &smtp,
-            &password,
-        );
+        let creds = match &account.oauth {
+            Some(o) => {
+                let token = crate::account::oauth::access_token(&account, o, keeper, None)
+                    .await
+                    .map_err(|e| AccountError::Interrupted(e.to_string()))?;
+                Credentials::oauth2(&account.username, &token)
+            }
+            None => {
+                let acc = account.clone();
+                let password = blocking(move || match &acc.password_command {
+                    Some(cmd) => credentials::run_command(cmd),
+                    None => keeper.password(&acc),
+                })
+                .await??;
+                Credentials::password(&account.username, &password)
+            }
+        };
+        let outgoing = check_smtp(account.ca_file.as_deref(), &smtp, &creds);
         let check = LoginCheck {
             email: account.email.clone(),
             incoming: None,
@@ -242,6 +327,10 @@ async fn password_of(secret: &Secret) -> Result<String, AccountError> {
             let cmd = cmd.clone();
             Ok(blocking(move || credentials::run_command(&cmd)).await??)
         }
+        Secret::OAuth2(_, t) => Ok(t
+            .as_ref()
+            .map(|t| t.access_token.clone())
+            .unwrap_or_default()),
     }
 }
 
@@ -250,7 +339,7 @@ async fn password_of(secret: &Secret) -> Result<String, AccountError> {
 async fn check_logins(
     account: &NewAccount,
     smtp: Option<&OutgoingSpec>,
-    password: &str,
+    creds: &Credentials,
 ) -> LoginCheck {
     let kind = match account.protocol {
         Protocol::Imap => ServerKind::Imap,
@@ -261,12 +350,12 @@ async fn check_logins(
         ServerCheck {
             kind,
             server: account.imap.clone(),
-            result: test_login(kind, &account.imap, &account.username, password, ca).await,
+            result: test_login_with(kind, &account.imap, creds, ca).await,
         }
     };
     let outgoing = async {
         match smtp {
-            Some(s) => Some(check_smtp(&account.username, ca, s, password).await),
+            Some(s) => Some(check_smtp(ca, s, creds).await),
             None => None,
         }
     };
@@ -278,17 +367,15 @@ async fn check_logins(
     }
 }
 
-async fn check_smtp(
-    username: &str,
-    ca: Option<&str>,
-    smtp: &OutgoingSpec,
-    password: &str,
-) -> ServerCheck {
-    let login = smtp.username.as_deref().unwrap_or(username);
+async fn check_smtp(ca: Option<&str>, smtp: &OutgoingSpec, creds: &Credentials) -> ServerCheck {
+    let mut creds = creds.clone();
+    if let Some(u) = smtp.username.as_deref().filter(|u| !u.is_empty()) {
+        creds.username = u.to_string();
+    }
     ServerCheck {
         kind: ServerKind::Smtp,
         server: smtp.endpoint.clone(),
-        result: test_login(ServerKind::Smtp, &smtp.endpoint, login, password, ca).await,
+        result: test_login_with(ServerKind::Smtp, &smtp.endpoint, &creds, ca).await,
     }
 }
 
@@ -300,10 +387,17 @@ fn store_account(
     smtp: Option<&OutgoingSpec>,
     password: Option<&str>,
     keeper: &dyn SecretKeeper,
+    oauth: Option<&OAuthSettings>,
 ) -> Result<AccountId, AccountError> {
     let store = Store::open(db)?;
     let settings = smtp.map(|s| s.settings(AccountId(0)));
     let id = store.add_account_with_smtp(new, settings.as_ref())?;
+    if let Some(o) = oauth
+        && let Err(e) = store.set_account_oauth(id, Some(o))
+    {
+        let _ = store.remove_account(id);
+        return Err(e.into());
+    }
     let Some(password) = password else {
         return Ok(id);
     };

@@ -30,6 +30,7 @@ impl Failure {
         let f = match e {
             EngineError::Store(s) => local::store(s),
             EngineError::Credentials(c) => local::credential(c),
+            EngineError::OAuth(o) => local::oauth(o),
             EngineError::Imap(i) => network::imap(i),
             EngineError::Pop3(p) => network::pop3(p),
             EngineError::NotCached(_) | EngineError::Offline(_) => Failure::key("error-not-cached"),
@@ -43,6 +44,11 @@ impl Failure {
             EngineError::ReplayBusy => Failure::key("error-replay-busy"),
         };
         f.detail(e.to_string(), e.is_transient())
+    }
+
+    /// A sign-in that did not work (the wizard's browser step).
+    pub fn of_oauth(e: &crate::account::oauth::OAuthError) -> Failure {
+        local::oauth(e).detail(e.to_string(), e.is_transient())
     }
 
     /// Why an account was not added (what the wizard and the manual form show).

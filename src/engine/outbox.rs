@@ -89,13 +89,18 @@ pub fn provider_files_sent(smtp_host: &str) -> bool {
 }
 
 impl Engine {
-    /// The login for SMTP: the account's password with the SMTP username if one is set.
-    async fn smtp_credentials(account: &Account, s: &SmtpSettings) -> Result<Credentials> {
-        let mut creds = Self::credentials(account).await?;
-        if let Some(u) = s.username.as_deref().filter(|u| !u.is_empty()) {
-            creds.username = u.to_string();
-        }
-        Ok(creds)
+    /// Logs in to the account's SMTP server: the account's password (or OAuth2 token, with
+    /// one refresh when it is refused) with the SMTP username if one is set.
+    async fn smtp_login(account: &Account, s: &SmtpSettings) -> Result<SmtpConn> {
+        let user = s.username.as_deref().filter(|u| !u.is_empty());
+        let (ep, ca) = (&s.endpoint, account.ca_file.as_deref());
+        Self::with_login(account, |mut creds: Credentials| {
+            if let Some(u) = user {
+                creds.username = u.to_string();
+            }
+            async move { SmtpConn::connect(ep, ca, &creds).await }
+        })
+        .await
     }
 
     /// Sends what is due (everything queued with `force`, e.g. on `sync` or "send now"),
@@ -174,12 +179,10 @@ impl Engine {
         } else {
             SentCopy::Pending
         };
-        let conn = match Self::smtp_credentials(account, &settings).await {
-            Ok(creds) => SmtpConn::connect(&settings.endpoint, account.ca_file.as_deref(), &creds)
-                .await
-                .map_err(|e| (e.to_string(), e.is_untrusted())),
-            Err(e) => Err((e.to_string(), false)),
-        };
+        let conn = Self::smtp_login(account, &settings).await.map_err(|e| {
+            let untrusted = matches!(&e, EngineError::Smtp(s) if s.is_untrusted());
+            (e.to_string(), untrusted)
+        });
         let mut conn = match conn {
             Ok(c) => Some(c),
             Err((why, untrusted)) => {

@@ -107,15 +107,12 @@ pub fn to_pop3_message(raw: Vec<u8>, now: i64) -> Pop3Message {
 impl Engine {
     /// Connects and logs in to the account's POP3 server.
     pub async fn connect_pop3(account: &Account) -> Result<Pop3Conn> {
-        let creds = Self::credentials(account).await?;
-        Ok(Pop3Conn::connect(
-            &account.imap.host,
-            account.imap.port,
-            account.imap.security,
-            account.ca_file.as_deref(),
-            &creds,
-        )
-        .await?)
+        let i = &account.imap;
+        let ca = account.ca_file.as_deref();
+        Self::with_login(account, |creds| async move {
+            Pop3Conn::connect(&i.host, i.port, i.security, ca, &creds).await
+        })
+        .await
     }
 
     /// One POP3 pass: download new mail, then delete server copies as the options say.

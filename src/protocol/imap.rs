@@ -25,7 +25,7 @@ pub use idle::IdleOutcome;
 pub use metadata::ascii_json;
 pub use quota::StorageQuota;
 pub use select::{SelectInfo, StatusInfo};
-pub use session::{Caps, Credentials, ImapConn};
+pub use session::{AuthKind, Caps, Credentials, ImapConn};
 
 use crate::protocol::net::NetError;
 

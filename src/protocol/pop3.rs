@@ -222,6 +222,9 @@ impl Pop3Conn {
 
     /// Logs in over the (already secured) connection.
     pub async fn login(&mut self, creds: &Credentials) -> Result<()> {
+        if creds.kind == crate::protocol::imap::AuthKind::OAuth2 {
+            return self.login_xoauth2(creds).await;
+        }
         if self.capa.sasl_plain() {
             let mut v = Vec::new();
             v.push(0);
@@ -252,6 +255,25 @@ impl Pop3Conn {
         match self.response().await? {
             Response::Ok(_) => Ok(()),
             Response::Err(t) | Response::Continue(t) => Err(login_error(t)),
+        }
+    }
+
+    /// `AUTH XOAUTH2` with the token as initial response. A refused token gets a base64
+    /// JSON challenge first, which is answered with an empty line (then -ERR comes).
+    async fn login_xoauth2(&mut self, creds: &Credentials) -> Result<()> {
+        let payload = crate::account::oauth::sasl::xoauth2(&creds.username, &creds.password);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(payload);
+        self.send_secret(&format!("AUTH XOAUTH2 {b64}")).await?;
+        match self.response().await? {
+            Response::Ok(_) => Ok(()),
+            Response::Err(t) => Err(login_error(t)),
+            Response::Continue(_) => {
+                self.send("").await?;
+                match self.response().await? {
+                    Response::Ok(_) => Ok(()),
+                    Response::Err(t) | Response::Continue(t) => Err(login_error(t)),
+                }
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! moment the content starts to go out: before it, a failure means "not sent"; after it,
 //! a lost connection is ambiguous.
 use crate::model::{Endpoint, Security};
-use crate::protocol::imap::Credentials;
+use crate::protocol::imap::{AuthKind, Credentials};
 use lettre::Address;
 use lettre::transport::smtp::authentication::{Credentials as LCredentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
@@ -230,13 +230,13 @@ impl SmtpConn {
             });
         }
         let lcreds = LCredentials::new(creds.username.clone(), creds.password.clone());
-        match step_within(
-            limit,
-            conn.auth(&[Mechanism::Plain, Mechanism::Login], &lcreds),
-            false,
-        )
-        .await
-        {
+        // With a token, XOAUTH2 only (lettre's fails on the server's challenge after a
+        // refused token; that is a refusal like any other here).
+        let mechanisms: &[Mechanism] = match creds.kind {
+            AuthKind::OAuth2 => &[Mechanism::Xoauth2],
+            AuthKind::Password => &[Mechanism::Plain, Mechanism::Login],
+        };
+        match step_within(limit, conn.auth(mechanisms, &lcreds), false).await {
             Ok(_) => {}
             Err(SmtpError::Rejected(w) | SmtpError::Deferred(w) | SmtpError::Network(w)) => {
                 conn.abort().await;

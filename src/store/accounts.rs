@@ -39,7 +39,7 @@ impl NewAccount {
 
 const COLS: &str = "id, name, email, username, imap_host, imap_port, imap_security, \
                     password_command, ca_file, sync_enabled, protocol, pop3_leave_on_server, \
-                    pop3_delete_after_days, pop3_delete_when_deleted";
+                    pop3_delete_after_days, pop3_delete_when_deleted, oauth";
 
 fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Account> {
     let sec: String = r.get(6)?;
@@ -62,6 +62,9 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Account> {
             delete_after_days: r.get(12)?,
             delete_when_deleted: r.get(13)?,
         },
+        oauth: r
+            .get::<_, Option<String>>(14)?
+            .and_then(|j| serde_json::from_str(&j).ok()),
     })
 }
 
@@ -138,6 +141,23 @@ impl Store {
         let n = self
             .conn
             .execute("DELETE FROM accounts WHERE id = ?1", [id.0])?;
+        if n == 0 {
+            return Err(StoreError::NoAccount(id.0));
+        }
+        Ok(())
+    }
+
+    /// Makes the account sign in with OAuth2 (`Some`) or a password (`None`).
+    pub fn set_account_oauth(
+        &self,
+        id: AccountId,
+        oauth: Option<&crate::model::OAuthSettings>,
+    ) -> Result<()> {
+        let json = oauth.map(|o| serde_json::to_string(o).unwrap_or_default());
+        let n = self.conn.execute(
+            "UPDATE accounts SET oauth = ?2 WHERE id = ?1",
+            params![id.0, json],
+        )?;
         if n == 0 {
             return Err(StoreError::NoAccount(id.0));
         }

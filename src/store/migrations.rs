@@ -267,6 +267,9 @@ CREATE TABLE server_info (
 ) STRICT;
 "#,
     ),
+    // 12: OAuth2 accounts: where they sign in (JSON of `model::OAuthSettings`; the tokens
+    // are in the keyring, never here).
+    Step::Sql("ALTER TABLE accounts ADD COLUMN oauth TEXT;"),
 ];
 
 enum Step {

@@ -1,5 +1,8 @@
 //! The setup wizard: name, address and password -> discovery -> IMAP or POP3 -> (ask before
 //! a password goes to a guessed host) -> connection test of incoming and outgoing -> done.
+//! Microsoft addresses (Outlook.com, Hotmail, Live, Microsoft 365) sign in on Microsoft's
+//! page instead of a password (OAuth2 in the browser, then the same connection test with the
+//! token); Gmail offers the choice of Google's page or an app password.
 //!
 //! The last step is the engine's one account path ([`create_account`]): it tests both
 //! logins, then stores the account, its SMTP settings and the password, or nothing at all.
@@ -8,6 +11,7 @@
 //! feed its message back. DNS, HTTP and the keyring are injectable through [`WizardEnv`].
 use super::failure::failure_text;
 use crate::account::keeper::{OsKeyring, SecretKeeper};
+use crate::account::oauth::{self, OAuthError, PendingSignIn, TokenSet, providers};
 use crate::discovery::conntest::ServerKind;
 use crate::discovery::system::{HttpsClient, SystemResolver};
 use crate::discovery::{
@@ -17,6 +21,7 @@ use crate::engine::Failure;
 use crate::engine::accounts::{
     AccountError, LoginCheck, NewAccountSpec, OutgoingSpec, Secret, ServerCheck, create_account,
 };
+use crate::model::OAuthSettings;
 use crate::model::{AccountId, Pop3Options, Protocol};
 use crate::store::NewAccount;
 use futures::future::BoxFuture;
@@ -59,7 +64,28 @@ pub struct WizardEnv {
     /// Keeps the password once the servers accepted it (the OS keyring by default); the
     /// manual form uses the same one.
     pub keeper: Arc<dyn SecretKeeper>,
+    /// Where sign-ins go instead of the provider's own server (tests: a local one); None:
+    /// the providers table with the configured client ID.
+    pub oauth: Option<OAuthSettings>,
+    /// Opens a URL in the browser ([`oauth::open_browser`]; tests follow it themselves).
+    pub open_url: OpenUrl,
 }
+
+/// How the wizard opens a web page.
+pub type OpenUrl = Arc<dyn Fn(&str) -> Result<(), OAuthError> + Send + Sync>;
+
+/// How the account signs in (for a provider that offers both).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WizardAuth {
+    /// The provider's own sign-in page in the browser (OAuth2).
+    #[default]
+    SignIn,
+    /// A password typed here (for Gmail: an app password).
+    Password,
+}
+
+/// Gmail's page for making an app password.
+pub const GOOGLE_APP_PASSWORDS: &str = "https://myaccount.google.com/apppasswords";
 
 /// A resolver for when the system's cannot be set up: every query fails (discovery then
 /// tries its other steps, and the user can always enter settings by hand).
@@ -117,6 +143,8 @@ impl WizardEnv {
             },
             ca_file,
             keeper: Arc::new(OsKeyring),
+            oauth: None,
+            open_url: Arc::new(oauth::open_browser),
         }
     }
 }
@@ -127,6 +155,8 @@ pub enum Step {
     Discovering,
     Choice,
     ConfirmGuessed,
+    /// Waiting for the sign-in in the browser.
+    SigningIn,
     Testing,
     Failed,
     Done,
@@ -152,6 +182,14 @@ pub enum WizardMsg {
     /// From the choice: test (after asking, for guessed hosts).
     Continue,
     ConfirmGuessed,
+    /// Gmail: sign in with Google, or an app password.
+    ChooseAuth(WizardAuth),
+    /// Open a help page (the app password page) in the browser.
+    OpenLink(String),
+    /// The browser came back: the tokens, or why not.
+    SignedIn(u64, Result<TokenSet, Arc<OAuthError>>),
+    /// Stop waiting for the browser.
+    CancelSignIn,
     /// The engine's answer: the new account, or why nothing was added.
     Created(u64, Result<AccountId, Arc<AccountError>>),
     Back,
@@ -167,7 +205,15 @@ pub enum Job {
     Discover {
         generation: u64,
         email: String,
-        env: WizardEnv,
+        env: Box<WizardEnv>,
+    },
+    /// Sign in through the browser: listen on loopback, open the page, wait for the code,
+    /// trade it for tokens.
+    SignIn {
+        generation: u64,
+        settings: Box<OAuthSettings>,
+        open_url: OpenUrl,
+        lang: String,
     },
     /// Test the logins and add the account ([`create_account`]).
     Create {
@@ -195,6 +241,20 @@ impl Job {
                 )
                 .await;
                 WizardMsg::Discovered(generation, r)
+            }
+            Job::SignIn {
+                generation,
+                settings,
+                open_url,
+                lang,
+            } => {
+                let r = async {
+                    let pending = PendingSignIn::start(&settings).await?;
+                    open_url(&pending.url)?;
+                    pending.finish(&lang).await
+                }
+                .await;
+                WizardMsg::SignedIn(generation, r.map_err(Arc::new))
             }
             Job::Create {
                 generation,
@@ -230,6 +290,13 @@ pub struct Wizard {
     pub job: Option<Job>,
     /// Bumped whenever the user moves on, so late answers of an abandoned step are ignored.
     pub generation: u64,
+    /// Gmail's choice (other providers have one way).
+    pub auth: WizardAuth,
+    /// Where the current sign-in goes, and its tokens until the account is created.
+    oauth_settings: Option<OAuthSettings>,
+    tokens: Option<TokenSet>,
+    /// The running sign-in task: dropping it (Cancel) stops the loopback listener.
+    sign_in_task: Option<iced::task::Handle>,
 }
 
 impl Wizard {
@@ -249,6 +316,10 @@ impl Wizard {
             error: None,
             job: None,
             generation: 0,
+            auth: WizardAuth::default(),
+            oauth_settings: None,
+            tokens: None,
+            sign_in_task: None,
         }
     }
 
@@ -264,6 +335,35 @@ impl Wizard {
         discovery::split_address(&self.email)
             .map(|(_, d)| d)
             .unwrap_or_default()
+    }
+
+    /// The provider whose sign-in page the address can use in the wizard: Microsoft's
+    /// (the only way in) and Google's (beside app passwords).
+    pub fn sign_in_provider(&self) -> Option<&'static providers::OAuthProvider> {
+        let by_address = providers::for_address(&self.email());
+        // A Microsoft 365 address of the company's own domain: its server is Microsoft's.
+        let by_server = || {
+            let host = &self.found.as_ref()?.imap.first()?.host;
+            providers::for_host(host).filter(|p| p.id == "microsoft")
+        };
+        by_address
+            .or_else(by_server)
+            .filter(|p| matches!(p.id, "microsoft" | "google"))
+    }
+
+    /// Microsoft: no password at all, only its sign-in page.
+    pub fn sign_in_only(&self) -> bool {
+        self.sign_in_provider().is_some_and(|p| p.id == "microsoft")
+    }
+
+    /// Gmail: the choice between Google's page and an app password.
+    pub fn offers_auth_choice(&self) -> bool {
+        self.sign_in_provider().is_some_and(|p| p.id == "google")
+    }
+
+    /// The account will sign in through the provider's page.
+    pub fn uses_sign_in(&self) -> bool {
+        self.sign_in_only() || (self.offers_auth_choice() && self.auth == WizardAuth::SignIn)
     }
 
     /// The chosen incoming server.
@@ -355,14 +455,51 @@ impl Wizard {
 
     fn create_job(&mut self, db: PathBuf) -> Option<Job> {
         let spec = self.spec()?;
+        let secret = match (&self.oauth_settings, self.tokens.take()) {
+            (Some(o), Some(t)) if self.uses_sign_in() => {
+                Secret::OAuth2(Box::new(o.clone()), Some(t))
+            }
+            _ => Secret::Password(self.password.clone()),
+        };
         self.generation += 1;
         Some(Job::Create {
             generation: self.generation,
             db,
             spec: Box::new(spec),
-            secret: Secret::Password(self.password.clone()),
+            secret,
             keeper: self.env.keeper.clone(),
         })
+    }
+
+    /// Starts the browser sign-in at the provider (or the environment's stand-in).
+    fn start_sign_in(&mut self, tr: &crate::i18n::Localizer) -> Task<WizardMsg> {
+        let settings = match self.env.oauth.clone() {
+            Some(s) => Ok(s),
+            None => oauth::settings_for(self.sign_in_provider(), None, None, None),
+        };
+        let settings = match settings {
+            Ok(s) => s,
+            Err(e) => {
+                self.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
+                return Task::none();
+            }
+        };
+        self.generation += 1;
+        self.oauth_settings = Some(settings.clone());
+        self.tokens = None;
+        self.error = None;
+        self.outcome = None;
+        self.step = Step::SigningIn;
+        let job = Job::SignIn {
+            generation: self.generation,
+            settings: Box::new(settings),
+            open_url: self.env.open_url.clone(),
+            lang: tr.lang().to_string(),
+        };
+        self.job = Some(job.clone());
+        let (task, handle) = spawn(job).abortable();
+        self.sign_in_task = Some(handle.abort_on_drop());
+        task
     }
 
     /// Both servers accepted the login (shown when a later step failed).
@@ -425,7 +562,7 @@ impl Wizard {
             WizardMsg::Next => {
                 let problem = if discovery::split_address(&w.email).is_err() {
                     Some("wizard-error-email")
-                } else if w.password.is_empty() {
+                } else if w.password.is_empty() && !w.uses_sign_in() {
                     Some("wizard-error-password")
                 } else {
                     None
@@ -441,7 +578,7 @@ impl Wizard {
                 let job = Job::Discover {
                     generation: w.generation,
                     email: w.email(),
-                    env: w.env.clone(),
+                    env: Box::new(w.env.clone()),
                 };
                 w.job = Some(job.clone());
                 return (spawn(job), None);
@@ -487,13 +624,45 @@ impl Wizard {
                     return (Task::none(), None);
                 }
                 w.error = None;
+                if w.uses_sign_in() {
+                    return (w.start_sign_in(tr), None);
+                }
                 if !w.guessed().is_empty() {
                     w.step = Step::ConfirmGuessed;
                     return (Task::none(), None);
                 }
                 return (w.start_test(tr, ctx.db), None);
             }
+            WizardMsg::ConfirmGuessed if w.uses_sign_in() => return (w.start_sign_in(tr), None),
             WizardMsg::ConfirmGuessed => return (w.start_test(tr, ctx.db), None),
+            WizardMsg::ChooseAuth(a) => {
+                w.auth = a;
+                w.error = None;
+            }
+            WizardMsg::OpenLink(url) => {
+                if let Err(e) = (w.env.open_url)(&url) {
+                    w.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
+                }
+            }
+            WizardMsg::SignedIn(g, _) if g != w.generation || w.step != Step::SigningIn => {}
+            WizardMsg::SignedIn(_, Ok(tokens)) => {
+                w.sign_in_task = None;
+                w.tokens = Some(tokens);
+                return (w.start_test(tr, ctx.db), None);
+            }
+            WizardMsg::SignedIn(_, Err(e)) => {
+                w.sign_in_task = None;
+                w.job = None;
+                w.step = Step::Choice;
+                w.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
+            }
+            WizardMsg::CancelSignIn => {
+                w.generation += 1;
+                w.sign_in_task = None;
+                w.job = None;
+                w.error = None;
+                w.step = Step::Choice;
+            }
             WizardMsg::Created(g, _) if g != w.generation || w.step != Step::Testing => {}
             WizardMsg::Created(_, Ok(id)) => {
                 w.job = None;
@@ -516,11 +685,14 @@ impl Wizard {
             }
             WizardMsg::Back => {
                 w.generation += 1;
+                w.sign_in_task = None;
                 w.job = None;
                 w.error = None;
                 w.step = match w.step {
                     Step::Choice | Step::Discovering => Step::Identity,
-                    Step::ConfirmGuessed | Step::Testing | Step::Failed => Step::Choice,
+                    Step::ConfirmGuessed | Step::SigningIn | Step::Testing | Step::Failed => {
+                        Step::Choice
+                    }
                     s => s,
                 };
             }

@@ -100,6 +100,8 @@ pub(crate) fn env(xml: Option<String>, ca: Option<String>) -> (WizardEnv, Arc<Me
         },
         ca_file: ca,
         keeper: kept.clone(),
+        oauth: None,
+        open_url: Arc::new(|_: &str| Ok(())),
     };
     (env, kept)
 }
@@ -113,7 +115,7 @@ pub(crate) fn new_app(dir: &tempfile::TempDir, lang: &str, env: WizardEnv) -> Ap
     app
 }
 
-fn click(app: &mut App, label: &str) {
+pub(crate) fn click(app: &mut App, label: &str) {
     let messages = {
         let mut ui = simulator(app.view());
         ui.click(label)
@@ -140,7 +142,7 @@ fn click_and_settle(app: &mut App, label: &str) {
     }
 }
 
-fn shows(app: &App, label: &str) -> bool {
+pub(crate) fn shows(app: &App, label: &str) -> bool {
     let mut ui = simulator(app.view());
     ui.find(label).is_ok()
 }
@@ -158,7 +160,7 @@ pub(crate) fn edit(app: &mut App, field: WField, v: &str) {
 }
 
 /// Runs the job the wizard started (as the app's task would) and feeds its answer back.
-fn run_job(app: &mut App) {
+pub(crate) fn run_job(app: &mut App) {
     let job = app.wizard.job.clone().expect("the wizard started no job");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let msg = rt.block_on(job.run());
@@ -193,6 +195,8 @@ fn first_run_gmail_from_the_bundled_database_explains_imap_and_pop3() {
     assert!(app.wizard.job.is_none());
 
     identity(&mut app, "Hanako", "hanako@gmail.com", "secret");
+    // Gmail: Google's sign-in page or an app password; this path takes the app password.
+    click(&mut app, "Use an app password");
     click(&mut app, "Next");
     assert_eq!(app.wizard.step, Step::Discovering);
     assert_shows(&app, "Looking up the settings for gmail.com…");

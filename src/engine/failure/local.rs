@@ -2,6 +2,7 @@
 //! command, files, composing, adding an account.
 use super::{Failure, network};
 use crate::account::credentials::CredentialError;
+use crate::account::oauth::OAuthError;
 use crate::engine::accounts::AccountError;
 use crate::mime::compose::ComposeError;
 use crate::store::StoreError;
@@ -35,6 +36,24 @@ pub(super) fn credential(e: &CredentialError) -> Failure {
         }
         CredentialError::Keyring(_) => Failure::key("error-keyring-unreachable"),
         CredentialError::Command(_) => Failure::key("error-password-command"),
+    }
+}
+
+pub(super) fn oauth(e: &OAuthError) -> Failure {
+    let f = Failure::key(e.fluent_key());
+    match e {
+        OAuthError::SignInAgain { email, .. } | OAuthError::NotSignedIn { email, .. } => {
+            f.arg("email", email)
+        }
+        OAuthError::Refused { issuer, words } => f.arg("issuer", issuer).arg("server", words),
+        OAuthError::Unreachable { issuer, .. } | OAuthError::Metadata { issuer, .. } => {
+            f.arg("issuer", issuer)
+        }
+        OAuthError::Keyring(c) => credential(c),
+        OAuthError::Denied(_)
+        | OAuthError::TimedOut(_)
+        | OAuthError::Browser(_)
+        | OAuthError::Config(_) => f,
     }
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::account::credentials::CredentialError;
+use crate::account::oauth::OAuthError;
 use crate::discovery::conntest::{ConnTestError, ServerKind};
 use crate::engine::accounts::{AccountError, LoginCheck, ServerCheck};
 use crate::mime::compose::ComposeError;
@@ -187,6 +188,37 @@ fn every_error() -> Vec<EngineError> {
     let mut v: Vec<EngineError> = Vec::new();
     v.extend(stores().into_iter().map(EngineError::Store));
     v.extend(credentials().into_iter().map(EngineError::Credentials));
+    let id = AccountId(1);
+    v.extend(
+        [
+            OAuthError::SignInAgain {
+                email: s("a@example.test"),
+                id,
+            },
+            OAuthError::NotSignedIn {
+                email: s("a@example.test"),
+                id,
+            },
+            OAuthError::Refused {
+                issuer: s("https://as.example"),
+                words: s("invalid_client"),
+            },
+            OAuthError::Unreachable {
+                issuer: s("https://as.example"),
+                reason: s("refused"),
+            },
+            OAuthError::Metadata {
+                issuer: s("https://as.example"),
+                reason: s("404"),
+            },
+            OAuthError::Denied(s("access_denied")),
+            OAuthError::TimedOut(5),
+            OAuthError::Browser(s("no xdg-open")),
+            OAuthError::Config(s("no client id")),
+        ]
+        .into_iter()
+        .map(EngineError::OAuth),
+    );
     let mut imap: Vec<ImapError> = nets().into_iter().map(ImapError::Net).collect();
     imap.extend([
         ImapError::NoStartTls {

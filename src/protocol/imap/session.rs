@@ -7,11 +7,42 @@ use async_imap::{Client, Session};
 use base64::Engine as _;
 use std::sync::Arc;
 
-/// What to log in with. The password lives only in memory.
+/// What to log in with. The password (or access token) lives only in memory.
 #[derive(Clone)]
 pub struct Credentials {
     pub username: String,
+    /// The password, or with [`AuthKind::OAuth2`] the access token.
     pub password: String,
+    pub kind: AuthKind,
+}
+
+/// What [`Credentials::password`] holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuthKind {
+    #[default]
+    Password,
+    /// An OAuth2 access token: XOAUTH2 (or OAUTHBEARER) instead of PLAIN/LOGIN.
+    OAuth2,
+}
+
+impl Credentials {
+    /// A user name and password.
+    pub fn password(username: &str, password: &str) -> Credentials {
+        Credentials {
+            username: username.to_string(),
+            password: password.to_string(),
+            kind: AuthKind::Password,
+        }
+    }
+
+    /// A user name and OAuth2 access token.
+    pub fn oauth2(username: &str, token: &str) -> Credentials {
+        Credentials {
+            username: username.to_string(),
+            password: token.to_string(),
+            kind: AuthKind::OAuth2,
+        }
+    }
 }
 
 impl std::fmt::Debug for Credentials {
@@ -19,6 +50,7 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("username", &self.username)
             .field("password", &"<hidden>")
+            .field("kind", &self.kind)
             .finish()
     }
 }
@@ -36,6 +68,8 @@ pub struct Caps {
     pub enable: bool,
     pub id: bool,
     pub auth_plain: bool,
+    pub auth_xoauth2: bool,
+    pub auth_oauthbearer: bool,
     pub all: Vec<String>,
 }
 
@@ -53,6 +87,8 @@ impl Caps {
             enable: has("ENABLE"),
             id: has("ID"),
             auth_plain: has("AUTH=PLAIN"),
+            auth_xoauth2: has("AUTH=XOAUTH2"),
+            auth_oauthbearer: has("AUTH=OAUTHBEARER"),
             all: list.to_vec(),
         }
     }
@@ -91,6 +127,25 @@ impl async_imap::Authenticator for Plain {
     type Response = Vec<u8>;
     fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
         self.0.clone()
+    }
+}
+
+/// An OAuth2 answer (XOAUTH2 or OAUTHBEARER) as async-imap sees it. After a refused token
+/// the server sends a JSON challenge and waits for one more line: async-imap calls
+/// `process` again, and an empty answer ends the exchange so the server can say NO.
+struct Bearer {
+    placeholder: Vec<u8>,
+    sent: bool,
+}
+
+impl async_imap::Authenticator for Bearer {
+    type Response = Vec<u8>;
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        if std::mem::replace(&mut self.sent, true) {
+            Vec::new()
+        } else {
+            self.placeholder.clone()
+        }
     }
 }
 
@@ -208,7 +263,7 @@ impl ImapConn {
         };
         let pre = pre_login_caps(&mut client).await?;
         let pre = Caps::from_list(&pre);
-        let session = login(client, &ctl, &pre, creds).await;
+        let session = login(client, &ctl, &pre, creds, (host, port)).await;
         ctl.disarm();
         let mut conn = ImapConn {
             session: session?,
@@ -277,14 +332,39 @@ impl ImapConn {
     }
 }
 
-/// Logs in with AUTH PLAIN when offered, else LOGIN. Either way async-imap is handed a
-/// placeholder and the guard writes the credential in its place (see [`guard`]).
+/// Logs in with AUTH PLAIN when offered, else LOGIN (servers such as docomo's offer only
+/// LOGIN); with an OAuth2 token, AUTHENTICATE XOAUTH2, or OAUTHBEARER when only that is
+/// advertised. Either way async-imap is handed a placeholder and the guard writes the
+/// credential in its place (see [`guard`]).
 async fn login(
     client: Client<BoxIo>,
     ctl: &GuardCtl,
     pre: &Caps,
     creds: &Credentials,
+    (host, port): (&str, u16),
 ) -> Result<async_imap::Session<BoxIo>> {
+    if creds.kind == AuthKind::OAuth2 {
+        use crate::account::oauth::sasl;
+        let (mech, payload) = if pre.auth_oauthbearer && !pre.auth_xoauth2 {
+            let p = sasl::oauthbearer(&creds.username, host, port, &creds.password);
+            ("OAUTHBEARER", p)
+        } else {
+            ("XOAUTH2", sasl::xoauth2(&creds.username, &creds.password))
+        };
+        let b64 = base64::engine::general_purpose::STANDARD.encode(payload);
+        let placeholder = ctl.arm_secret(b64.into_bytes());
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(&placeholder)
+            .map_err(|e| ImapError::Protocol(e.to_string()))?;
+        let auth = Bearer {
+            placeholder: raw,
+            sent: false,
+        };
+        return client
+            .authenticate(mech, auth)
+            .await
+            .map_err(|(e, _)| auth_error(e));
+    }
     if pre.auth_plain {
         let placeholder = ctl.arm_secret(plain_payload(creds));
         let raw = base64::engine::general_purpose::STANDARD

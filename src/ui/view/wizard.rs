@@ -6,7 +6,9 @@ use crate::engine::accounts::{LoginCheck, ServerCheck};
 use crate::model::{Protocol, Security};
 use crate::ui::app::{App, Message};
 use crate::ui::failure::failure_text;
-use crate::ui::wizard::{RETRY_PASSWORD_ID, Step, WField, Wizard, WizardMsg};
+use crate::ui::wizard::{
+    GOOGLE_APP_PASSWORDS, RETRY_PASSWORD_ID, Step, WField, Wizard, WizardAuth, WizardMsg,
+};
 use fluent_bundle::FluentArgs;
 use iced::widget::{
     Column, button, column, container, radio, row, rule, scrollable, text, text_input, toggler,
@@ -79,6 +81,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         Step::Discovering => discovering(app, w, col),
         Step::Choice => choice(app, w, col),
         Step::ConfirmGuessed => confirm(app, w, col),
+        Step::SigningIn => signing_in(app, w, col),
         Step::Testing | Step::Failed => testing(app, w, col),
         Step::Done => done(app, w, col),
     };
@@ -127,15 +130,105 @@ fn identity<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column
             false,
             WizardMsg::Next,
         ))
-        .push(input(
+        .push(how_to_sign_in(app, w))
+        .push(text(tr(app, "add-privacy")).size(12).style(text::secondary))
+}
+
+/// The password field; for Microsoft what happens instead; for Gmail the choice between
+/// Google's page and an app password, in plain words with the page to make one.
+fn how_to_sign_in<'a>(app: &'a App, w: &'a Wizard) -> Element<'a, Message> {
+    let password = || {
+        input(
             app,
             "wizard-password",
             &w.password,
             WField::Password,
             true,
             WizardMsg::Next,
-        ))
-        .push(text(tr(app, "add-privacy")).size(12).style(text::secondary))
+        )
+    };
+    if w.sign_in_only() {
+        return note(tr(app, "wizard-oauth-microsoft"));
+    }
+    if !w.offers_auth_choice() {
+        return password();
+    }
+    let pick = |auth: WizardAuth, key: &str| -> Element<'a, Message> {
+        let dot = radio("", auth, Some(w.auth), |a| {
+            Message::Wizard(WizardMsg::ChooseAuth(a))
+        })
+        .size(18);
+        button(
+            row![dot, text(tr(app, key)).size(16)]
+                .spacing(4)
+                .align_y(iced::Alignment::Center),
+        )
+        .padding(0)
+        .style(button::text)
+        .on_press(Message::Wizard(WizardMsg::ChooseAuth(auth)))
+        .into()
+    };
+    let mut c = column![
+        text(tr(app, "wizard-google-choice")).size(14),
+        pick(WizardAuth::SignIn, "wizard-auth-google"),
+        text(tr(app, "wizard-auth-google-explain"))
+            .size(13)
+            .style(text::secondary),
+        pick(WizardAuth::Password, "wizard-auth-app-password"),
+        text(tr(app, "wizard-auth-app-password-explain"))
+            .size(13)
+            .style(text::secondary),
+    ]
+    .spacing(6);
+    if w.auth == WizardAuth::Password {
+        c = c.push(
+            row![
+                text(GOOGLE_APP_PASSWORDS).size(13),
+                button(text(tr(app, "wizard-open-page")).size(13))
+                    .style(button::secondary)
+                    .on_press(Message::Wizard(WizardMsg::OpenLink(
+                        GOOGLE_APP_PASSWORDS.to_string()
+                    ))),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+        c = c.push(password());
+    }
+    c.into()
+}
+
+fn note<'a>(s: String) -> Element<'a, Message> {
+    container(text(s).size(14))
+        .padding(10)
+        .width(Length::Fill)
+        .style(container::bordered_box)
+        .into()
+}
+
+/// The provider's name as the sign-in button and the waiting step say it.
+fn provider_word(app: &App, w: &Wizard) -> String {
+    tr(
+        app,
+        match w.sign_in_provider().map(|p| p.id) {
+            Some("google") => "wizard-provider-google",
+            _ => "wizard-provider-microsoft",
+        },
+    )
+}
+
+/// Waiting for the browser: what to do there, and Cancel (in the action bar).
+fn signing_in<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column<'a, Message> {
+    let mut args = FluentArgs::new();
+    args.set("provider", provider_word(app, w));
+    col.push(step_label(app, 4, "wizard-step-sign-in"))
+        .push(text(app.tr.tr("wizard-signing-in-heading", Some(&args))).size(20))
+        .push(text(app.tr.tr("wizard-signing-in-text", Some(&args))).size(15))
+        .push(
+            text(tr(app, "wizard-signing-in-hint"))
+                .size(14)
+                .style(text::secondary),
+        )
 }
 
 fn discovering<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column<'a, Message> {
@@ -351,7 +444,7 @@ fn testing<'a>(app: &'a App, w: &'a Wizard, mut col: Column<'a, Message>) -> Col
             o.map(|o| (o, o.outgoing.as_ref())),
         ));
     }
-    if failed {
+    if failed && !w.uses_sign_in() {
         // Focused after a failed test, ready for the corrected password.
         col = col.push(
             column![
@@ -400,11 +493,24 @@ fn actions<'a>(app: &App, w: &Wizard) -> Element<'a, Message> {
     let buttons = match w.step {
         Step::Identity => row![primary(tr(app, "wizard-next"), WizardMsg::Next), manual],
         Step::Discovering => row![secondary(tr(app, "wizard-skip"), WizardMsg::Manual), back],
+        Step::Choice if w.uses_sign_in() => {
+            let mut args = FluentArgs::new();
+            args.set("provider", provider_word(app, w));
+            row![
+                primary(
+                    app.tr.tr("wizard-sign-in", Some(&args)),
+                    WizardMsg::Continue
+                ),
+                back,
+                manual
+            ]
+        }
         Step::Choice => row![
             primary(tr(app, "wizard-continue"), WizardMsg::Continue),
             back,
             manual
         ],
+        Step::SigningIn => row![secondary(tr(app, "wizard-cancel"), WizardMsg::CancelSignIn)],
         Step::ConfirmGuessed => row![
             primary(tr(app, "wizard-guess-confirm"), WizardMsg::ConfirmGuessed),
             back,

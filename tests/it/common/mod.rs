@@ -309,3 +309,27 @@ pub fn drive(app: &mut tayori::ui::app::App, task: iced::Task<tayori::ui::app::M
         }
     }
 }
+
+/// True when `cmd` is on the PATH.
+pub fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// True when every tool is there; otherwise says the test is skipped (in CI it must not be).
+pub fn have_all_or_skip(tools: &[&str]) -> bool {
+    let missing: Vec<&str> = tools.iter().copied().filter(|t| !have(t)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must have {missing:?} (tests/setup-deps.sh)"
+    );
+    eprintln!("skipped: {missing:?} missing");
+    false
+}

@@ -57,7 +57,7 @@ pub fn dovecot(s: &Setup) -> String {
          ssl = required\n\
          ssl_cert = <{d}/server.crt\n\
          ssl_key = <{d}/server.key\n\
-         auth_mechanisms = plain login\n\
+         auth_mechanisms = plain login{oauth_mechs}\n\
          disable_plaintext_auth = yes\n\
          auth_failure_delay = 0\n\
          auth_verbose = yes\n\
@@ -73,7 +73,7 @@ pub fn dovecot(s: &Setup) -> String {
          first_valid_gid = 1\n\
          passdb {{\n  driver = passwd-file\n  \
          args = scheme=PLAIN username_format=%n {d}/passdb/%{{service}}-%{{secured}}\n  \
-         default_fields = nodelay=yes\n}}\n\
+         default_fields = nodelay=yes\n{password_mechs}}}\n{oauth_passdb}\
          userdb {{\n  driver = passwd-file\n  args = username_format=%n {d}/users\n  \
          default_fields = uid={user} gid={group} home={d}/mail/%n\n}}\n",
         instance = s.instance,
@@ -84,6 +84,24 @@ pub fn dovecot(s: &Setup) -> String {
         },
         user = s.mail_user,
         group = s.mail_group,
+        oauth_mechs = match (s.opts.oauth2, s.opts.oauthbearer_only) {
+            (false, _) => "",
+            (true, false) => " xoauth2 oauthbearer\nauth_debug = yes",
+            (true, true) => " oauthbearer\nauth_debug = yes",
+        },
+        password_mechs = if s.opts.oauth2 {
+            "  mechanisms = plain login\n"
+        } else {
+            ""
+        },
+        oauth_passdb = if s.opts.oauth2 {
+            format!(
+                "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  \
+                 args = {d}/dovecot-oauth2.conf.ext\n}}\n"
+            )
+        } else {
+            String::new()
+        },
     );
     c.push_str("namespace inbox {\n  inbox = yes\n");
     if s.opts.fallback {

@@ -24,6 +24,7 @@ mod compat_courier;
 mod compat_cyrus;
 mod config;
 pub mod fake_imap;
+mod oauth2;
 mod process;
 pub mod proxy;
 
@@ -52,6 +53,12 @@ pub struct BedOptions {
     pub metadata: bool,
     /// The quota plugin with this STORAGE limit in KiB (GETQUOTAROOT, RFC 9208).
     pub quota_kib: Option<u32>,
+    /// OAuth2 too: Dovecot's `oauth2` passdb (XOAUTH2, OAUTHBEARER; IMAP, POP3 and SMTP
+    /// through Postfix SASL or Dovecot submission) validating the tokens of a local
+    /// authorization server (see `oauth2.rs`). Logins are `<login>@example.test` there.
+    pub oauth2: bool,
+    /// With `oauth2`: advertise OAUTHBEARER but not XOAUTH2.
+    pub oauthbearer_only: bool,
 }
 
 /// Logins and passwords; addresses are `<login>@example.test`.
@@ -74,6 +81,8 @@ struct Ports {
     submissions: u16,
     /// The aiosmtpd relay behind Dovecot submission (not root only).
     relay: u16,
+    /// The OAuth2 authorization server (with `oauth2`).
+    oauth: u16,
 }
 
 /// Everything the config files are made from.
@@ -207,6 +216,7 @@ impl TestBed {
                 submission: if opts.smtp { free_port() } else { 0 },
                 submissions: if opts.smtp { free_port() } else { 0 },
                 relay: if opts.smtp && !root { free_port() } else { 0 },
+                oauth: if opts.oauth2 { free_port() } else { 0 },
             };
             bed.write_configs();
             match bed.launch() {
@@ -221,6 +231,13 @@ impl TestBed {
     fn write_configs(&self) {
         let s = &self.setup;
         std::fs::write(s.conf(), config::dovecot(s)).unwrap();
+        if s.opts.oauth2 {
+            std::fs::write(
+                s.dir.join("dovecot-oauth2.conf.ext"),
+                oauth2::dovecot_ext(s),
+            )
+            .unwrap();
+        }
         if s.dovecot_submission() {
             std::fs::write(s.dir.join("relay.py"), config::RELAY_PY).unwrap();
         }
@@ -249,13 +266,18 @@ impl TestBed {
         // Left behind by kill_hard; a reused pid in it would stop Dovecot from starting.
         let _ = std::fs::remove_file(d.join("run/master.pid"));
         let _ = std::fs::remove_file(d.join("pf-queue/pid/master.pid"));
-        let mut procs = vec![Proc::spawn(
+        let mut procs = Vec::new();
+        if s.opts.oauth2 {
+            // First: it writes the signing key Dovecot reads.
+            procs.push(oauth2::spawn(s)?);
+        }
+        procs.push(Proc::spawn(
             "dovecot",
             Command::new("dovecot").arg("-F").arg("-c").arg(s.conf()),
             true,
             &d.join("dovecot.stderr"),
             Some(d),
-        )];
+        ));
         if s.dovecot_submission() {
             let py = if Path::new("/usr/bin/python3").exists() {
                 "/usr/bin/python3"
