@@ -10,6 +10,8 @@ packages=(
   dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-submissiond postfix python3-aiosmtpd openssl
   xvfb xdotool x11-xserver-utils imagemagick fonts-noto-cjk mesa-vulkan-drivers libvulkan1
   dbus gnome-keyring libsecret-tools
+  # curl follows the OAuth2 sign-in URL for the tests (TAYORI_BROWSER)
+  curl
   # mbsync: what the sync benchmark compares the offline body mirror with
   isync
   # Libraries of the compatibility servers (Cyrus, Courier), which tests/compat-servers.sh
