@@ -182,6 +182,8 @@ pub struct App {
     pub context: Option<(MessageId, u32)>,
     /// The message being dragged (pressed in the list, not yet released).
     pub dragging: Option<MessageId>,
+    /// The folder whose context menu (right-click) is open.
+    pub folder_menu: Option<crate::model::FolderId>,
     /// Save As chose a file that exists: (attachment, path) until Replace or Cancel.
     pub replace_ask: Option<(usize, PathBuf)>,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
@@ -258,6 +260,7 @@ impl App {
             folder_edit: None,
             context: None,
             dragging: None,
+            folder_menu: None,
             replace_ask: None,
             settings,
             engine: EngineHandle::idle(),
@@ -436,6 +439,7 @@ impl App {
                 return self.screen_focus();
             }
             Message::OpenListing(l) => {
+                self.folder_menu = None;
                 self.screen = Screen::Mail;
                 self.results = None;
                 self.search.clear();
@@ -718,7 +722,10 @@ impl App {
                 }
             }
             Message::ToggleOverflow => self.overflow = !self.overflow,
-            Message::Folder(m) => return self.on_folder(m),
+            Message::Folder(m) => {
+                self.folder_menu = None;
+                return self.on_folder(m);
+            }
             Message::Gesture(m) => return self.on_gesture(m),
             Message::SaveAs(m) => return self.on_save_as(m),
             Message::Form(m) => return self.on_form(m),

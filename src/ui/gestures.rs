@@ -1,6 +1,7 @@
 //! Mouse gestures on the message list: a right-click opens a context menu at the row (the
 //! reader's actions and Move); pressing a row and releasing it over a folder moves the
-//! message there. A release anywhere else ends the drag without doing anything.
+//! message there. A release anywhere else ends the drag without doing anything. A
+//! right-click on a folder opens it with its menu under the row.
 use super::app::{App, Message};
 use crate::model::{FolderId, MessageId};
 
@@ -16,6 +17,8 @@ pub enum GestureMsg {
     DropOn(FolderId),
     /// Released anywhere (after a DropOn of the same release, if any).
     Release,
+    /// Right-click on a folder: open it and show its menu (new folder, rename, delete).
+    FolderContext(FolderId),
 }
 
 impl App {
@@ -42,6 +45,12 @@ impl App {
                 }
             }
             GestureMsg::Release => self.dragging = None,
+            GestureMsg::FolderContext(folder) => {
+                self.context = None;
+                let task = self.update(Message::OpenListing(crate::store::Listing::Folder(folder)));
+                self.folder_menu = Some(folder);
+                return task;
+            }
         }
         iced::Task::none()
     }

@@ -128,3 +128,55 @@ fn a_right_click_opens_the_rows_menu_and_its_flag_reaches_the_server() {
             .any(|f| f.folder.role == Some(FolderRole::Archive))
     );
 }
+
+#[test]
+fn a_right_click_on_a_folder_opens_it_with_its_menu() {
+    let (_bed, t) = bed_with_inbox();
+    t.run(&["folder", "create", "Projects"]).ok();
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+    let account = store.accounts().unwrap()[0].id;
+    let projects = store.find_folder(account, "Projects").unwrap().id;
+    let rename = app.tr.tr("folder-rename", None);
+    let count = |app: &App, label: &str| {
+        let mut ui = simulator(app, SIZE);
+        texts(&mut ui).iter().filter(|(s, _)| s == label).count()
+    };
+    let at = center_of(&app, "Projects");
+    drag(&mut app, at, at, mouse::Button::Right);
+    assert_eq!(app.folder_menu, Some(projects));
+    assert_eq!(
+        app.listing,
+        Some(tayori::store::Listing::Folder(projects)),
+        "the folder opens"
+    );
+    // Rename in the menu and in the bar below the folders.
+    assert_eq!(count(&app, &rename), 2);
+    let messages = {
+        let mut ui = simulator(&app, SIZE);
+        ui.click(rename.as_str()).unwrap();
+        ui.into_messages().collect::<Vec<_>>()
+    };
+    for m in messages {
+        settle(&mut app, m);
+    }
+    assert!(app.folder_menu.is_none(), "choosing closes the menu");
+    assert_eq!(
+        app.folder_edit,
+        Some(tayori::ui::folder_edit::FolderEdit::Rename {
+            folder: projects,
+            name: "Projects".into()
+        })
+    );
+    // The Inbox cannot be renamed: its menu offers New folder only.
+    let inbox = app.tr.tr("folder-inbox", None);
+    settle(
+        &mut app,
+        tayori::ui::app::Message::Folder(tayori::ui::folder_edit::FolderMsg::Cancel),
+    );
+    let at = center_of(&app, &inbox);
+    drag(&mut app, at, at, mouse::Button::Right);
+    assert!(app.folder_menu.is_some());
+    assert_eq!(count(&app, &rename), 0);
+    assert_eq!(count(&app, &app.tr.tr("folder-new", None)), 2);
+}

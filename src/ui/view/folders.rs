@@ -87,6 +87,7 @@ fn entry<'a>(
         // A message dragged from the list and released here moves to this folder.
         Listing::Folder(id) => mouse_area(b)
             .on_release(Message::Gesture(GestureMsg::DropOn(id)))
+            .on_right_press(Message::Gesture(GestureMsg::FolderContext(id)))
             .into(),
         Listing::UnifiedInbox => b.into(),
     }
@@ -134,6 +135,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 depth,
                 Listing::Folder(f.folder.id),
             ));
+            if app.folder_menu == Some(f.folder.id) {
+                col = col.push(folder_menu(app, depth));
+            }
         }
     }
     if app.dragging.is_some() {
@@ -164,6 +168,24 @@ fn small<'a>(app: &App, which: Icon, key: &str, m: FolderMsg) -> Element<'a, Mes
     .padding([4, 6])
     .on_press(Message::Folder(m))
     .style(button::text)
+    .into()
+}
+
+/// A right-clicked folder's menu, under its row: New folder, and Rename / Delete when it is
+/// an ordinary folder (the same actions as the bar below the folders).
+fn folder_menu<'a>(app: &App, depth: usize) -> Element<'a, Message> {
+    let mut items = column![small(app, Icon::FolderPlus, "folder-new", FolderMsg::New)];
+    if app.editable_folder().is_some() {
+        items = items
+            .push(small(app, Icon::Pencil, "folder-rename", FolderMsg::Rename))
+            .push(small(app, Icon::Trash2, "folder-delete", FolderMsg::Delete));
+    }
+    row![
+        space::horizontal().width(Length::Fixed(12.0 * depth as f32 + 20.0)),
+        container(items.spacing(0))
+            .padding(2)
+            .style(container::bordered_box)
+    ]
     .into()
 }
 
