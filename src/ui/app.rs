@@ -773,34 +773,3 @@ impl App {
         Task::none()
     }
 }
-
-impl App {
-    /// Quote labels in the UI language (the engine fills {date} and {from}).
-    pub fn quote_labels(&self) -> crate::mime::reply::QuoteLabels {
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("date", "{date}");
-        args.set("from", "{from}");
-        crate::mime::reply::QuoteLabels {
-            attribution: self.tr.tr("compose-reply-attribution", Some(&args)),
-            forwarded: self.tr.tr("compose-forwarded-header", None),
-            from: self.tr.tr("compose-from", None),
-            date: self.tr.tr("reader-date", None),
-            subject: self.tr.tr("compose-subject", None),
-            to: self.tr.tr("compose-to", None),
-        }
-    }
-}
-
-/// Inbox first, then the special folders in a familiar order, then the rest by name.
-pub(super) fn role_rank(role: Option<FolderRole>) -> u8 {
-    match role {
-        Some(FolderRole::Inbox) => 0,
-        Some(FolderRole::Drafts) => 1,
-        Some(FolderRole::Sent) => 2,
-        Some(FolderRole::Archive) => 3,
-        Some(FolderRole::Junk) => 4,
-        Some(FolderRole::Trash) => 5,
-        Some(_) => 6,
-        None => 7,
-    }
-}

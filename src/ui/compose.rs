@@ -326,3 +326,20 @@ impl ComposeState {
         }
     }
 }
+
+impl super::app::App {
+    /// Quote labels in the UI language (the engine fills {date} and {from}).
+    pub fn quote_labels(&self) -> crate::mime::reply::QuoteLabels {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("date", "{date}");
+        args.set("from", "{from}");
+        crate::mime::reply::QuoteLabels {
+            attribution: self.tr.tr("compose-reply-attribution", Some(&args)),
+            forwarded: self.tr.tr("compose-forwarded-header", None),
+            from: self.tr.tr("compose-from", None),
+            date: self.tr.tr("reader-date", None),
+            subject: self.tr.tr("compose-subject", None),
+            to: self.tr.tr("compose-to", None),
+        }
+    }
+}

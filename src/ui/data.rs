@@ -1,9 +1,7 @@
 //! The window's data, read off the UI thread: what a reload reads (accounts, counts, the
 //! queue, the outbox, activity), list windows and local search, as read-pool queries whose
 //! answers come back as messages (`Reloaded`, `Window`, `Searched`).
-use super::app::{
-    AccountView, App, FolderView, Message, OVERSCAN, ROW_HEIGHT, SEARCH_LIMIT, role_rank,
-};
+use super::app::{AccountView, App, FolderView, Message, OVERSCAN, ROW_HEIGHT, SEARCH_LIMIT};
 use crate::store::{Activity, Listing, MessageRow, Op, OutboxItem, SortKey, Store};
 use iced::Task;
 
@@ -213,5 +211,20 @@ impl App {
         self.pending.push(Task::perform(job, move |rows| {
             Message::Searched(q.clone(), rows.unwrap_or_default(), false)
         }));
+    }
+}
+
+/// Inbox first, then the special folders in a familiar order, then the rest by name.
+fn role_rank(role: Option<crate::model::FolderRole>) -> u8 {
+    use crate::model::FolderRole;
+    match role {
+        Some(FolderRole::Inbox) => 0,
+        Some(FolderRole::Drafts) => 1,
+        Some(FolderRole::Sent) => 2,
+        Some(FolderRole::Archive) => 3,
+        Some(FolderRole::Junk) => 4,
+        Some(FolderRole::Trash) => 5,
+        Some(_) => 6,
+        None => 7,
     }
 }

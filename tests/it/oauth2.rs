@@ -8,7 +8,7 @@
 
 use crate::common::{Run, Tayori, have_all_or_skip};
 use crate::support::{BedOptions, TestBed, make_message, py_imap_at};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -122,23 +122,7 @@ impl Fixture {
     }
 
     fn run_with(&self, args: &[&str], stdin: &str) -> Run {
-        let mut c = self.cmd(args);
-        c.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        let r = Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        let r = crate::common::run_piped(self.cmd(args), stdin);
         self.stderr.borrow_mut().push_str(&r.stderr);
         r
     }

@@ -13,22 +13,7 @@ use support::TestBed;
 pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
     let mut cmd = t.cmd(args);
     cmd.env("TAYORI_SEND_RETRY_BASE_SECS", "1");
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_piped(cmd, stdin)
 }
 
 pub(crate) fn add(t: &Tayori, bed: Option<&TestBed>, smtp_port: u16, security: &str) -> String {

@@ -7,8 +7,6 @@ use crate::common;
 use crate::support;
 
 use common::*;
-use std::io::Write;
-use std::process::Stdio;
 use std::time::Instant;
 use support::{BedOptions, TestBed};
 
@@ -77,23 +75,7 @@ pub(crate) fn send_mail(t: &Tayori, acc: &str, to: &str, subject: &str, body: &s
 
 /// Runs tayori with `stdin` as standard input.
 pub(crate) fn run_with_stdin(t: &Tayori, args: &[&str], stdin: &str) -> Run {
-    let mut cmd = t.cmd(args);
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    t.run_with_stdin(args, stdin)
 }
 
 /// Messages in `folder` of `user` whose Subject contains `subject`, parsed by Python's

@@ -24,6 +24,13 @@ pub struct Run {
 }
 
 impl Run {
+    pub fn of(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
@@ -40,6 +47,22 @@ impl Run {
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_tayori")
+}
+
+/// Runs `cmd` with `stdin` as its standard input, capturing its output.
+pub fn run_piped(mut cmd: Command, stdin: &str) -> Run {
+    use std::io::Write;
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    Run::of(child.wait_with_output().unwrap())
 }
 
 impl Tayori {
@@ -61,12 +84,12 @@ impl Tayori {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = self.cmd(args).output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::of(self.cmd(args).output().unwrap())
+    }
+
+    /// Runs tayori with `stdin` as standard input.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        run_piped(self.cmd(args), stdin)
     }
 
     /// Adds alice's account over IMAPS (or STARTTLS) with a password command; returns the id.
