@@ -8,8 +8,8 @@ use crate::common::settle;
 use iced::{Rectangle, Size};
 use iced_test::Simulator;
 use iced_test::selector::Candidate;
-use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
-use tayori::store::{NewAccount, Store};
+use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Uid};
+use tayori::store::Store;
 use tayori::ui::app::{App, Message, ROW_HEIGHT};
 
 /// The corpus's attachment: a name far longer than the reader is wide.
@@ -19,23 +19,15 @@ pub const LONG_NAME: &str =
 /// A data dir with one IMAP account: INBOX holds `n` corpus messages; Sent, Archive.
 pub fn data_dir(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open_dir(dir.path()).unwrap();
-    let a = s
-        .add_account(&NewAccount::imap(
-            "alice@example.test",
-            "127.0.0.1",
-            993,
-            Security::Tls,
-        ))
-        .unwrap();
-    let inbox = s
-        .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
-        .unwrap();
-    let sent = s
-        .upsert_folder(a, "Sent", Some("/"), Some(FolderRole::Sent))
-        .unwrap();
-    s.upsert_folder(a, "Archive", Some("/"), Some(FolderRole::Archive))
-        .unwrap();
+    let (mut s, f) = crate::common::local_store(
+        dir.path(),
+        &[
+            ("INBOX", FolderRole::Inbox),
+            ("Sent", FolderRole::Sent),
+            ("Archive", FolderRole::Archive),
+        ],
+    );
+    let (inbox, sent) = (f[0], f[1]);
     let now = chrono::Utc::now().timestamp();
     let header = |i: usize, m: &corpus::Mail, from: String, to: String| HeaderInfo {
         uid: Uid(i as u32 + 1),

@@ -12,7 +12,7 @@ fn simulator(view: iced::Element<'_, Message>) -> iced_test::Simulator<'_, Messa
 use tayori::engine::Engine;
 use tayori::engine::Event;
 use tayori::model::{Flags, FolderRole, HeaderInfo, PartInfo, Security, Uid};
-use tayori::store::{NewAccount, Store};
+use tayori::store::Store;
 use tayori::ui::app::{App, Message, Reading, Screen};
 
 const JA_SUBJECT: &str = "会議の資料について";
@@ -53,20 +53,14 @@ pub(crate) fn header(uid: u32, subject: &str, from: &str, date: i64) -> HeaderIn
 /// body cached on this device) and Archive.
 pub(crate) fn data_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open_dir(dir.path()).unwrap();
-    let a = s
-        .add_account(&NewAccount::imap(
-            "alice@example.test",
-            "127.0.0.1",
-            993,
-            Security::Tls,
-        ))
-        .unwrap();
-    let inbox = s
-        .upsert_folder(a, "INBOX", Some("/"), Some(FolderRole::Inbox))
-        .unwrap();
-    s.upsert_folder(a, "Archive", Some("/"), Some(FolderRole::Archive))
-        .unwrap();
+    let (mut s, f) = crate::common::local_store(
+        dir.path(),
+        &[
+            ("INBOX", FolderRole::Inbox),
+            ("Archive", FolderRole::Archive),
+        ],
+    );
+    let inbox = f[0];
     let mut batch: Vec<HeaderInfo> = (1..30)
         .map(|i| {
             header(

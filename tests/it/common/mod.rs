@@ -49,6 +49,29 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_tayori")
 }
 
+/// A cache in `dir` holding only alice's IMAP account (at 127.0.0.1:993) with the folders
+/// named, each with its role (the window tests build on it without a server). Returns the
+/// store and the folders' ids in the order given.
+pub fn local_store(
+    dir: &Path,
+    folders: &[(&str, tayori::model::FolderRole)],
+) -> (tayori::store::Store, Vec<tayori::model::FolderId>) {
+    let s = tayori::store::Store::open_dir(dir).unwrap();
+    let a = s
+        .add_account(&tayori::store::NewAccount::imap(
+            "alice@example.test",
+            "127.0.0.1",
+            993,
+            tayori::model::Security::Tls,
+        ))
+        .unwrap();
+    let ids = folders
+        .iter()
+        .map(|(name, role)| s.upsert_folder(a, name, Some("/"), Some(*role)).unwrap())
+        .collect();
+    (s, ids)
+}
+
 /// Runs `cmd` with `stdin` as its standard input, capturing its output.
 pub fn run_piped(mut cmd: Command, stdin: &str) -> Run {
     use std::io::Write;
