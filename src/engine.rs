@@ -23,12 +23,15 @@ mod server_search;
 mod session;
 mod sync;
 mod watch;
+mod whole_first;
 
 pub use body::{ShownAttachment, ShownMessage};
 pub use compose::{Queued, attachments_from_paths, suggest_addresses};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
-pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD};
+pub use offline::{
+    BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD, whole_first_size,
+};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use replay::{ReplayReport, SKIPPED_GONE};
@@ -143,6 +146,9 @@ impl AuthRefusal for crate::protocol::smtp::SmtpError {
 pub struct Engine {
     pub store: Store,
     sessions: session::Sessions,
+    /// Set for an account kept entirely offline: new messages up to this size are fetched
+    /// whole in the sync pass, with their header rows (see `whole_first`).
+    pub whole_first: Option<u64>,
 }
 
 impl Engine {
@@ -150,6 +156,7 @@ impl Engine {
         Engine {
             store,
             sessions: session::Sessions::default(),
+            whole_first: None,
         }
     }
 

@@ -21,7 +21,7 @@ pub use charset::sniff_text;
 pub use cut::part_of_whole;
 pub use header::{decode_header_text, format_address, param_value, parse_date, parse_params};
 pub use html::html_to_text;
-pub use parse::{ParsedMessage, parse_message, section_bytes};
+pub use parse::{ParsedMessage, parse_message, parse_summary, section_bytes};
 
 use crate::model::PartInfo;
 

@@ -6,6 +6,22 @@ use crate::model::{Account, OfflineMode};
 use crate::protocol::imap::ImapConn;
 use std::io::IsTerminal;
 
+/// The policy of this run: the account's, with an on-demand account getting "all".
+fn run_policy(engine: &Engine, account: &Account) -> Result<crate::model::OfflinePolicy> {
+    let mut policy = engine.store.offline_policy(account.id)?;
+    if policy.mode == OfflineMode::OnDemand {
+        policy.mode = OfflineMode::All;
+    }
+    Ok(policy)
+}
+
+/// Set before the sync pass of `sync --bodies`: when the run keeps every message, new ones
+/// come whole in that pass (one FETCH each instead of two).
+pub fn prepare(engine: &mut Engine, account: &Account) -> Result<()> {
+    engine.whole_first = crate::engine::whole_first_size(&run_policy(engine, account)?);
+    Ok(())
+}
+
 /// Downloads every body the account's offline policy covers (an on-demand account gets
 /// "all" for this run) on `conn`. Progress goes to stderr at most once a second on a
 /// terminal.
@@ -14,10 +30,7 @@ pub async fn download(
     account: &Account,
     conn: &mut ImapConn,
 ) -> Result<BodyReport> {
-    let mut policy = engine.store.offline_policy(account.id)?;
-    if policy.mode == OfflineMode::OnDemand {
-        policy.mode = OfflineMode::All;
-    }
+    let policy = run_policy(engine, account)?;
     let tty = std::io::stderr().is_terminal();
     let email = account.email.clone();
     let mut last = std::time::Instant::now();

@@ -23,6 +23,10 @@ pub async fn sync(
     let mut reports = Vec::new();
     let mut left = Vec::new();
     for a in &accounts {
+        engine.whole_first = None;
+        if bodies {
+            super::bodies::prepare(engine, a)?;
+        }
         let (r, mut conn) = engine.sync_account_open(a).await?;
         if !json && let Some(p) = &r.pop3 {
             say!(
@@ -78,7 +82,10 @@ pub async fn sync(
         }
         let bodies = match (bodies, conn.as_mut()) {
             (true, Some(c)) => {
-                let b = super::bodies::download(engine, a, c).await?;
+                let mut b = super::bodies::download(engine, a, c).await?;
+                // Messages that came whole in the sync pass count as downloaded bodies.
+                b.fetched += r.folders.iter().map(|f| f.whole as u64).sum::<u64>();
+                b.bytes += r.folders.iter().map(|f| f.whole_bytes).sum::<u64>();
                 if !json {
                     println!("{}", super::bodies::summary(&a.email, &b));
                     super::bodies::report_cpu("download");

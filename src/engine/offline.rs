@@ -81,6 +81,12 @@ fn whole_max(policy: &OfflinePolicy) -> u64 {
     (u64::from(policy.attachments_max_mb) << 20).min(MAX_DOWNLOAD)
 }
 
+/// For [`Engine::whole_first`]: under a policy that keeps every message offline, the size
+/// up to which a sync pass fetches new messages whole; None otherwise.
+pub fn whole_first_size(policy: &OfflinePolicy) -> Option<u64> {
+    (policy.mode == OfflineMode::All && whole_max(policy) > 0).then(|| whole_max(policy))
+}
+
 /// One call's bookkeeping.
 #[derive(Default)]
 struct Tally {

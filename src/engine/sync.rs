@@ -38,6 +38,9 @@ pub struct FolderReport {
     pub folder: String,
     pub plan: String,
     pub fetched: usize,
+    /// Of `fetched`, the messages that came whole (see `whole_first`), and their bytes.
+    pub whole: usize,
+    pub whole_bytes: u64,
     pub removed: usize,
     pub flag_changes: usize,
     pub changes: Vec<Change>,
@@ -63,7 +66,7 @@ pub struct SyncReport {
 }
 
 /// Keep at most this many individual changes per folder report (counts stay exact).
-const MAX_CHANGES: usize = 200;
+pub(super) const MAX_CHANGES: usize = 200;
 
 fn note_arrivals(rep: &mut FolderReport, headers: &[HeaderInfo]) {
     rep.fetched += headers.len();
@@ -444,6 +447,12 @@ impl Engine {
             return Ok(());
         }
         uids.sort_unstable_by(|a, b| b.cmp(a));
+        if let Some(max) = self.whole_first.filter(|m| *m > 0) {
+            uids = self.fetch_new_whole(conn, f, uids, max, rep).await?;
+            if uids.is_empty() {
+                return Ok(());
+            }
+        }
         let Some(path) = self.store.path() else {
             // In-memory store (tests): write inline.
             for chunk in uids.chunks(BATCH) {

@@ -166,6 +166,16 @@ impl<'b> Walk<'b> {
 /// Parses a whole RFC 5322 message. Malformed MIME yields what can be recovered; only input
 /// that is no message at all is an error.
 pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, MimeError> {
+    parse(raw, true)
+}
+
+/// Like [`parse_message`] without decoding anything: headers and the part list only (`text`
+/// empty, no attachments), what a header sync learns of a message.
+pub fn parse_summary(raw: &[u8]) -> Result<ParsedMessage, MimeError> {
+    parse(raw, false)
+}
+
+fn parse(raw: &[u8], decode: bool) -> Result<ParsedMessage, MimeError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(MimeError::NotAMessage("it is empty"));
     }
@@ -182,6 +192,7 @@ pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, MimeError> {
     w.walk(&msg, 0, "1".to_string(), true);
     let parts: Vec<PartInfo> = w.parts.iter().map(|(p, _)| p.clone()).collect();
     let text = choose_text_part(&parts)
+        .filter(|_| decode)
         .and_then(|chosen| w.parts.iter().find(|(p, _)| p.section == chosen.section))
         .map(|(p, body)| {
             decode_part_text(p, body).unwrap_or_else(|_| sniff_text(body, p.charset.as_deref()))
@@ -190,7 +201,7 @@ pub fn parse_message(raw: &[u8]) -> Result<ParsedMessage, MimeError> {
     let attachments = w
         .parts
         .iter()
-        .filter(|(p, _)| p.is_attachment)
+        .filter(|(p, _)| decode && p.is_attachment)
         .map(|(p, body)| {
             let bytes = decode_part_bytes(p, body).unwrap_or_else(|_| body.to_vec());
             (p.clone(), bytes)

@@ -16,6 +16,7 @@ mod search;
 pub use search::SearchKey;
 mod select;
 mod session;
+mod whole;
 
 pub use bodies::{BodyEvent, ExamineInfo};
 pub use bulk::FrameReader;
@@ -26,6 +27,7 @@ pub use metadata::ascii_json;
 pub use quota::StorageQuota;
 pub use select::{SelectInfo, StatusInfo};
 pub use session::{AuthKind, Caps, Credentials, ImapConn};
+pub use whole::WholeFetched;
 
 use crate::protocol::net::NetError;
 

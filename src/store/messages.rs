@@ -72,75 +72,113 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let placeholders: i64 = tx.query_row(
-            "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid IS NULL",
-            [folder.0],
-            |r| r.get(0),
-        )?;
-        let mut new = 0;
+        let new = insert_headers(&tx, folder, batch.iter())?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Stores whole messages as one FETCH brought them (headers read from the message
+    /// itself) in one transaction: their rows as [`Store::store_headers`] does, and each
+    /// message's bytes, so it reads offline at once. Returns how many were new.
+    pub fn store_whole_messages(
+        &mut self,
+        folder: FolderId,
+        batch: &[(HeaderInfo, Vec<u8>)],
+    ) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let new = insert_headers(&tx, folder, batch.iter().map(|(h, _)| h))?;
         {
-            let mut adopt = tx.prepare_cached(
-                "UPDATE messages SET uid = ?3, flags = ?4, modseq = ?5
+            let mut put = tx.prepare_cached(
+                "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
+                 SELECT id, '', ?3, ?4 FROM messages WHERE folder_id = ?1 AND uid = ?2",
+            )?;
+            let at = super::now();
+            for (h, raw) in batch {
+                put.execute(params![folder.0, h.uid.0, raw, at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+}
+
+/// The rows of a batch of server headers (see [`Store::store_headers`]), inside the
+/// caller's transaction.
+fn insert_headers<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    folder: FolderId,
+    batch: impl Iterator<Item = &'a HeaderInfo>,
+) -> Result<usize> {
+    let placeholders: i64 = tx.query_row(
+        "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid IS NULL",
+        [folder.0],
+        |r| r.get(0),
+    )?;
+    let mut new = 0;
+    {
+        let mut adopt = tx.prepare_cached(
+            "UPDATE messages SET uid = ?3, flags = ?4, modseq = ?5
                  WHERE id = (SELECT id FROM messages
                              WHERE folder_id = ?1 AND uid IS NULL AND message_id = ?2 LIMIT 1)",
-            )?;
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO messages (folder_id, uid, message_id, subject, sender, recipients, cc,
+        )?;
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO messages (folder_id, uid, message_id, subject, sender, recipients, cc,
                     date, internal_date, size, flags, modseq, in_reply_to, refs, parts,
                     has_attachments)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (folder_id, uid) WHERE uid IS NOT NULL
                  DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq
                  RETURNING id, thread_id IS NULL",
+        )?;
+        for h in batch {
+            let modseq = h.modseq.map(|m| m as i64);
+            if placeholders > 0
+                && let Some(mid) = &h.message_id
+                && adopt.execute(params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq])? > 0
+            {
+                continue;
+            }
+            let parts =
+                serde_json::to_string(&h.parts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let (id, unthreaded): (i64, bool) = ins.query_row(
+                params![
+                    folder.0,
+                    h.uid.0,
+                    h.message_id,
+                    h.subject,
+                    h.from,
+                    h.to,
+                    h.cc,
+                    h.date,
+                    h.internal_date,
+                    h.size as i64,
+                    h.flags.to_bits(),
+                    modseq,
+                    h.in_reply_to,
+                    h.references,
+                    parts,
+                    h.has_attachments,
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            for h in batch {
-                let modseq = h.modseq.map(|m| m as i64);
-                if placeholders > 0
-                    && let Some(mid) = &h.message_id
-                    && adopt.execute(params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq])?
-                        > 0
-                {
-                    continue;
-                }
-                let parts = serde_json::to_string(&h.parts)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let (id, unthreaded): (i64, bool) = ins.query_row(
-                    params![
-                        folder.0,
-                        h.uid.0,
-                        h.message_id,
-                        h.subject,
-                        h.from,
-                        h.to,
-                        h.cc,
-                        h.date,
-                        h.internal_date,
-                        h.size as i64,
-                        h.flags.to_bits(),
-                        modseq,
-                        h.in_reply_to,
-                        h.references,
-                        parts,
-                        h.has_attachments,
-                    ],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+            new += 1;
+            if unthreaded {
+                super::threads::thread_message(
+                    tx,
+                    id,
+                    h.message_id.as_deref(),
+                    h.in_reply_to.as_deref(),
+                    h.references.as_deref(),
                 )?;
-                new += 1;
-                if unthreaded {
-                    super::threads::thread_message(
-                        &tx,
-                        id,
-                        h.message_id.as_deref(),
-                        h.in_reply_to.as_deref(),
-                        h.references.as_deref(),
-                    )?;
-                }
             }
         }
-        tx.commit()?;
-        Ok(new)
     }
+    Ok(new)
+}
 
+impl Store {
     /// UIDs and flag bits of every cached message of the folder with a known UID.
     pub fn cached_uid_flags(&self, folder: FolderId) -> Result<Vec<(Uid, i64)>> {
         let mut st = self.conn.prepare_cached(

@@ -595,3 +595,147 @@ fn offline_refuses_a_text_part_over_the_download_limit_and_goes_on() {
     );
     assert_eq!(b["failures"][0]["uid"], 4);
 }
+
+/// Rows of a cache that a header sync and a whole-message first sync must agree on.
+fn comparable_rows(t: &Tayori) -> Vec<(String, u32, String, String, String, String, String)> {
+    let c = db(t);
+    let mut st = c
+        .prepare(
+            "SELECT f.name, m.uid, m.subject || '|' || m.sender || '|' || m.recipients || '|' ||
+                    m.cc || '|' || m.date || '|' || m.internal_date || '|' || m.flags,
+                    coalesce(m.message_id, ''), coalesce(m.in_reply_to, '') || '|' ||
+                    coalesce(m.refs, ''), m.has_attachments || '|' || m.size, m.parts
+             FROM messages m JOIN folders f ON f.id = m.folder_id ORDER BY f.name, m.uid",
+        )
+        .unwrap();
+    st.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn offline_first_sync_takes_each_message_once_with_the_rows_a_header_sync_stores() {
+    let bed = TestBed::start();
+    let n = 120;
+    bed.load_maildir(
+        0,
+        "INBOX",
+        (0..n).map(|i| (BASE_TS + i as i64 * 60, mixed(i), i % 3 == 0)),
+    );
+    let big = message_with_attachment("Big one", "The big text survives.", 2_500_000);
+    let extra = [
+        big,
+        fixture("iso2022jp.eml"),
+        fixture("html_only.eml"),
+        fixture("shift_jis.eml"),
+        fixture("subject_split.eml"),
+    ];
+    let extras = extra.len();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        extra
+            .into_iter()
+            .enumerate()
+            .map(|(k, m)| (BASE_TS + 100_000 + k as i64, m, false)),
+    );
+    bed.load_maildir(
+        0,
+        "Archive",
+        (0..20).map(|i| (BASE_TS + i as i64, mixed(1000 + i), true)),
+    );
+    let total = n + extras + 20;
+
+    // Kept entirely offline, messages over 1 MB as text only: the first sync with bodies.
+    let whole = Tayori::new();
+    let id = whole.add_account(&bed, false);
+    whole
+        .run(&[
+            "account",
+            "set",
+            &id,
+            "--offline",
+            "all",
+            "--offline-attachments-max",
+            "1",
+        ])
+        .ok();
+    let run = whole.run(&["sync", "--bodies", "--json"]).ok();
+    let v = run.json();
+    let came_whole: u64 = v[0]["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["whole"].as_u64().unwrap())
+        .sum();
+    // Everything but the big message came whole in the sync pass; the big one's text
+    // part came in the body download after it.
+    assert_eq!(came_whole, total as u64 - 1, "{v}");
+    let b = bodies_report(&run);
+    assert_eq!(
+        (b["fetched"].as_u64(), b["remaining"].as_u64()),
+        (Some(total as u64), Some(0)),
+        "{b}"
+    );
+    let c = db(&whole);
+    assert_eq!(
+        count(&c, "SELECT count(*) FROM parts WHERE section = ''"),
+        total as i64 - 1
+    );
+    assert_eq!(
+        count(&c, "SELECT count(*) FROM parts WHERE section <> ''"),
+        1
+    );
+    assert_eq!(
+        count(&c, "SELECT count(*) FROM messages WHERE snippet IS NULL"),
+        0
+    );
+
+    // The same mailbox header-synced: the same rows, field for field.
+    let headers = Tayori::new();
+    headers.add_account(&bed, false);
+    headers.run(&["sync"]).ok();
+    let (a, h) = (comparable_rows(&whole), comparable_rows(&headers));
+    assert_eq!(a.len(), total);
+    for (x, y) in a.iter().zip(&h) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a, h);
+    // Conversations are the same too.
+    let threads = |t: &Tayori| {
+        let mut v: Vec<(String, u64)> = t
+            .run(&[
+                "list",
+                "--folder",
+                "INBOX",
+                "--threads",
+                "--limit",
+                "1000",
+                "--json",
+            ])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["subject"].to_string(), r["thread_size"].as_u64().unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(threads(&whole), threads(&headers));
+    // And a second run finds nothing left to fetch.
+    let again = whole.run(&["sync", "--bodies", "--json"]).ok();
+    assert_eq!(bodies_report(&again)["fetched"], 0);
+}

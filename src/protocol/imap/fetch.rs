@@ -42,7 +42,7 @@ pub fn parse_flags(list: &[Cow<'_, str>]) -> Flags {
 }
 
 /// Parses "17-Jul-1996 02:44:25 -0700".
-fn parse_internal_date(s: &str) -> Option<i64> {
+pub(super) fn parse_internal_date(s: &str) -> Option<i64> {
     chrono::DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
         .ok()
         .map(|d| d.timestamp())
@@ -158,11 +158,7 @@ impl ImapConn {
     /// already on the wire while one is read (the server never waits for us between
     /// batches). `on_batch` gets each chunk's headers; returning false stops (the rest is
     /// still read off the wire, so the connection stays usable).
-    pub async fn fetch_header_batches<F>(
-        &mut self,
-        chunks: &[&[u32]],
-        mut on_batch: F,
-    ) -> Result<()>
+    pub async fn fetch_header_batches<F>(&mut self, chunks: &[&[u32]], on_batch: F) -> Result<()>
     where
         F: FnMut(Vec<HeaderInfo>) -> bool,
     {
@@ -171,6 +167,24 @@ impl ImapConn {
         } else {
             HEADER_FETCH_ITEMS.to_string()
         };
+        self.fetch_batches(chunks, &items, header_from_attrs, on_batch)
+            .await
+    }
+
+    /// Pipelined `UID FETCH <chunk> <items>`, two commands on the wire at a time; each
+    /// FETCH response is turned into a `T` by `conv` (None: not one of ours, e.g. an
+    /// unsolicited flag change) and each chunk's `T`s handed to `on_batch` in order.
+    pub(super) async fn fetch_batches<T, C, F>(
+        &mut self,
+        chunks: &[&[u32]],
+        items: &str,
+        conv: C,
+        mut on_batch: F,
+    ) -> Result<()>
+    where
+        C: Fn(&[AttributeValue<'_>]) -> Option<T>,
+        F: FnMut(Vec<T>) -> bool,
+    {
         let command = |uids: &[u32]| format!("UID FETCH {} {items}", uid_set(uids));
         let mut tags = std::collections::VecDeque::new();
         let mut next = 0;
@@ -202,7 +216,7 @@ impl ImapConn {
                     }
                 };
                 match resp {
-                    Response::Fetch(_, attrs) => out.extend(header_from_attrs(&attrs)),
+                    Response::Fetch(_, attrs) => out.extend(conv(&attrs)),
                     Response::Done {
                         tag: t,
                         status,
@@ -235,16 +249,22 @@ impl ImapConn {
     /// of a first sync's CPU); imap-proto cannot parse ESEARCH, so its one line is read by
     /// our framing reader.
     pub async fn all_uids(&mut self) -> Result<Vec<u32>> {
+        self.uids_where("ALL").await
+    }
+
+    /// The UIDs of the selected folder's messages that match `criteria` (a SEARCH key such
+    /// as `ALL` or `LARGER 1000`), ascending.
+    pub async fn uids_where(&mut self, criteria: &str) -> Result<Vec<u32>> {
         if self
             .caps
             .all
             .iter()
             .any(|c| c.eq_ignore_ascii_case("ESEARCH"))
         {
-            return self.all_uids_esearch().await;
+            return self.uids_esearch(criteria).await;
         }
         let mut uids = Vec::new();
-        self.raw("UID SEARCH ALL", |r| {
+        self.raw(&format!("UID SEARCH {criteria}"), |r| {
             if let Response::MailboxData(MailboxDatum::Search(v)) = r {
                 uids.extend_from_slice(v);
             }
@@ -254,10 +274,10 @@ impl ImapConn {
         Ok(uids)
     }
 
-    async fn all_uids_esearch(&mut self) -> Result<Vec<u32>> {
+    async fn uids_esearch(&mut self, criteria: &str) -> Result<Vec<u32>> {
         let tag = self
             .session
-            .run_command("UID SEARCH RETURN (ALL) ALL")
+            .run_command(&format!("UID SEARCH RETURN (ALL) {criteria}"))
             .await?;
         let mut reader = FrameReader::new();
         let mut uids = Vec::new();
