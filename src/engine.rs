@@ -29,9 +29,7 @@ pub use body::{ShownAttachment, ShownMessage};
 pub use compose::{Queued, attachments_from_paths, suggest_addresses};
 pub use drafts::{DraftSyncReport, DraftView, SavedDraft};
 pub use failure::Failure;
-pub use offline::{
-    BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD, whole_first_size,
-};
+pub use offline::{BodyFailure, BodyProgress, BodyReport, IndexReport, MAX_DOWNLOAD, whole_first};
 pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use replay::{ReplayReport, SKIPPED_GONE};
@@ -142,13 +140,23 @@ impl AuthRefusal for crate::protocol::smtp::SmtpError {
     }
 }
 
+/// When a sync pass fetches new messages whole (an account kept entirely offline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WholeFirst {
+    /// Messages up to this size come whole; larger ones take the header path.
+    pub max_size: u64,
+    /// Only when a folder has at most this many new messages: the window wants the list
+    /// first (headers first) when a big folder arrives, `sync --bodies` wants it all.
+    pub max_count: usize,
+}
+
 /// The engine over one store. Store calls are short and synchronous; network work is async.
 pub struct Engine {
     pub store: Store,
     sessions: session::Sessions,
-    /// Set for an account kept entirely offline: new messages up to this size are fetched
-    /// whole in the sync pass, with their header rows (see `whole_first`).
-    pub whole_first: Option<u64>,
+    /// Set for an account kept entirely offline: new messages are fetched whole in the
+    /// sync pass, with their header rows (see `whole_first`).
+    pub whole_first: Option<WholeFirst>,
 }
 
 impl Engine {

@@ -18,7 +18,7 @@ fn run_policy(engine: &Engine, account: &Account) -> Result<crate::model::Offlin
 /// Set before the sync pass of `sync --bodies`: when the run keeps every message, new ones
 /// come whole in that pass (one FETCH each instead of two).
 pub fn prepare(engine: &mut Engine, account: &Account) -> Result<()> {
-    engine.whole_first = crate::engine::whole_first_size(&run_policy(engine, account)?);
+    engine.whole_first = crate::engine::whole_first(&run_policy(engine, account)?, usize::MAX);
     Ok(())
 }
 

@@ -81,10 +81,14 @@ fn whole_max(policy: &OfflinePolicy) -> u64 {
     (u64::from(policy.attachments_max_mb) << 20).min(MAX_DOWNLOAD)
 }
 
-/// For [`Engine::whole_first`]: under a policy that keeps every message offline, the size
-/// up to which a sync pass fetches new messages whole; None otherwise.
-pub fn whole_first_size(policy: &OfflinePolicy) -> Option<u64> {
-    (policy.mode == OfflineMode::All && whole_max(policy) > 0).then(|| whole_max(policy))
+/// For [`Engine::whole_first`]: under a policy that keeps every message offline, new
+/// messages up to the size kept whole come whole in a sync pass, when a folder has at most
+/// `max_count` of them; None under other policies.
+pub fn whole_first(policy: &OfflinePolicy, max_count: usize) -> Option<super::WholeFirst> {
+    (policy.mode == OfflineMode::All && whole_max(policy) > 0).then(|| super::WholeFirst {
+        max_size: whole_max(policy),
+        max_count,
+    })
 }
 
 /// One call's bookkeeping.

@@ -447,8 +447,11 @@ impl Engine {
             return Ok(());
         }
         uids.sort_unstable_by(|a, b| b.cmp(a));
-        if let Some(max) = self.whole_first.filter(|m| *m > 0) {
-            uids = self.fetch_new_whole(conn, f, uids, max, rep).await?;
+        if let Some(w) = self.whole_first
+            && w.max_size > 0
+            && uids.len() <= w.max_count
+        {
+            uids = self.fetch_new_whole(conn, f, uids, w.max_size, rep).await?;
             if uids.is_empty() {
                 return Ok(());
             }
@@ -466,10 +469,15 @@ impl Engine {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<HeaderInfo>>(2);
         let writer = std::thread::spawn(move || -> std::result::Result<(), StoreError> {
             let mut store = Store::open(&path)?;
+            let mut busy = std::time::Duration::ZERO;
             for batch in rx {
+                let t0 = std::time::Instant::now();
                 store.store_headers(folder, &batch)?;
+                busy += t0.elapsed();
                 crate::crash_point::here("header-batch-stored");
             }
+            // Near the whole pass's time: the writer is what the pass waits for.
+            tracing::debug!(?busy, "header writer busy");
             Ok(())
         });
         let chunks: Vec<&[u32]> = uids.chunks(BATCH).collect();

@@ -89,12 +89,15 @@ impl Engine {
         let writer = std::thread::spawn(move || -> Written {
             let mut store = Store::open(&path)?;
             let mut arrived = Vec::new();
+            let mut busy = std::time::Duration::ZERO;
             for batch in rx {
+                let t0 = std::time::Instant::now();
                 let rows: Vec<(HeaderInfo, Vec<u8>)> = batch
                     .into_iter()
                     .map(|w| (header_of_whole(&w), w.raw))
                     .collect();
                 store.store_whole_messages(folder, &rows)?;
+                busy += t0.elapsed();
                 crate::crash_point::here("whole-batch-stored");
                 let room = MAX_CHANGES.saturating_sub(arrived.len());
                 arrived.extend(rows.iter().take(room).map(|(h, _)| Change::Arrived {
@@ -102,6 +105,7 @@ impl Engine {
                     subject: h.subject.clone(),
                 }));
             }
+            tracing::debug!(?busy, "whole-message writer busy");
             Ok(arrived)
         });
         let chunks: Vec<&[u32]> = small.chunks(WHOLE_BATCH).collect();

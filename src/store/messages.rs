@@ -117,6 +117,15 @@ fn insert_headers<'a>(
         |r| r.get(0),
     )?;
     let mut new = 0;
+    // The conversation goes in with the row, so no row is written twice: the one it joins,
+    // or its own, whose id is the id the row is about to get (AUTOINCREMENT: one past the
+    // largest ever used; each guess is checked against the id the row got).
+    let mut next_id: i64 = tx.query_row(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+                    coalesce((SELECT max(id) FROM messages), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?;
     {
         let mut adopt = tx.prepare_cached(
             "UPDATE messages SET uid = ?3, flags = ?4, modseq = ?5
@@ -126,8 +135,9 @@ fn insert_headers<'a>(
         let mut ins = tx.prepare_cached(
             "INSERT INTO messages (folder_id, uid, message_id, subject, sender, recipients, cc,
                     date, internal_date, size, flags, modseq, in_reply_to, refs, parts,
-                    has_attachments)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                    has_attachments, thread_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17)
                  ON CONFLICT (folder_id, uid) WHERE uid IS NOT NULL
                  DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq
                  RETURNING id, thread_id IS NULL",
@@ -142,6 +152,13 @@ fn insert_headers<'a>(
             }
             let parts =
                 serde_json::to_string(&h.parts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let links = super::threads::links(
+                tx,
+                h.message_id.as_deref(),
+                h.in_reply_to.as_deref(),
+                h.references.as_deref(),
+            )?;
+            let joins = links.thread();
             let (id, unthreaded): (i64, bool) = ins.query_row(
                 params![
                     folder.0,
@@ -160,11 +177,21 @@ fn insert_headers<'a>(
                     h.references,
                     parts,
                     h.has_attachments,
+                    joins.unwrap_or(next_id),
                 ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             new += 1;
-            if unthreaded {
+            if id >= next_id {
+                // Inserted. Its own conversation is its id: right unless the guess was off.
+                if joins.is_none() && id != next_id {
+                    tx.prepare_cached("UPDATE messages SET thread_id = ?1 WHERE id = ?1")?
+                        .execute([id])?;
+                }
+                next_id = id + 1;
+                super::threads::link(tx, joins.unwrap_or(id), &links)?;
+            } else if unthreaded {
+                // Already cached (same UID) from before conversations were kept.
                 super::threads::thread_message(
                     tx,
                     id,

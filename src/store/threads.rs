@@ -31,14 +31,28 @@ fn ids(value: &str, max: usize) -> Vec<&str> {
     out.split_off(skip)
 }
 
-/// Puts message `id` (just stored) into its conversation.
-pub(super) fn thread_message(
+/// What a message about to be stored links to: its Message-IDs (own, In-Reply-To,
+/// References) and the conversations already known for any of them.
+pub(super) struct Links<'a> {
+    linked: Vec<&'a str>,
+    found: Vec<i64>,
+}
+
+impl Links<'_> {
+    /// The conversation the message joins: the oldest it links to, or None when it starts
+    /// its own (whose id is the message's).
+    pub(super) fn thread(&self) -> Option<i64> {
+        self.found.iter().copied().min()
+    }
+}
+
+/// Looks up the conversations a message's headers link to (before it is stored).
+pub(super) fn links<'a>(
     conn: &Connection,
-    id: i64,
-    own: Option<&str>,
-    in_reply_to: Option<&str>,
-    references: Option<&str>,
-) -> rusqlite::Result<()> {
+    own: Option<&'a str>,
+    in_reply_to: Option<&'a str>,
+    references: Option<&'a str>,
+) -> rusqlite::Result<Links<'a>> {
     let mut linked: Vec<&str> = Vec::new();
     for v in [own, in_reply_to, references].into_iter().flatten() {
         for i in ids(v, 50) {
@@ -48,18 +62,22 @@ pub(super) fn thread_message(
         }
     }
     let mut found: Vec<i64> = Vec::new();
-    {
-        let mut get = conn.prepare_cached("SELECT thread FROM thread_refs WHERE mid = ?1")?;
-        for mid in &linked {
-            if let Some(t) = get.query_row([mid], |r| r.get(0)).optional()?
-                && !found.contains(&t)
-            {
-                found.push(t);
-            }
+    let mut get = conn.prepare_cached("SELECT thread FROM thread_refs WHERE mid = ?1")?;
+    for mid in &linked {
+        if let Some(t) = get.query_row([mid], |r| r.get(0)).optional()?
+            && !found.contains(&t)
+        {
+            found.push(t);
         }
     }
-    let thread = found.iter().copied().min().unwrap_or(id);
-    for other in found.iter().filter(|t| **t != thread) {
+    Ok(Links { linked, found })
+}
+
+/// Records message `id`, stored with `thread_id` = `thread` (from [`Links::thread`], or
+/// its own id), in its conversation: merges the others it linked into it and maps its
+/// Message-IDs.
+pub(super) fn link(conn: &Connection, thread: i64, l: &Links<'_>) -> rusqlite::Result<()> {
+    for other in l.found.iter().filter(|t| **t != thread) {
         conn.prepare_cached("UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2")?
             .execute(params![thread, other])?;
         conn.prepare_cached("UPDATE thread_refs SET thread = ?1 WHERE thread = ?2")?
@@ -67,9 +85,23 @@ pub(super) fn thread_message(
     }
     let mut put =
         conn.prepare_cached("INSERT OR IGNORE INTO thread_refs (mid, thread) VALUES (?1, ?2)")?;
-    for mid in &linked {
+    for mid in &l.linked {
         put.execute(params![mid, thread])?;
     }
+    Ok(())
+}
+
+/// Puts message `id` (just stored) into its conversation.
+pub(super) fn thread_message(
+    conn: &Connection,
+    id: i64,
+    own: Option<&str>,
+    in_reply_to: Option<&str>,
+    references: Option<&str>,
+) -> rusqlite::Result<()> {
+    let l = links(conn, own, in_reply_to, references)?;
+    let thread = l.thread().unwrap_or(id);
+    link(conn, thread, &l)?;
     conn.prepare_cached("UPDATE messages SET thread_id = ?2 WHERE id = ?1")?
         .execute(params![id, thread])?;
     Ok(())

@@ -132,6 +132,9 @@ fn run(dir: PathBuf, id: AccountId, mut cmds: mpsc::UnboundedReceiver<Cmd>, even
 }
 
 /// Sync, then push (IMAP IDLE) or poll (POP3), until aborted. A wake runs a pass at once.
+/// New messages of a folder fetched whole in a pass of an account kept entirely offline.
+const WHOLE_FIRST_MAX: usize = 500;
+
 async fn sync_loop(dir: PathBuf, id: AccountId, wake: Rc<Notify>, work: Rc<Notify>, ev: Events) {
     let send = |e: Event| ev.try_send(e).is_ok();
     let mut engine = match open(&dir) {
@@ -154,6 +157,13 @@ async fn sync_loop(dir: PathBuf, id: AccountId, wake: Rc<Notify>, work: Rc<Notif
                 return;
             }
         };
+        // Kept entirely offline: new mail comes whole in the pass (a big first sync still
+        // lists headers first; the offline download follows).
+        engine.whole_first = engine
+            .store
+            .offline_policy(id)
+            .ok()
+            .and_then(|p| crate::engine::whole_first(&p, WHOLE_FIRST_MAX));
         send(Event::State(id, ConnState::Syncing));
         let wait = match engine.sync_account(&account).await {
             Ok(report) => {
