@@ -113,6 +113,15 @@ impl Store {
         Ok(())
     }
 
+    /// For a connection that stores a folder's worth of messages (the header and message
+    /// writers of a first sync): a page cache of 64 MiB instead of SQLite's 2 MiB. Each
+    /// message touches five indexes at random places (Message-IDs, conversations); at 100k
+    /// messages they no longer fit in 2 MiB and every insert rereads pages from the OS.
+    pub fn bulk_cache(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        Ok(())
+    }
+
     /// The database file (None for an in-memory store).
     pub fn path(&self) -> Option<std::path::PathBuf> {
         self.conn

@@ -469,6 +469,7 @@ impl Engine {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<HeaderInfo>>(2);
         let writer = std::thread::spawn(move || -> std::result::Result<(), StoreError> {
             let mut store = Store::open(&path)?;
+            store.bulk_cache()?;
             let mut busy = std::time::Duration::ZERO;
             for batch in rx {
                 let t0 = std::time::Instant::now();

@@ -88,6 +88,7 @@ impl Engine {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<WholeFetched>>(2);
         let writer = std::thread::spawn(move || -> Written {
             let mut store = Store::open(&path)?;
+            store.bulk_cache()?;
             let mut arrived = Vec::new();
             let mut busy = std::time::Duration::ZERO;
             for batch in rx {
