@@ -111,8 +111,8 @@ fn insert_headers<'a>(
     folder: FolderId,
     batch: impl Iterator<Item = &'a HeaderInfo>,
 ) -> Result<usize> {
-    let placeholders: i64 = tx.query_row(
-        "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid IS NULL",
+    let placeholders: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE folder_id = ?1 AND uid IS NULL)",
         [folder.0],
         |r| r.get(0),
     )?;
@@ -144,7 +144,7 @@ fn insert_headers<'a>(
         )?;
         for h in batch {
             let modseq = h.modseq.map(|m| m as i64);
-            if placeholders > 0
+            if placeholders
                 && let Some(mid) = &h.message_id
                 && adopt.execute(params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq])? > 0
             {
