@@ -39,6 +39,7 @@ mod imap_sync;
 mod installers;
 mod mime_decode;
 mod oauth2;
+mod oauth2_device;
 mod offline_bodies;
 mod pop3_sync;
 mod scheduler;

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 const BROWSER: &str = "curl -s -L -o /dev/null --max-time 20";
 
 /// The tools these tests need; without them they are skipped, except in CI.
-fn tools() -> bool {
+pub(crate) fn tools() -> bool {
     have_all_or_skip(&[
         "dbus-run-session",
         "gnome-keyring-daemon",
@@ -83,15 +83,15 @@ impl Drop for Keyring {
 }
 
 /// One tayori data dir on the OAuth2 bed, with the keyring; remembers every stderr.
-struct Fixture {
-    bed: TestBed,
+pub(crate) struct Fixture {
+    pub(crate) bed: TestBed,
     keyring: Keyring,
-    t: Tayori,
-    stderr: std::cell::RefCell<String>,
+    pub(crate) t: Tayori,
+    pub(crate) stderr: std::cell::RefCell<String>,
 }
 
 impl Fixture {
-    fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         Self::with(BedOptions {
             smtp: true,
             oauth2: true,
@@ -99,7 +99,7 @@ impl Fixture {
         })
     }
 
-    fn with(opts: BedOptions) -> Fixture {
+    pub(crate) fn with(opts: BedOptions) -> Fixture {
         let bed = TestBed::start_with(opts);
         Fixture {
             bed,
@@ -109,7 +109,7 @@ impl Fixture {
         }
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut c = self.t.cmd(args);
         c.env("DBUS_SESSION_BUS_ADDRESS", &self.keyring.bus)
             .env("TAYORI_BROWSER", BROWSER)
@@ -121,19 +121,19 @@ impl Fixture {
         c
     }
 
-    fn run_with(&self, args: &[&str], stdin: &str) -> Run {
+    pub(crate) fn run_with(&self, args: &[&str], stdin: &str) -> Run {
         let r = crate::common::run_piped(self.cmd(args), stdin);
         self.stderr.borrow_mut().push_str(&r.stderr);
         r
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_with(args, "")
     }
 
     /// `account add --auth oauth2` for alice at the bed's issuer with these server options;
     /// returns the id.
-    fn add_oauth(&self, servers: &[&str]) -> String {
+    pub(crate) fn add_oauth(&self, servers: &[&str]) -> String {
         let ca = self.bed.ca_file().display().to_string();
         let issuer = self.bed.oauth_issuer();
         let mut args = vec![
@@ -159,7 +159,7 @@ impl Fixture {
     }
 
     /// The same over IMAPS, with submission (STARTTLS) for sending.
-    fn add_imap(&self) -> String {
+    pub(crate) fn add_imap(&self) -> String {
         let imaps = self.bed.imaps_port().to_string();
         let sub = self.bed.submission_port().to_string();
         self.add_oauth(&[
@@ -178,11 +178,11 @@ impl Fixture {
         ])
     }
 
-    fn login(&self, id: &str) -> Run {
+    pub(crate) fn login(&self, id: &str) -> Run {
         self.run(&["account", "login", id])
     }
 
-    fn load_inbox(&self, n: usize) {
+    pub(crate) fn load_inbox(&self, n: usize) {
         self.bed.load_maildir(
             0,
             "INBOX",
@@ -196,7 +196,7 @@ impl Fixture {
         );
     }
 
-    fn inbox_count(&self) -> usize {
+    pub(crate) fn inbox_count(&self) -> usize {
         let r = self
             .run(&["list", "--folder", "INBOX", "--json", "--limit", "1000"])
             .ok();

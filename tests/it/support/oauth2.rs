@@ -133,6 +133,11 @@ impl TestBed {
             .collect()
     }
 
+    /// The device grant's polls, one `MS ANSWER` line each (see oauth2_server.mjs).
+    pub fn oauth_device_log(&self) -> String {
+        std::fs::read_to_string(control_dir(&self.setup).join("device.log")).unwrap_or_default()
+    }
+
     /// Dovecot's log (with `oauth2`, `auth_debug` says why a token was refused).
     pub fn dovecot_log(&self) -> String {
         std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
