@@ -98,7 +98,7 @@ impl DeviceSignIn {
     }
 
     /// Polls until the code was entered and approved, refused, or it expired.
-    pub async fn finish(self) -> Result<TokenSet, OAuthError> {
+    pub async fn finish(&self) -> Result<TokenSet, OAuthError> {
         let http = http_client()?;
         let client = client_for!(&self.settings);
         let r = client
