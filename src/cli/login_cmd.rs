@@ -96,7 +96,10 @@ async fn sign_in_on_another_device(
     settings: &OAuthSettings,
 ) -> Result<oauth::TokenSet> {
     let device = DeviceSignIn::start(settings).await.map_err(oauth_error)?;
-    println!("To sign in {email}, open {} on any device", device.verification_uri);
+    println!(
+        "To sign in {email}, open {} on any device",
+        device.verification_uri
+    );
     println!("and enter the code: {}", device.user_code);
     println!(
         "(the code is good for {} minutes; Tayori waits here)",

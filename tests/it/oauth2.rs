@@ -7,11 +7,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::{Run, Tayori, have_all_or_skip};
+use crate::support::keyring::Keyring;
 use crate::support::{BedOptions, TestBed, make_message, py_imap_at};
 use std::io::BufRead;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The browser of these tests: follows the authorization server's redirect to Tayori's
@@ -27,59 +27,6 @@ pub(crate) fn tools() -> bool {
         "npm",
         "curl",
     ])
-}
-
-/// A private D-Bus session with an unlocked gnome-keyring, kept for the whole test; each
-/// `tayori` run talks to it through `DBUS_SESSION_BUS_ADDRESS`.
-struct Keyring {
-    child: Child,
-    bus: String,
-    _home: tempfile::TempDir,
-}
-
-impl Keyring {
-    fn start() -> Keyring {
-        let home = tempfile::tempdir().unwrap();
-        let addr = home.path().join("bus");
-        let script = format!(
-            "export XDG_RUNTIME_DIR=$(mktemp -d) HOME={home}\n\
-             printf %s unlock | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
-             printf %s \"$DBUS_SESSION_BUS_ADDRESS\" > {addr}.tmp && mv {addr}.tmp {addr}\n\
-             exec sleep 600\n",
-            home = home.path().display(),
-            addr = addr.display()
-        );
-        let child = Command::new("dbus-run-session")
-            .args(["--", "bash", "-c", &script])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !addr.exists() {
-            assert!(Instant::now() < deadline, "no D-Bus session after 20 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let bus = std::fs::read_to_string(&addr).unwrap();
-        Keyring {
-            child,
-            bus,
-            _home: home,
-        }
-    }
-}
-
-impl Drop for Keyring {
-    fn drop(&mut self) {
-        // The session's whole process group: bash, dbus-daemon, gnome-keyring-daemon.
-        let _ = Command::new("sh")
-            .arg("-c")
-            .arg(format!("kill -s TERM -- -{} 2>/dev/null", self.child.id()))
-            .status();
-        let _ = self.child.wait();
-    }
 }
 
 /// One tayori data dir on the OAuth2 bed, with the keyring; remembers every stderr.

@@ -158,7 +158,10 @@ fn oauth2_device_code_denied_and_expired_say_so_and_keep_nothing() {
         last,
         "tayori: the sign-in was refused on the other device (access_denied)"
     );
-    assert_eq!(polls(&f).last().map(|p| p.1.as_str()), Some("access_denied"));
+    assert_eq!(
+        polls(&f).last().map(|p| p.1.as_str()),
+        Some("access_denied")
+    );
 
     f.bed.oauth_set("device-expires-in", "3");
     let login = DeviceLogin::start(&f, &id);

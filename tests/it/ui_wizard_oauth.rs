@@ -176,7 +176,10 @@ fn bed_settings(bed: &TestBed, device: bool) -> OAuthSettings {
 
 /// The person at the other device says yes or no to the code (the bed's test-only URL).
 fn answer(bed: &TestBed, code: &str, verdict: &str) {
-    let url = format!("{}/test/device/{verdict}?user_code={code}", bed.oauth_issuer());
+    let url = format!(
+        "{}/test/device/{verdict}?user_code={code}",
+        bed.oauth_issuer()
+    );
     let ok = std::process::Command::new("curl")
         .args(["-s", "-f", "-X", "POST", &url])
         .status()

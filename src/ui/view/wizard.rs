@@ -6,10 +6,7 @@ use crate::engine::accounts::{LoginCheck, ServerCheck};
 use crate::model::{Protocol, Security};
 use crate::ui::app::{App, Message};
 use crate::ui::failure::failure_text;
-use crate::ui::wizard::{
-    Job,
-    RETRY_PASSWORD_ID, Step, WField, Wizard, WizardAuth, WizardMsg,
-};
+use crate::ui::wizard::{Job, RETRY_PASSWORD_ID, Step, WField, Wizard, WizardAuth, WizardMsg};
 use fluent_bundle::FluentArgs;
 use iced::widget::{
     Column, button, column, container, radio, row, rule, scrollable, text, text_input, toggler,

@@ -65,7 +65,8 @@ impl Wizard {
 
     /// The app password page for the address's provider (Gmail, Yahoo, AOL, Fastmail).
     pub fn app_password_page(&self) -> Option<&'static str> {
-        self.address_provider().and_then(|p| app_password_page(p.id))
+        self.address_provider()
+            .and_then(|p| app_password_page(p.id))
     }
 
     /// The provider's short id (`google`, `yahoo`, ...) for the words the wizard shows.
@@ -80,7 +81,9 @@ impl Wizard {
         }
         match &self.env.oauth {
             Some(s) => s.device_url.is_some(),
-            None => self.sign_in_provider().is_some_and(|p| p.device_url.is_some()),
+            None => self
+                .sign_in_provider()
+                .is_some_and(|p| p.device_url.is_some()),
         }
     }
 
@@ -130,10 +133,7 @@ impl Wizard {
     }
 
     /// "Sign in on another device": asks the provider for a code, then shows it.
-    pub(super) fn start_device_sign_in(
-        &mut self,
-        tr: &crate::i18n::Localizer,
-    ) -> Task<WizardMsg> {
+    pub(super) fn start_device_sign_in(&mut self, tr: &crate::i18n::Localizer) -> Task<WizardMsg> {
         let Some(settings) = self.sign_in_settings(tr) else {
             return Task::none();
         };

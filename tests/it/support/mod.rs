@@ -24,6 +24,7 @@ mod compat_courier;
 mod compat_cyrus;
 mod config;
 pub mod fake_imap;
+pub mod keyring;
 mod oauth2;
 mod process;
 pub mod proxy;
