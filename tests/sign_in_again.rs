@@ -172,10 +172,15 @@ fn sign_in_again_from_the_sync_view_after_invalid_grant_resumes_the_account() {
         !matches!(a.sign_ins.get(&account), Some(SignInState::Browser))
     });
     assert!(app.sign_ins.is_empty(), "{:?}", app.sign_ins);
-    assert!(
-        bed.oauth_requests()
-            .contains(&"authorization_code".to_string()),
-        "{:?}",
+    let codes = bed
+        .oauth_requests()
+        .iter()
+        .filter(|g| *g == "authorization_code")
+        .count();
+    assert_eq!(
+        codes,
+        2,
+        "the click did not sign in: {:?}",
         bed.oauth_requests()
     );
     // The account resumes: the new message reaches the cache, and the button is gone.
