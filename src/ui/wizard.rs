@@ -561,6 +561,10 @@ impl Wizard {
                 w.error = Some(match e {
                     DiscoveryError::BadAddress(_) => tr.tr("wizard-error-email", None),
                     DiscoveryError::NothingFound { .. } => tr.tr("wizard-not-found", Some(&args)),
+                    DiscoveryError::BadIspdbUrl(url) => {
+                        args.set("url", url);
+                        tr.tr("wizard-error-ispdb-url", Some(&args))
+                    }
                 });
             }
             WizardMsg::Discovered(_, Ok(found)) => {

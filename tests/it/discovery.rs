@@ -323,8 +323,10 @@ fn mx_record_of_a_known_provider() {
     );
     assert_eq!(d.imap[0].host, "imap.gmail.com");
     assert_eq!(d.imap[0].username, UsernameForm::Email);
-    // Autoconfig was tried first (both URLs).
-    assert_eq!(http.seen.lock().unwrap().len(), 2);
+    // Autoconfig was tried first (both URLs), then Thunderbird's ISPDB for the domain.
+    let seen = http.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen[2], "https://autoconfig.thunderbird.net/v1.1/corp.test");
 }
 
 fn srv(port: u16, target: &str, priority: u16) -> SrvRecord {

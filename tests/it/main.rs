@@ -12,6 +12,7 @@ mod compat;
 mod compat_errors;
 mod desktop;
 mod discovery;
+mod discovery_ispdb;
 mod doctor;
 mod drafts;
 mod drafts_resume;
