@@ -89,36 +89,17 @@ fn sign_in_again_from_the_sync_view_after_invalid_grant_resumes_the_account() {
     let msg = |i: usize, s: &str| (1_780_000_000 + i as i64, make_message(i, s, "x"), false);
     bed.load_maildir(0, "INBOX", [msg(0, "before")].into_iter());
     let data = tempfile::tempdir().unwrap();
-    let (imaps, ca, issuer) = (
-        bed.imaps_port().to_string(),
-        bed.ca_file().display().to_string(),
-        bed.oauth_issuer(),
-    );
-    let id = tayori(
-        data.path(),
-        &[
-            "account",
-            "add",
-            "--auth",
-            "oauth2",
-            "--email",
-            "alice@example.test",
-            "--imap-host",
-            "localhost",
-            "--imap-port",
-            &imaps,
-            "--imap-security",
-            "tls",
-            "--ca-file",
-            &ca,
-            "--oauth-issuer",
-            &issuer,
-            "--oauth-client-id",
-            "tayori-test",
-            "--oauth-scope",
-            "mail",
-        ],
-    );
+    let imaps = bed.imaps_port().to_string();
+    let args = bed.oauth_account_args(&[
+        "--imap-host",
+        "localhost",
+        "--imap-port",
+        &imaps,
+        "--imap-security",
+        "tls",
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let id = tayori(data.path(), &args);
     let id = id.trim();
     bed.oauth_set("ttl", "2");
     tayori(data.path(), &["account", "login", id]);

@@ -8,9 +8,8 @@
 use crate::common::Tayori;
 use futures::future::BoxFuture;
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::net::IpAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Mutex;
 use tayori::discovery::system::HttpsClient;
 use tayori::discovery::{
@@ -54,23 +53,7 @@ impl Ispdb {
         for (name, text) in files {
             std::fs::write(root.path().join("v1.1").join(name), text).unwrap();
         }
-        let script = "import http.server, functools, sys\n\
-             h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n\
-             s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n\
-             print(s.server_address[1], flush=True)\n\
-             s.serve_forever()\n";
-        let mut child = Command::new("python3")
-            .args(["-c", script])
-            .arg(root.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line.trim().parse().unwrap();
+        let (child, port) = crate::support::web_server(root.path(), None);
         Ispdb {
             child,
             base: format!("http://127.0.0.1:{port}/v1.1"),

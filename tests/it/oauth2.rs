@@ -81,27 +81,8 @@ impl Fixture {
     /// `account add --auth oauth2` for alice at the bed's issuer with these server options;
     /// returns the id.
     pub(crate) fn add_oauth(&self, servers: &[&str]) -> String {
-        let ca = self.bed.ca_file().display().to_string();
-        let issuer = self.bed.oauth_issuer();
-        let mut args = vec![
-            "account",
-            "add",
-            "--auth",
-            "oauth2",
-            "--email",
-            "alice@example.test",
-        ];
-        args.extend_from_slice(servers);
-        args.extend([
-            "--ca-file",
-            &ca,
-            "--oauth-issuer",
-            &issuer,
-            "--oauth-client-id",
-            "tayori-test",
-            "--oauth-scope",
-            "mail",
-        ]);
+        let args = self.bed.oauth_account_args(servers);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.run(&args).ok().stdout.trim().to_string()
     }
 

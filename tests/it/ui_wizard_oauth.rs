@@ -8,12 +8,13 @@
 use crate::support::{BedOptions, TestBed};
 use crate::ui_wizard::{click, edit, env, new_app, run_job, shows};
 use std::sync::Arc;
+use tayori::account::keeper::MemoryKeeper;
 use tayori::account::oauth::OAuthError;
 use tayori::discovery::{Discovered, ServerSetting, Source, UsernameForm};
 use tayori::model::{OAuthSettings, Security};
 use tayori::store::Store;
 use tayori::ui::app::Message;
-use tayori::ui::wizard::{Step, WField, WizardMsg};
+use tayori::ui::wizard::{Step, WField, WizardEnv, WizardMsg};
 
 fn tools() -> bool {
     crate::common::have_all_or_skip(&["node", "npm", "curl"])
@@ -42,31 +43,31 @@ fn discovered(bed: &TestBed, email: &str) -> Discovered {
     }
 }
 
-#[test]
-fn ui_wizard_outlook_signs_in_with_microsoft_instead_of_a_password() {
-    if !tools() {
-        return;
-    }
+/// The OAuth2 bed, a data dir, and the wizard's environment pointed at the bed's
+/// authorization server (with its device endpoint when `device`), for alice@outlook.com.
+fn outlook_bed(device: bool) -> (TestBed, tempfile::TempDir, WizardEnv, Arc<MemoryKeeper>) {
     let bed = TestBed::start_with(BedOptions {
         smtp: true,
         oauth2: true,
         ..Default::default()
     });
-    let email = "alice@outlook.com";
-    bed.oauth_set("email", email);
+    bed.oauth_set("email", OUTLOOK);
     let dir = tempfile::tempdir().unwrap();
     let (mut wenv, kept) = env(None, Some(bed.ca_file().display().to_string()));
+    wenv.oauth = Some(bed_settings(&bed, device));
+    (bed, dir, wenv, kept)
+}
+
+const OUTLOOK: &str = "alice@outlook.com";
+
+#[test]
+fn ui_wizard_outlook_signs_in_with_microsoft_instead_of_a_password() {
+    if !tools() {
+        return;
+    }
+    let (bed, dir, mut wenv, kept) = outlook_bed(false);
+    let email = OUTLOOK;
     let issuer = bed.oauth_issuer();
-    wenv.oauth = Some(OAuthSettings {
-        issuer: issuer.clone(),
-        client_id: "tayori-test".into(),
-        client_secret: None,
-        auth_url: format!("{issuer}/authorize"),
-        token_url: format!("{issuer}/token"),
-        device_url: None,
-        scopes: vec!["mail".into()],
-        auth_params: Vec::new(),
-    });
     let opened = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let seen = opened.clone();
     wenv.open_url = Arc::new(move |url: &str| {
@@ -192,16 +193,8 @@ fn ui_wizard_outlook_signs_in_on_another_device_with_a_code_and_cancel() {
     if !tools() {
         return;
     }
-    let bed = TestBed::start_with(BedOptions {
-        smtp: true,
-        oauth2: true,
-        ..Default::default()
-    });
-    let email = "alice@outlook.com";
-    bed.oauth_set("email", email);
-    let dir = tempfile::tempdir().unwrap();
-    let (mut wenv, kept) = env(None, Some(bed.ca_file().display().to_string()));
-    wenv.oauth = Some(bed_settings(&bed, true));
+    let (bed, dir, mut wenv, kept) = outlook_bed(true);
+    let email = OUTLOOK;
     wenv.open_url = Arc::new(|url: &str| Err(OAuthError::Browser(format!("no browser: {url}"))));
     let mut app = new_app(&dir, "en", wenv);
     edit(&mut app, WField::Name, "Alice");

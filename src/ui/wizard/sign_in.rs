@@ -103,13 +103,24 @@ impl Wizard {
         }
     }
 
-    /// Runs `job` as the sign-in task (Cancel drops it) and moves to the waiting step.
-    fn run_sign_in(&mut self, settings: OAuthSettings, job: Job) -> Task<WizardMsg> {
-        self.oauth_settings = Some(settings);
+    /// Starts a sign-in job (`job` gets the generation and the settings) as the sign-in
+    /// task (Cancel drops it) and moves to the waiting step.
+    fn begin_sign_in(
+        &mut self,
+        tr: &crate::i18n::Localizer,
+        job: impl FnOnce(u64, Box<OAuthSettings>) -> Job,
+    ) -> Task<WizardMsg> {
+        let Some(settings) = self.sign_in_settings(tr) else {
+            return Task::none();
+        };
+        self.generation += 1;
+        self.device = None;
+        self.oauth_settings = Some(settings.clone());
         self.tokens = None;
         self.error = None;
         self.outcome = None;
         self.step = Step::SigningIn;
+        let job = job(self.generation, Box::new(settings));
         self.job = Some(job.clone());
         let (task, handle) = spawn(job).abortable();
         self.sign_in_task = Some(handle.abort_on_drop());
@@ -118,32 +129,21 @@ impl Wizard {
 
     /// Starts the browser sign-in at the provider (or the environment's stand-in).
     pub(super) fn start_sign_in(&mut self, tr: &crate::i18n::Localizer) -> Task<WizardMsg> {
-        let Some(settings) = self.sign_in_settings(tr) else {
-            return Task::none();
-        };
-        self.generation += 1;
-        self.device = None;
-        let job = Job::SignIn {
-            generation: self.generation,
-            settings: Box::new(settings.clone()),
-            open_url: self.env.open_url.clone(),
-            lang: tr.lang().to_string(),
-        };
-        self.run_sign_in(settings, job)
+        let (open_url, lang) = (self.env.open_url.clone(), tr.lang().to_string());
+        self.begin_sign_in(tr, |generation, settings| Job::SignIn {
+            generation,
+            settings,
+            open_url,
+            lang,
+        })
     }
 
     /// "Sign in on another device": asks the provider for a code, then shows it.
     pub(super) fn start_device_sign_in(&mut self, tr: &crate::i18n::Localizer) -> Task<WizardMsg> {
-        let Some(settings) = self.sign_in_settings(tr) else {
-            return Task::none();
-        };
-        self.generation += 1;
-        self.device = None;
-        let job = Job::DeviceCode {
-            generation: self.generation,
-            settings: Box::new(settings.clone()),
-        };
-        self.run_sign_in(settings, job)
+        self.begin_sign_in(tr, |generation, settings| Job::DeviceCode {
+            generation,
+            settings,
+        })
     }
 
     /// The code came: show it and poll until it is entered.

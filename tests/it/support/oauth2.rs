@@ -101,6 +101,28 @@ impl TestBed {
         format!("http://127.0.0.1:{}", self.setup.ports.oauth)
     }
 
+    /// `account add --auth oauth2` for alice at this issuer (client `tayori-test`, scope
+    /// `mail`, the bed's CA) with these server options.
+    pub fn oauth_account_args(&self, servers: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = ["account", "add", "--auth", "oauth2", "--email"]
+            .into_iter()
+            .chain(["alice@example.test"])
+            .chain(servers.iter().copied())
+            .map(str::to_string)
+            .collect();
+        args.extend([
+            "--ca-file".to_string(),
+            self.ca_file().display().to_string(),
+            "--oauth-issuer".to_string(),
+            self.oauth_issuer(),
+            "--oauth-client-id".to_string(),
+            "tayori-test".to_string(),
+            "--oauth-scope".to_string(),
+            "mail".to_string(),
+        ]);
+        args
+    }
+
     /// Writes control file `name` (see oauth2_server.mjs): `ttl`, `reported-ttl`, `email`,
     /// `invalid-grant`, `wrong-issuer`, `bad-signature`.
     pub fn oauth_set(&self, name: &str, value: &str) {
