@@ -164,9 +164,21 @@ fn oauth2_device_code_denied_and_expired_say_so_and_keep_nothing() {
     );
 
     f.bed.oauth_set("device-expires-in", "3");
+    let before = polls(&f).len();
     let login = DeviceLogin::start(&f, &id);
     let (ok, rest, err) = login.wait(&f);
     assert!(!ok, "{rest}");
+    // Pending while nobody enters the code, one poll a second (the interval) at most.
+    let p = polls(&f)[before..].to_vec();
+    assert!(
+        p.iter()
+            .filter(|(_, w)| w == "authorization_pending")
+            .count()
+            >= 2,
+        "{p:?}"
+    );
+    assert!(p.iter().all(|(_, w)| w != "slow_down"), "{p:?}");
+    assert!(p.windows(2).all(|w| w[1].0 - w[0].0 >= 900), "{p:?}");
     let last = err.lines().last().unwrap_or("");
     assert!(
         last.starts_with("tayori: the code expired before it was entered (it was good for 1 min"),
