@@ -3,9 +3,11 @@
 //! Steps, in order, each under a short timeout and the whole under [`Options::total`]:
 //! 1. the bundled provider database (`resources/providers.json`);
 //! 2. Thunderbird autoconfig over HTTPS (`autoconfig.<domain>` and `<domain>/.well-known`);
-//! 3. the domain's MX record matched against the provider database;
-//! 4. RFC 6186 / RFC 8314 SRV records;
-//! 5. guessing `imap.`/`pop.`/`mail.`/`smtp.` hosts and probing their ports with TLS
+//! 3. Thunderbird's ISPDB online for the domain ([`ispdb`]);
+//! 4. the domain's MX record: matched against the provider database, else the ISPDB asked
+//!    for the MX host's registrable domain (hosted domains, as Thunderbird does);
+//! 5. RFC 6186 / RFC 8314 SRV records;
+//! 6. guessing `imap.`/`pop.`/`mail.`/`smtp.` hosts and probing their ports with TLS
 //!    (results are marked `guessed`: ask before sending a password there).
 //!
 //! DNS and HTTP are traits ([`Resolver`], [`Http`]) so tests run offline; [`system`] has
@@ -14,6 +16,7 @@ mod autoconfig;
 pub mod conntest;
 pub mod doctor;
 mod guess;
+pub mod ispdb;
 pub mod providers;
 mod srv;
 pub mod system;
@@ -118,9 +121,25 @@ impl ServerSetting {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Source {
-    ProviderDb { provider: String },
-    Autoconfig { url: String },
-    Mx { mx: String, provider: String },
+    ProviderDb {
+        provider: String,
+    },
+    Autoconfig {
+        url: String,
+    },
+    Mx {
+        mx: String,
+        provider: String,
+    },
+    /// Thunderbird's ISPDB, for the address's domain.
+    Ispdb {
+        url: String,
+    },
+    /// Thunderbird's ISPDB, for the registrable domain of the domain's MX host.
+    IspdbMx {
+        mx: String,
+        url: String,
+    },
     Srv,
     Guess,
 }
@@ -132,6 +151,8 @@ impl Source {
             Source::ProviderDb { .. } => "discovery-source-provider-db",
             Source::Autoconfig { .. } => "discovery-source-autoconfig",
             Source::Mx { .. } => "discovery-source-mx",
+            Source::Ispdb { .. } => "discovery-source-ispdb",
+            Source::IspdbMx { .. } => "discovery-source-ispdb-mx",
             Source::Srv => "discovery-source-srv",
             Source::Guess => "discovery-source-guess",
         }
@@ -159,6 +180,12 @@ pub struct Discovered {
 pub enum DiscoveryError {
     #[error("\"{0}\" is not an e-mail address")]
     BadAddress(String),
+    #[error(
+        "{var}={0}: plain http:// is accepted only for a loopback address (127.0.0.1, ::1, \
+         localhost); use https://",
+        var = ispdb::ISPDB_URL_VAR
+    )]
+    BadIspdbUrl(String),
     #[error("no settings found for {domain} ({tried}); enter them by hand")]
     NothingFound { domain: String, tried: String },
 }
@@ -197,6 +224,8 @@ pub struct Options {
     pub probe_ports: ProbePorts,
     /// Extra trust anchor for probes (tests); certificates are always verified.
     pub ca_file: Option<String>,
+    /// The ISPDB's base URL ([`ispdb::ISPDB_URL`], or `TAYORI_ISPDB_URL`); None: not asked.
+    pub ispdb_url: Option<String>,
 }
 
 impl Default for Options {
@@ -206,6 +235,12 @@ impl Default for Options {
             total: Duration::from_secs(10),
             probe_ports: ProbePorts::default(),
             ca_file: None,
+            ispdb_url: Some(
+                std::env::var(ispdb::ISPDB_URL_VAR)
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or_else(|| ispdb::ISPDB_URL.to_string()),
+            ),
         }
     }
 }
@@ -260,6 +295,11 @@ pub async fn discover_with(
 ) -> Result<Discovered, DiscoveryError> {
     let (_, domain) = split_address(email)?;
     let email = email.trim();
+    let ispdb_base = opts
+        .ispdb_url
+        .as_deref()
+        .map(ispdb::checked_base)
+        .transpose()?;
     let db = ProviderDb::bundled();
     let deadline = Instant::now() + opts.total;
     let left = || deadline.saturating_duration_since(Instant::now());
@@ -289,7 +329,22 @@ pub async fn discover_with(
         Err(why) => tried.push(format!("autoconfig: {why}")),
     }
 
-    // 3. MX record -> known provider.
+    // 3. Thunderbird's ISPDB for the domain.
+    if let Some(base) = &ispdb_base {
+        match ispdb::fetch(http, base, &domain, email, step(opts.step_timeout)).await {
+            Ok((url, found)) => {
+                return Ok(Discovered {
+                    email: email.to_string(),
+                    source: Source::Ispdb { url },
+                    tried,
+                    ..found
+                });
+            }
+            Err(why) => tried.push(format!("ISPDB: {why}")),
+        }
+    }
+
+    // 4. MX record -> known provider, else the ISPDB for the MX host's domain.
     match tokio::time::timeout(step(opts.step_timeout), resolver.mx(&domain)).await {
         Ok(Ok(mxs)) => {
             if let Some((mx, p)) = mxs.iter().find_map(|m| db.by_mx(m).map(|p| (m, p))) {
@@ -306,12 +361,31 @@ pub async fn discover_with(
                 return Ok(d);
             }
             tried.push("MX: no known provider".into());
+            let asked = mxs
+                .first()
+                .and_then(|m| Some((m, ispdb::mx_domain(m, &domain)?)));
+            if let (Some(base), Some((mx, mx_domain))) = (&ispdb_base, asked) {
+                match ispdb::fetch(http, base, &mx_domain, email, step(opts.step_timeout)).await {
+                    Ok((url, found)) => {
+                        return Ok(Discovered {
+                            email: email.to_string(),
+                            source: Source::IspdbMx {
+                                mx: mx.clone(),
+                                url,
+                            },
+                            tried,
+                            ..found
+                        });
+                    }
+                    Err(why) => tried.push(format!("ISPDB for the MX domain: {why}")),
+                }
+            }
         }
         Ok(Err(e)) => tried.push(format!("MX: {e}")),
         Err(_) => tried.push("MX: timed out".into()),
     }
 
-    // 4. SRV records.
+    // 5. SRV records.
     let found = srv::lookup(resolver, &domain, step(opts.step_timeout)).await;
     if !found.imap.is_empty() || !found.pop3.is_empty() {
         return Ok(Discovered {
@@ -327,7 +401,7 @@ pub async fn discover_with(
     }
     tried.push("SRV: none".into());
 
-    // 5. Guess and probe.
+    // 6. Guess and probe.
     let g = guess::probe_all(resolver, &domain, opts, left()).await;
     if !g.imap.is_empty() || !g.pop3.is_empty() {
         return Ok(Discovered {

@@ -34,7 +34,7 @@ pub use outbox::{OutboxReport, SendOutcome, SendResult};
 pub use pop3::{Clock, Pop3Report, SystemClock, should_delete};
 pub use replay::{ReplayReport, SKIPPED_GONE};
 pub use save_path::{SaveMode, safe_file_name};
-pub use scheduler::{ConnState, EngineHandle, Event};
+pub use scheduler::{ConnState, EngineHandle, Event, SignInState};
 pub use sync::{Change, FolderReport, SyncReport};
 pub use watch::WatchEvent;
 

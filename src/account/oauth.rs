@@ -8,6 +8,7 @@
 //! entry per account, [`TokenSet`]), and the protocol code writes them only to the server.
 //!
 //! [`SecretKeeper`]: super::keeper::SecretKeeper
+mod device;
 mod flow;
 mod listener;
 pub mod metadata;
@@ -15,6 +16,7 @@ pub mod providers;
 pub mod sasl;
 mod tokens;
 
+pub use device::{DeviceSignIn, checked_verification_uri, sanitize_user_code};
 pub use flow::{PendingSignIn, open_browser};
 pub use tokens::{TokenSet, access_token, keep_tokens};
 
@@ -43,6 +45,15 @@ pub enum OAuthError {
     Denied(String),
     #[error("no sign-in came back from the browser within {0} minutes")]
     TimedOut(u64),
+    /// RFC 8628: the person said no on the other device (`access_denied`).
+    #[error("the sign-in was refused on the other device (access_denied)")]
+    DeviceDenied,
+    /// RFC 8628: the code was not entered in time (`expired_token`).
+    #[error(
+        "the code expired before it was entered (it was good for {0} min; expired_token): \
+         sign in again for a new code"
+    )]
+    DeviceExpired(u64),
     #[error("cannot open the browser: {0}")]
     Browser(String),
     #[error("{0}")]
@@ -64,6 +75,8 @@ impl OAuthError {
             OAuthError::Denied(_) => "oauth-error-denied",
             OAuthError::TimedOut(_) => "oauth-error-timed-out",
             OAuthError::Browser(_) => "oauth-error-browser",
+            OAuthError::DeviceDenied => "oauth-error-device-denied",
+            OAuthError::DeviceExpired(_) => "oauth-error-device-expired",
             OAuthError::Config(_) | OAuthError::Metadata { .. } => "oauth-error-config",
             OAuthError::Keyring(_) => "error-keyring-unreachable",
         }

@@ -23,6 +23,8 @@ fn source_text(s: &Source) -> String {
         Source::ProviderDb { provider } => format!("bundled provider database ({provider})"),
         Source::Autoconfig { url } => format!("autoconfig {url}"),
         Source::Mx { mx, provider } => format!("MX record {mx} ({provider})"),
+        Source::Ispdb { url } => format!("Thunderbird's ISPDB {url}"),
+        Source::IspdbMx { mx, url } => format!("Thunderbird's ISPDB {url}, for the MX record {mx}"),
         Source::Srv => "SRV records (RFC 6186/8314)".into(),
         Source::Guess => "guessed host names, probed (confirm before sending a password)".into(),
     }

@@ -3,7 +3,7 @@
 //! the address's domain or the server's host), else from the issuer's metadata.
 use super::{CliError, Result};
 use crate::account::keeper::OsKeyring;
-use crate::account::oauth::{self, OAuthError, PendingSignIn, metadata, providers};
+use crate::account::oauth::{self, DeviceSignIn, OAuthError, PendingSignIn, metadata, providers};
 use crate::engine::accounts::{database_of, finish_sign_in};
 use crate::engine::{Engine, EngineError};
 use crate::model::{AccountId, OAuthSettings};
@@ -56,23 +56,56 @@ pub async fn run(engine: &mut Engine, id: AccountId, no_browser: bool) -> Result
             account.email
         )));
     };
-    let pending = PendingSignIn::start(&settings).await.map_err(oauth_error)?;
-    if no_browser {
-        println!(
-            "Open this address in a browser to sign in {}:",
-            account.email
-        );
-        println!("{}", pending.url);
+    let tokens = if no_browser && settings.device_url.is_some() {
+        sign_in_on_another_device(&account.email, &settings).await?
     } else {
-        eprintln!("tayori: signing in {} in the browser…", account.email);
-        oauth::open_browser(&pending.url).map_err(oauth_error)?;
-    }
-    let lang = crate::i18n::system_language();
-    let tokens = pending.finish(lang).await.map_err(oauth_error)?;
+        sign_in_in_the_browser(&account.email, &settings, no_browser).await?
+    };
     let db = database_of(&engine.store).map_err(EngineError::from)?;
     finish_sign_in(db, id, tokens, Arc::new(OsKeyring))
         .await
         .map_err(EngineError::from)?;
     println!("signed in {}", account.email);
     Ok(())
+}
+
+/// The authorization code flow: the browser here, or (`--no-browser`, a provider without
+/// the device flow) the URL printed for a browser on this machine.
+async fn sign_in_in_the_browser(
+    email: &str,
+    settings: &OAuthSettings,
+    no_browser: bool,
+) -> Result<oauth::TokenSet> {
+    let pending = PendingSignIn::start(settings).await.map_err(oauth_error)?;
+    if no_browser {
+        println!("Open this address in a browser to sign in {email}:");
+        println!("{}", pending.url);
+    } else {
+        eprintln!("tayori: signing in {email} in the browser…");
+        oauth::open_browser(&pending.url).map_err(oauth_error)?;
+    }
+    let lang = crate::i18n::system_language();
+    pending.finish(lang).await.map_err(oauth_error)
+}
+
+/// The device flow (RFC 8628): the verification address and the code are printed (both
+/// checked and stripped of anything but their plain characters), then the token endpoint
+/// is polled until the code is entered, refused or expired.
+async fn sign_in_on_another_device(
+    email: &str,
+    settings: &OAuthSettings,
+) -> Result<oauth::TokenSet> {
+    let device = DeviceSignIn::start(settings).await.map_err(oauth_error)?;
+    println!(
+        "To sign in {email}, open {} on any device",
+        device.verification_uri
+    );
+    println!("and enter the code: {}", device.user_code);
+    println!(
+        "(the code is good for {} minutes; Tayori waits here)",
+        device.minutes
+    );
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    device.finish().await.map_err(oauth_error)
 }

@@ -33,6 +33,10 @@ pub struct Provider {
     /// Fluent ids (discovery-note-*).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// How the entry compares with Thunderbird's ISPDB, and why it differs (every Japanese
+    /// provider has one; a unit test holds that).
+    #[serde(default)]
+    pub ispdb: Option<String>,
 }
 
 impl Provider {
@@ -98,29 +102,27 @@ impl ProviderDb {
 mod tests {
     use super::*;
 
+    /// The Japanese providers of the bundled list.
+    const JAPANESE: [&str; 10] = [
+        "docomo",
+        "au",
+        "auone-net",
+        "softbank",
+        "yahoo-japan",
+        "ocn",
+        "biglobe",
+        "so-net",
+        "nifty",
+        "ybb",
+    ];
+
     #[test]
     fn bundled_database_is_complete() {
         let db = ProviderDb::parse(BUNDLED).unwrap();
-        for id in [
-            "gmail",
-            "outlook",
-            "yahoo",
-            "icloud",
-            "aol",
-            "gmx",
-            "fastmail",
-            "zoho",
-            "docomo",
-            "au",
-            "auone-net",
-            "softbank",
-            "yahoo-japan",
-            "ocn",
-            "biglobe",
-            "so-net",
-            "nifty",
-            "ybb",
-        ] {
+        let global = [
+            "gmail", "outlook", "yahoo", "icloud", "aol", "gmx", "fastmail", "zoho",
+        ];
+        for id in global.into_iter().chain(JAPANESE) {
             let p = db.providers.iter().find(|p| p.id == id);
             let p = p.unwrap_or_else(|| panic!("{id} missing"));
             assert!(
@@ -147,6 +149,41 @@ mod tests {
             "outlook"
         );
         assert!(db.by_mx("notgoogle.com").is_none());
+    }
+
+    #[test]
+    fn every_japanese_entry_says_how_it_compares_with_the_ispdb() {
+        let db = ProviderDb::parse(BUNDLED).unwrap();
+        let japanese = JAPANESE;
+        for p in db
+            .providers
+            .iter()
+            .filter(|p| japanese.contains(&p.id.as_str()))
+        {
+            assert!(
+                p.ispdb.as_deref().is_some_and(|s| s.contains("ISPDB")),
+                "{} has no ISPDB note",
+                p.id
+            );
+        }
+        assert_eq!(
+            db.providers
+                .iter()
+                .filter(|p| japanese.contains(&p.id.as_str()))
+                .count(),
+            japanese.len()
+        );
+        // The corrections the ISPDB brought (see each entry's note).
+        let big = db.by_domain("biglobe.ne.jp").unwrap();
+        assert_eq!(big.pop3[0].host, "mail.biglobe.ne.jp");
+        assert_eq!(big.smtp[0].host, "mail.biglobe.ne.jp");
+        assert_eq!(big.username, UsernameForm::Email);
+        assert_eq!(
+            db.by_domain("i.softbank.jp").unwrap().username,
+            UsernameForm::Local
+        );
+        assert_eq!(db.by_domain("ocn.ad.jp").unwrap().id, "ocn");
+        assert_eq!(db.by_mx("bgmgate1.biglobe.ne.jp").unwrap().id, "biglobe");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The real DNS resolver (hickory, the system's resolver configuration) and HTTPS client.
 //!
 //! The HTTPS client is a few lines over our own TLS layer: discovery fetches one small XML
-//! file, and a full HTTP stack (hyper/reqwest) would add dozens of crates for that.
+//! file. Plain HTTP only to a loopback address (a local ISPDB, `TAYORI_ISPDB_URL`).
 use super::{DnsError, Http, HttpError, Resolver, SrvRecord};
 use crate::protocol::net::{self, Trust};
 use futures::future::BoxFuture;
@@ -111,44 +111,79 @@ pub fn split_https_url(url: &str) -> Result<(String, u16, String), HttpError> {
     Ok((host.to_string(), port, path.to_string()))
 }
 
+/// Splits "http://host[:port]/path" of a loopback address (tests' local servers; the only
+/// place plain HTTP is used) into (host, port, path).
+pub fn split_loopback_http_url(url: &str) -> Result<(String, u16, String), HttpError> {
+    if !crate::account::oauth::is_loopback_http(url) {
+        return Err(HttpError::Failed(format!(
+            "plain http:// only to this computer (127.0.0.1, ::1, localhost), not {url}"
+        )));
+    }
+    let (host, port, path) = split_https_url(&url.replacen("http://", "https://", 1))?;
+    let port = if url.contains(&format!("{host}:{port}")) {
+        port
+    } else {
+        80
+    };
+    Ok((host.trim_matches(['[', ']']).to_string(), port, path))
+}
+
 impl HttpsClient {
     async fn get_once(&self, url: &str) -> Result<(u16, Option<String>, Vec<u8>), HttpError> {
-        let (host, port, path) = split_https_url(url)?;
         let fail = |e: &dyn std::fmt::Display| HttpError::Failed(e.to_string());
+        if url.starts_with("http://") {
+            let (host, port, path) = split_loopback_http_url(url)?;
+            let tcp = net::tcp(&host, port).await.map_err(|e| fail(&e))?;
+            return exchange(tcp, &host, &path).await;
+        }
+        let (host, port, path) = split_https_url(url)?;
         let tcp = net::tcp(&host, port).await.map_err(|e| fail(&e))?;
-        let mut tls = net::tls_wrap(tcp, &host, self.ca_file.as_deref(), Trust::SystemAndCa)
+        let tls = net::tls_wrap(tcp, &host, self.ca_file.as_deref(), Trust::SystemAndCa)
             .await
             .map_err(|e| fail(&e))?;
-        let req = format!(
-            "GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: Tayori\r\n\
-             Accept: application/xml, text/xml\r\nConnection: close\r\n\r\n"
-        );
-        tls.write_all(req.as_bytes()).await.map_err(|e| fail(&e))?;
-        let mut buf = Vec::new();
-        (&mut tls)
-            .take(MAX_BODY + 16 * 1024)
-            .read_to_end(&mut buf)
-            .await
-            .map_err(|e| fail(&e))?;
-        let split = buf
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(|| HttpError::Failed("no HTTP header".into()))?;
-        let head = String::from_utf8_lossy(&buf[..split]).to_string();
-        let body = buf[split + 4..].to_vec();
-        let status: u16 = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| HttpError::Failed("bad HTTP status line".into()))?;
-        let location = head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case("location")
-                .then(|| v.trim().to_string())
-        });
-        Ok((status, location, body))
+        exchange(tls, &host, &path).await
     }
+}
+
+/// One HTTP/1.0 GET over `stream`: (status, Location, body).
+async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    mut stream: S,
+    host: &str,
+    path: &str,
+) -> Result<(u16, Option<String>, Vec<u8>), HttpError> {
+    let fail = |e: &dyn std::fmt::Display| HttpError::Failed(e.to_string());
+    let req = format!(
+        "GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: Tayori\r\n\
+         Accept: application/xml, text/xml\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(req.as_bytes())
+        .await
+        .map_err(|e| fail(&e))?;
+    let mut buf = Vec::new();
+    (&mut stream)
+        .take(MAX_BODY + 16 * 1024)
+        .read_to_end(&mut buf)
+        .await
+        .map_err(|e| fail(&e))?;
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| HttpError::Failed("no HTTP header".into()))?;
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let body = buf[split + 4..].to_vec();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| HttpError::Failed("bad HTTP status line".into()))?;
+    let location = head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("location")
+            .then(|| v.trim().to_string())
+    });
+    Ok((status, location, body))
 }
 
 impl Http for HttpsClient {
@@ -189,5 +224,14 @@ mod tests {
             ("localhost".into(), 8443, "/".into())
         );
         assert!(split_https_url("http://x.jp/").is_err());
+        assert_eq!(
+            split_loopback_http_url("http://127.0.0.1:8080/v1.1/x.jp").unwrap(),
+            ("127.0.0.1".into(), 8080, "/v1.1/x.jp".into())
+        );
+        assert_eq!(
+            split_loopback_http_url("http://localhost/a").unwrap(),
+            ("localhost".into(), 80, "/a".into())
+        );
+        assert!(split_loopback_http_url("http://example.com/v1.1").is_err());
     }
 }

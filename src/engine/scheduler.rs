@@ -13,6 +13,9 @@
 //! Callers hold an [`EngineHandle`] (commands in) and read [`Event`]s (a stream out). Nothing
 //! here knows iced: the window turns the stream into a Subscription.
 mod account;
+mod sign_in;
+
+pub use sign_in::SignInState;
 
 use super::{BodyProgress, Failure, OutboxReport, ShownMessage, SyncReport};
 use crate::mime::compose::Compose;
@@ -67,6 +70,8 @@ pub enum Event {
     ),
     /// The account's tasks ended (removed or stopped).
     Stopped(AccountId),
+    /// How a "sign in again" ([`EngineHandle::sign_in_again`]) goes.
+    SignIn(AccountId, SignInState),
 }
 
 /// A read served on the account's kept session, ahead of background downloads.

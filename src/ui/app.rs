@@ -117,6 +117,8 @@ pub enum Message {
     /// "Check connection": the connection doctor for the account.
     CheckConnection(AccountId),
     SetAccountSync(AccountId, bool),
+    /// "Sign in again": the engine runs the OAuth2 sign-in of the account in the browser.
+    SignInAgain(AccountId),
     SetNotifications(bool),
     /// Queue a failed or uncertain outgoing message again.
     OutboxRetry(crate::model::OutboxId),
@@ -214,6 +216,8 @@ pub struct App {
     pub searching_server: bool,
     pub searched_server: bool,
     pub states: HashMap<AccountId, ConnState>,
+    /// "Sign in again" of OAuth2 accounts, while it runs or after it failed.
+    pub sign_ins: HashMap<AccountId, crate::engine::SignInState>,
     pub ops: Vec<Op>,
     /// Outgoing mail not yet sent (queued, sending, failed, uncertain).
     pub outbox: Vec<crate::store::OutboxItem>,
@@ -286,6 +290,7 @@ impl App {
             searching_server: false,
             searched_server: false,
             states: HashMap::new(),
+            sign_ins: HashMap::new(),
             ops: Vec::new(),
             outbox: Vec::new(),
             activity: Vec::new(),
@@ -693,6 +698,11 @@ impl App {
             }
             Message::SyncNow => self.engine.sync_now(None),
             Message::CheckConnection(id) => self.check_connection(id),
+            Message::SignInAgain(id) => {
+                self.sign_ins
+                    .insert(id, crate::engine::SignInState::Browser);
+                self.engine.sign_in_again(id, self.tr.lang().to_string());
+            }
             Message::SetAccountSync(id, on) => {
                 self.engine.set_sync_enabled(id, on);
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.account.id == id) {

@@ -33,6 +33,14 @@ impl App {
                 self.bodies.insert(id, p);
             }
             Event::Doctor(id, r) => self.on_doctor(id, r),
+            Event::SignIn(id, crate::engine::SignInState::Done) => {
+                self.sign_ins.remove(&id);
+                self.states.remove(&id);
+                self.status.say(Said::key("sync-signed-in"));
+            }
+            Event::SignIn(id, s) => {
+                self.sign_ins.insert(id, s);
+            }
             Event::Stopped(id) => {
                 self.states.remove(&id);
                 self.bodies.remove(&id);

@@ -123,6 +123,11 @@ fn status_bar(app: &App) -> Element<'_, Message> {
             Some(ConnState::Failing(_)) => "state-failing",
             Some(ConnState::Disabled) => "state-disabled",
         };
+        let key = if sync::needs_sign_in(app, a) {
+            "state-sign-in"
+        } else {
+            key
+        };
         let mut s = format!("{}: {}", a.account.email, app.tr.tr(key, None));
         if matches!(state, Some(ConnState::Syncing)) {
             let (have, total) = sync_progress(app, a);

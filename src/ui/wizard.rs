@@ -11,7 +11,7 @@
 //! feed its message back. DNS, HTTP and the keyring are injectable through [`WizardEnv`].
 use super::failure::failure_text;
 use crate::account::keeper::{OsKeyring, SecretKeeper};
-use crate::account::oauth::{self, OAuthError, PendingSignIn, TokenSet, providers};
+use crate::account::oauth::{self, DeviceSignIn, OAuthError, PendingSignIn, TokenSet};
 use crate::discovery::conntest::ServerKind;
 use crate::discovery::system::{HttpsClient, SystemResolver};
 use crate::discovery::{
@@ -26,6 +26,8 @@ use crate::model::{AccountId, Pop3Options, Protocol};
 use crate::store::NewAccount;
 use futures::future::BoxFuture;
 use iced::Task;
+
+mod sign_in;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -188,7 +190,11 @@ pub enum WizardMsg {
     OpenLink(String),
     /// The browser came back: the tokens, or why not.
     SignedIn(u64, Result<TokenSet, Arc<OAuthError>>),
-    /// Stop waiting for the browser.
+    /// "Sign in on another device" (RFC 8628, where the provider offers it).
+    SignInOnDevice,
+    /// The provider's code for the other device, or why there is none.
+    DeviceCode(u64, Result<Arc<DeviceSignIn>, Arc<OAuthError>>),
+    /// Stop waiting for the browser (or the other device).
     CancelSignIn,
     /// The engine's answer: the new account, or why nothing was added.
     Created(u64, Result<AccountId, Arc<AccountError>>),
@@ -214,6 +220,16 @@ pub enum Job {
         settings: Box<OAuthSettings>,
         open_url: OpenUrl,
         lang: String,
+    },
+    /// Ask the device authorization endpoint for a code to show.
+    DeviceCode {
+        generation: u64,
+        settings: Box<OAuthSettings>,
+    },
+    /// Poll the token endpoint until the code shown was entered (or refused, or expired).
+    DevicePoll {
+        generation: u64,
+        device: Arc<DeviceSignIn>,
     },
     /// Test the logins and add the account ([`create_account`]).
     Create {
@@ -256,6 +272,16 @@ impl Job {
                 .await;
                 WizardMsg::SignedIn(generation, r.map_err(Arc::new))
             }
+            Job::DeviceCode {
+                generation,
+                settings,
+            } => {
+                let r = DeviceSignIn::start(&settings).await;
+                WizardMsg::DeviceCode(generation, r.map(Arc::new).map_err(Arc::new))
+            }
+            Job::DevicePoll { generation, device } => {
+                WizardMsg::SignedIn(generation, device.finish().await.map_err(Arc::new))
+            }
             Job::Create {
                 generation,
                 db,
@@ -297,6 +323,8 @@ pub struct Wizard {
     tokens: Option<TokenSet>,
     /// The running sign-in task: dropping it (Cancel) stops the loopback listener.
     sign_in_task: Option<iced::task::Handle>,
+    /// The code and page shown for a sign-in on another device.
+    pub device: Option<Arc<DeviceSignIn>>,
 }
 
 impl Wizard {
@@ -320,6 +348,7 @@ impl Wizard {
             oauth_settings: None,
             tokens: None,
             sign_in_task: None,
+            device: None,
         }
     }
 
@@ -335,35 +364,6 @@ impl Wizard {
         discovery::split_address(&self.email)
             .map(|(_, d)| d)
             .unwrap_or_default()
-    }
-
-    /// The provider whose sign-in page the address can use in the wizard: Microsoft's
-    /// (the only way in) and Google's (beside app passwords).
-    pub fn sign_in_provider(&self) -> Option<&'static providers::OAuthProvider> {
-        let by_address = providers::for_address(&self.email());
-        // A Microsoft 365 address of the company's own domain: its server is Microsoft's.
-        let by_server = || {
-            let host = &self.found.as_ref()?.imap.first()?.host;
-            providers::for_host(host).filter(|p| p.id == "microsoft")
-        };
-        by_address
-            .or_else(by_server)
-            .filter(|p| matches!(p.id, "microsoft" | "google"))
-    }
-
-    /// Microsoft: no password at all, only its sign-in page.
-    pub fn sign_in_only(&self) -> bool {
-        self.sign_in_provider().is_some_and(|p| p.id == "microsoft")
-    }
-
-    /// Gmail: the choice between Google's page and an app password.
-    pub fn offers_auth_choice(&self) -> bool {
-        self.sign_in_provider().is_some_and(|p| p.id == "google")
-    }
-
-    /// The account will sign in through the provider's page.
-    pub fn uses_sign_in(&self) -> bool {
-        self.sign_in_only() || (self.offers_auth_choice() && self.auth == WizardAuth::SignIn)
     }
 
     /// The chosen incoming server.
@@ -471,37 +471,6 @@ impl Wizard {
         })
     }
 
-    /// Starts the browser sign-in at the provider (or the environment's stand-in).
-    fn start_sign_in(&mut self, tr: &crate::i18n::Localizer) -> Task<WizardMsg> {
-        let settings = match self.env.oauth.clone() {
-            Some(s) => Ok(s),
-            None => oauth::settings_for(self.sign_in_provider(), None, None, None),
-        };
-        let settings = match settings {
-            Ok(s) => s,
-            Err(e) => {
-                self.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
-                return Task::none();
-            }
-        };
-        self.generation += 1;
-        self.oauth_settings = Some(settings.clone());
-        self.tokens = None;
-        self.error = None;
-        self.outcome = None;
-        self.step = Step::SigningIn;
-        let job = Job::SignIn {
-            generation: self.generation,
-            settings: Box::new(settings),
-            open_url: self.env.open_url.clone(),
-            lang: tr.lang().to_string(),
-        };
-        self.job = Some(job.clone());
-        let (task, handle) = spawn(job).abortable();
-        self.sign_in_task = Some(handle.abort_on_drop());
-        task
-    }
-
     /// Both servers accepted the login (shown when a later step failed).
     fn passed(&self) -> Option<LoginCheck> {
         let ok = |kind, s: &ServerSetting| ServerCheck {
@@ -592,6 +561,10 @@ impl Wizard {
                 w.error = Some(match e {
                     DiscoveryError::BadAddress(_) => tr.tr("wizard-error-email", None),
                     DiscoveryError::NothingFound { .. } => tr.tr("wizard-not-found", Some(&args)),
+                    DiscoveryError::BadIspdbUrl(url) => {
+                        args.set("url", url);
+                        tr.tr("wizard-error-ispdb-url", Some(&args))
+                    }
                 });
             }
             WizardMsg::Discovered(_, Ok(found)) => {
@@ -644,14 +617,25 @@ impl Wizard {
                     w.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
                 }
             }
+            WizardMsg::SignInOnDevice => return (w.start_device_sign_in(tr), None),
+            WizardMsg::DeviceCode(g, _) if g != w.generation || w.step != Step::SigningIn => {}
+            WizardMsg::DeviceCode(_, Ok(device)) => return (w.poll_device(device), None),
+            WizardMsg::DeviceCode(_, Err(e)) => {
+                w.sign_in_task = None;
+                w.job = None;
+                w.step = Step::Choice;
+                w.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
+            }
             WizardMsg::SignedIn(g, _) if g != w.generation || w.step != Step::SigningIn => {}
             WizardMsg::SignedIn(_, Ok(tokens)) => {
                 w.sign_in_task = None;
+                w.device = None;
                 w.tokens = Some(tokens);
                 return (w.start_test(tr, ctx.db), None);
             }
             WizardMsg::SignedIn(_, Err(e)) => {
                 w.sign_in_task = None;
+                w.device = None;
                 w.job = None;
                 w.step = Step::Choice;
                 w.error = Some(failure_text(tr, &Failure::of_oauth(&e)));
@@ -659,6 +643,7 @@ impl Wizard {
             WizardMsg::CancelSignIn => {
                 w.generation += 1;
                 w.sign_in_task = None;
+                w.device = None;
                 w.job = None;
                 w.error = None;
                 w.step = Step::Choice;
@@ -686,6 +671,7 @@ impl Wizard {
             WizardMsg::Back => {
                 w.generation += 1;
                 w.sign_in_task = None;
+                w.device = None;
                 w.job = None;
                 w.error = None;
                 w.step = match w.step {

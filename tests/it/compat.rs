@@ -349,3 +349,32 @@ fn compat_cyrus_japanese_folder_names_as_folders_shows_them() {
     assert!(status.lines().any(|l| l.starts_with("仕事\t")), "{status}");
     assert!(!status.contains("&TtVOiw-"), "{status}");
 }
+
+/// docomo's IMAP server lists only LOGIN (AUTH=LOGIN, no AUTH=PLAIN): Tayori logs in with the
+/// LOGIN command there, over IMAPS and after STARTTLS (Courier configured with docomo's
+/// capabilities; Dovecot cannot serve this, its LOGIN command needs the PLAIN mechanism).
+#[test]
+fn compat_courier_without_auth_plain_logs_in_with_the_login_command() {
+    let s = with_mail(Kind::CourierLoginOnly, "Login only");
+    let caps = s.py_imap("print(' '.join(M.capabilities))");
+    assert!(
+        caps.contains("AUTH=LOGIN") && !caps.contains("AUTH=PLAIN"),
+        "{caps}"
+    );
+    // Courier takes AUTHENTICATE PLAIN even when it does not list it, so what Tayori sent
+    // is read from the server's login log (DEBUG_LOGIN): the LOGIN command, no AUTHENTICATE.
+    let log = || std::fs::read_to_string(s.dir.join("server.stderr")).unwrap_or_default();
+    for starttls in [false, true] {
+        let logins = log().matches("command=LOGIN").count();
+        let t = Tayori::new();
+        add_imap(&t, &s, starttls);
+        t.run(&["sync"]).ok();
+        assert_eq!(t.list("INBOX").len(), 3, "starttls: {starttls}");
+        assert!(
+            log().matches("command=LOGIN").count() >= logins + 2,
+            "{}",
+            log()
+        );
+    }
+    assert!(!log().contains("command=AUTHENTICATE"), "{}", log());
+}

@@ -131,32 +131,9 @@ struct WebServer {
 
 impl WebServer {
     fn start(bed: &TestBed, root: &std::path::Path) -> WebServer {
-        let script = "import http.server, ssl, functools, sys\n\
-            h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n\
-            s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n\
-            c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
-            c.load_cert_chain(sys.argv[2], sys.argv[3])\n\
-            s.socket = c.wrap_socket(s.socket, server_side=True)\n\
-            print(s.server_address[1], flush=True)\n\
-            s.serve_forever()\n";
-        let mut child = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .arg(root)
-            .arg(bed.dir.join("server.crt"))
-            .arg(bed.dir.join("server.key"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        WebServer {
-            child,
-            port: line.trim().parse().unwrap(),
-        }
+        let (crt, key) = (bed.dir.join("server.crt"), bed.dir.join("server.key"));
+        let (child, port) = crate::support::web_server(root, Some((&crt, &key)));
+        WebServer { child, port }
     }
 }
 
@@ -323,8 +300,10 @@ fn mx_record_of_a_known_provider() {
     );
     assert_eq!(d.imap[0].host, "imap.gmail.com");
     assert_eq!(d.imap[0].username, UsernameForm::Email);
-    // Autoconfig was tried first (both URLs).
-    assert_eq!(http.seen.lock().unwrap().len(), 2);
+    // Autoconfig was tried first (both URLs), then Thunderbird's ISPDB for the domain.
+    let seen = http.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen[2], "https://autoconfig.thunderbird.net/v1.1/corp.test");
 }
 
 fn srv(port: u16, target: &str, priority: u16) -> SrvRecord {

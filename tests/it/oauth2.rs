@@ -7,11 +7,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::{Run, Tayori, have_all_or_skip};
+use crate::support::keyring::Keyring;
 use crate::support::{BedOptions, TestBed, make_message, py_imap_at};
 use std::io::BufRead;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The browser of these tests: follows the authorization server's redirect to Tayori's
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 const BROWSER: &str = "curl -s -L -o /dev/null --max-time 20";
 
 /// The tools these tests need; without them they are skipped, except in CI.
-fn tools() -> bool {
+pub(crate) fn tools() -> bool {
     have_all_or_skip(&[
         "dbus-run-session",
         "gnome-keyring-daemon",
@@ -29,69 +29,16 @@ fn tools() -> bool {
     ])
 }
 
-/// A private D-Bus session with an unlocked gnome-keyring, kept for the whole test; each
-/// `tayori` run talks to it through `DBUS_SESSION_BUS_ADDRESS`.
-struct Keyring {
-    child: Child,
-    bus: String,
-    _home: tempfile::TempDir,
-}
-
-impl Keyring {
-    fn start() -> Keyring {
-        let home = tempfile::tempdir().unwrap();
-        let addr = home.path().join("bus");
-        let script = format!(
-            "export XDG_RUNTIME_DIR=$(mktemp -d) HOME={home}\n\
-             printf %s unlock | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
-             printf %s \"$DBUS_SESSION_BUS_ADDRESS\" > {addr}.tmp && mv {addr}.tmp {addr}\n\
-             exec sleep 600\n",
-            home = home.path().display(),
-            addr = addr.display()
-        );
-        let child = Command::new("dbus-run-session")
-            .args(["--", "bash", "-c", &script])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !addr.exists() {
-            assert!(Instant::now() < deadline, "no D-Bus session after 20 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let bus = std::fs::read_to_string(&addr).unwrap();
-        Keyring {
-            child,
-            bus,
-            _home: home,
-        }
-    }
-}
-
-impl Drop for Keyring {
-    fn drop(&mut self) {
-        // The session's whole process group: bash, dbus-daemon, gnome-keyring-daemon.
-        let _ = Command::new("sh")
-            .arg("-c")
-            .arg(format!("kill -s TERM -- -{} 2>/dev/null", self.child.id()))
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
 /// One tayori data dir on the OAuth2 bed, with the keyring; remembers every stderr.
-struct Fixture {
-    bed: TestBed,
+pub(crate) struct Fixture {
+    pub(crate) bed: TestBed,
     keyring: Keyring,
-    t: Tayori,
-    stderr: std::cell::RefCell<String>,
+    pub(crate) t: Tayori,
+    pub(crate) stderr: std::cell::RefCell<String>,
 }
 
 impl Fixture {
-    fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         Self::with(BedOptions {
             smtp: true,
             oauth2: true,
@@ -99,7 +46,7 @@ impl Fixture {
         })
     }
 
-    fn with(opts: BedOptions) -> Fixture {
+    pub(crate) fn with(opts: BedOptions) -> Fixture {
         let bed = TestBed::start_with(opts);
         Fixture {
             bed,
@@ -109,7 +56,7 @@ impl Fixture {
         }
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut c = self.t.cmd(args);
         c.env("DBUS_SESSION_BUS_ADDRESS", &self.keyring.bus)
             .env("TAYORI_BROWSER", BROWSER)
@@ -121,45 +68,26 @@ impl Fixture {
         c
     }
 
-    fn run_with(&self, args: &[&str], stdin: &str) -> Run {
+    pub(crate) fn run_with(&self, args: &[&str], stdin: &str) -> Run {
         let r = crate::common::run_piped(self.cmd(args), stdin);
         self.stderr.borrow_mut().push_str(&r.stderr);
         r
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_with(args, "")
     }
 
     /// `account add --auth oauth2` for alice at the bed's issuer with these server options;
     /// returns the id.
-    fn add_oauth(&self, servers: &[&str]) -> String {
-        let ca = self.bed.ca_file().display().to_string();
-        let issuer = self.bed.oauth_issuer();
-        let mut args = vec![
-            "account",
-            "add",
-            "--auth",
-            "oauth2",
-            "--email",
-            "alice@example.test",
-        ];
-        args.extend_from_slice(servers);
-        args.extend([
-            "--ca-file",
-            &ca,
-            "--oauth-issuer",
-            &issuer,
-            "--oauth-client-id",
-            "tayori-test",
-            "--oauth-scope",
-            "mail",
-        ]);
+    pub(crate) fn add_oauth(&self, servers: &[&str]) -> String {
+        let args = self.bed.oauth_account_args(servers);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.run(&args).ok().stdout.trim().to_string()
     }
 
     /// The same over IMAPS, with submission (STARTTLS) for sending.
-    fn add_imap(&self) -> String {
+    pub(crate) fn add_imap(&self) -> String {
         let imaps = self.bed.imaps_port().to_string();
         let sub = self.bed.submission_port().to_string();
         self.add_oauth(&[
@@ -178,11 +106,11 @@ impl Fixture {
         ])
     }
 
-    fn login(&self, id: &str) -> Run {
+    pub(crate) fn login(&self, id: &str) -> Run {
         self.run(&["account", "login", id])
     }
 
-    fn load_inbox(&self, n: usize) {
+    pub(crate) fn load_inbox(&self, n: usize) {
         self.bed.load_maildir(
             0,
             "INBOX",
@@ -196,7 +124,7 @@ impl Fixture {
         );
     }
 
-    fn inbox_count(&self) -> usize {
+    pub(crate) fn inbox_count(&self) -> usize {
         let r = self
             .run(&["list", "--folder", "INBOX", "--json", "--limit", "1000"])
             .ok();

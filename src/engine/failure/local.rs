@@ -50,7 +50,9 @@ pub(super) fn oauth(e: &OAuthError) -> Failure {
             f.arg("issuer", issuer)
         }
         OAuthError::Keyring(c) => credential(c),
-        OAuthError::Denied(_)
+        OAuthError::DeviceExpired(minutes) => f.arg("minutes", minutes),
+        OAuthError::DeviceDenied
+        | OAuthError::Denied(_)
         | OAuthError::TimedOut(_)
         | OAuthError::Browser(_)
         | OAuthError::Config(_) => f,

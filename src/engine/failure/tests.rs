@@ -213,6 +213,8 @@ fn every_error() -> Vec<EngineError> {
             },
             OAuthError::Denied(s("access_denied")),
             OAuthError::TimedOut(5),
+            OAuthError::DeviceDenied,
+            OAuthError::DeviceExpired(15),
             OAuthError::Browser(s("no xdg-open")),
             OAuthError::Config(s("no client id")),
         ]

@@ -4,7 +4,7 @@
 //! changes waiting for the server, the outbox (see `sync_queue`) and the recent changes
 //! that came from other devices.
 use super::{sync_doctor, sync_picture, sync_queue};
-use crate::engine::ConnState;
+use crate::engine::{ConnState, SignInState};
 use crate::model::Protocol;
 use crate::store::ActivityKind;
 use crate::ui::app::{App, Message};
@@ -30,6 +30,47 @@ fn state_line(app: &App, s: Option<&ConnState>) -> (String, Option<String>) {
         Some(ConnState::Disabled) => ("state-disabled", None),
     };
     (app.tr.tr(key, None), why)
+}
+
+/// An OAuth2 account whose sign-in ran out (`invalid_grant`) or never happened: its state's
+/// failure says so.
+pub fn needs_sign_in(app: &App, a: &crate::ui::app::AccountView) -> bool {
+    a.account.oauth.is_some()
+        && match app.states.get(&a.account.id) {
+            Some(ConnState::Failing(f) | ConnState::Offline(f)) => {
+                matches!(
+                    f.key,
+                    "oauth-error-sign-in-again" | "oauth-error-not-signed-in"
+                )
+            }
+            _ => false,
+        }
+}
+
+/// "Sign in again" (the engine opens the provider's page), or what it is doing.
+fn sign_in_again<'a>(app: &'a App, a: &'a crate::ui::app::AccountView) -> Element<'a, Message> {
+    let mut col = column![].spacing(6);
+    match app.sign_ins.get(&a.account.id) {
+        Some(SignInState::Browser) => {
+            return text(app.tr.tr("sync-sign-in-waiting", None))
+                .size(13)
+                .into();
+        }
+        Some(SignInState::Failed(f)) => {
+            col = col.push(
+                text(crate::ui::failure::failure_text(&app.tr, f))
+                    .size(13)
+                    .style(text::danger),
+            );
+        }
+        Some(SignInState::Done) | None => {}
+    }
+    col.push(
+        button(text(app.tr.tr("sync-sign-in-again", None)).size(13))
+            .on_press(Message::SignInAgain(a.account.id))
+            .style(button::primary),
+    )
+    .into()
 }
 
 fn account<'a>(app: &'a App, a: &'a crate::ui::app::AccountView) -> Element<'a, Message> {
@@ -62,6 +103,9 @@ fn account<'a>(app: &'a App, a: &'a crate::ui::app::AccountView) -> Element<'a, 
     }
     if let Some(w) = why {
         col = col.push(text(w).size(13).style(text::danger));
+    }
+    if needs_sign_in(app, a) || app.sign_ins.contains_key(&a.account.id) {
+        col = col.push(sign_in_again(app, a));
     }
     col = col.push(sync_doctor::steps(app, a));
     let note = match a.account.protocol {

@@ -6,9 +6,7 @@ use crate::engine::accounts::{LoginCheck, ServerCheck};
 use crate::model::{Protocol, Security};
 use crate::ui::app::{App, Message};
 use crate::ui::failure::failure_text;
-use crate::ui::wizard::{
-    GOOGLE_APP_PASSWORDS, RETRY_PASSWORD_ID, Step, WField, Wizard, WizardAuth, WizardMsg,
-};
+use crate::ui::wizard::{Job, RETRY_PASSWORD_ID, Step, WField, Wizard, WizardAuth, WizardMsg};
 use fluent_bundle::FluentArgs;
 use iced::widget::{
     Column, button, column, container, radio, row, rule, scrollable, text, text_input, toggler,
@@ -134,8 +132,9 @@ fn identity<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column
         .push(text(tr(app, "add-privacy")).size(12).style(text::secondary))
 }
 
-/// The password field; for Microsoft what happens instead; for Gmail the choice between
-/// Google's page and an app password, in plain words with the page to make one.
+/// The password field; for Microsoft what happens instead; for Gmail, Yahoo, AOL and
+/// Fastmail the choice between the provider's page and an app password, in plain words with
+/// the page to make one (only the app password when no client ID is configured).
 fn how_to_sign_in<'a>(app: &'a App, w: &'a Wizard) -> Element<'a, Message> {
     let password = || {
         input(
@@ -150,16 +149,39 @@ fn how_to_sign_in<'a>(app: &'a App, w: &'a Wizard) -> Element<'a, Message> {
     if w.sign_in_only() {
         return note(tr(app, "wizard-oauth-microsoft"));
     }
+    let mut args = FluentArgs::new();
+    args.set("provider", provider_word(app, w));
+    let page_link = |url: &'static str| -> Element<'a, Message> {
+        row![
+            text(url).size(13),
+            button(text(tr(app, "wizard-open-page")).size(13))
+                .style(button::secondary)
+                .on_press(Message::Wizard(WizardMsg::OpenLink(url.to_string()))),
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center)
+        .into()
+    };
     if !w.offers_auth_choice() {
-        return password();
+        // Yahoo, AOL, Fastmail without a client ID: the app password, with its page.
+        return match (w.app_password_page(), w.provider_id()) {
+            (Some(url), Some(id)) if id != "google" => column![
+                text(app.tr.tr("wizard-app-password-only", Some(&args))).size(14),
+                page_link(url),
+                password(),
+            ]
+            .spacing(6)
+            .into(),
+            _ => password(),
+        };
     }
-    let pick = |auth: WizardAuth, key: &str| -> Element<'a, Message> {
+    let pick = |auth: WizardAuth, label: String| -> Element<'a, Message> {
         let dot = radio("", auth, Some(w.auth), |a| {
             Message::Wizard(WizardMsg::ChooseAuth(a))
         })
         .size(18);
         button(
-            row![dot, text(tr(app, key)).size(16)]
+            row![dot, text(label).size(16)]
                 .spacing(4)
                 .align_y(iced::Alignment::Center),
         )
@@ -168,31 +190,39 @@ fn how_to_sign_in<'a>(app: &'a App, w: &'a Wizard) -> Element<'a, Message> {
         .on_press(Message::Wizard(WizardMsg::ChooseAuth(auth)))
         .into()
     };
+    let google = w.provider_id() == Some("google");
+    let words = |google_key: &str, key: &str| {
+        if google {
+            tr(app, google_key)
+        } else {
+            app.tr.tr(key, Some(&args))
+        }
+    };
     let mut c = column![
-        text(tr(app, "wizard-google-choice")).size(14),
-        pick(WizardAuth::SignIn, "wizard-auth-google"),
-        text(tr(app, "wizard-auth-google-explain"))
-            .size(13)
-            .style(text::secondary),
-        pick(WizardAuth::Password, "wizard-auth-app-password"),
-        text(tr(app, "wizard-auth-app-password-explain"))
-            .size(13)
-            .style(text::secondary),
+        text(words("wizard-google-choice", "wizard-provider-choice")).size(14),
+        pick(
+            WizardAuth::SignIn,
+            words("wizard-auth-google", "wizard-auth-provider")
+        ),
+        text(words(
+            "wizard-auth-google-explain",
+            "wizard-auth-provider-explain"
+        ))
+        .size(13)
+        .style(text::secondary),
+        pick(WizardAuth::Password, tr(app, "wizard-auth-app-password")),
+        text(words(
+            "wizard-auth-app-password-explain",
+            "wizard-auth-app-password-provider-explain"
+        ))
+        .size(13)
+        .style(text::secondary),
     ]
     .spacing(6);
     if w.auth == WizardAuth::Password {
-        c = c.push(
-            row![
-                text(GOOGLE_APP_PASSWORDS).size(13),
-                button(text(tr(app, "wizard-open-page")).size(13))
-                    .style(button::secondary)
-                    .on_press(Message::Wizard(WizardMsg::OpenLink(
-                        GOOGLE_APP_PASSWORDS.to_string()
-                    ))),
-            ]
-            .spacing(8)
-            .align_y(iced::Alignment::Center),
-        );
+        if let Some(url) = w.app_password_page() {
+            c = c.push(page_link(url));
+        }
         c = c.push(password());
     }
     c.into()
@@ -210,19 +240,57 @@ fn note<'a>(s: String) -> Element<'a, Message> {
 fn provider_word(app: &App, w: &Wizard) -> String {
     tr(
         app,
-        match w.sign_in_provider().map(|p| p.id) {
+        match w.provider_id() {
             Some("google") => "wizard-provider-google",
+            Some("yahoo") => "wizard-provider-yahoo",
+            Some("aol") => "wizard-provider-aol",
+            Some("fastmail") => "wizard-provider-fastmail",
             _ => "wizard-provider-microsoft",
         },
     )
 }
 
-/// Waiting for the browser: what to do there, and Cancel (in the action bar).
+/// Waiting for the browser: what to do there, and Cancel (in the action bar); for a
+/// sign-in on another device, the page and the code to enter there.
 fn signing_in<'a>(app: &'a App, w: &'a Wizard, col: Column<'a, Message>) -> Column<'a, Message> {
     let mut args = FluentArgs::new();
     args.set("provider", provider_word(app, w));
-    col.push(step_label(app, 4, "wizard-step-sign-in"))
-        .push(text(app.tr.tr("wizard-signing-in-heading", Some(&args))).size(20))
+    let col = col.push(step_label(app, 4, "wizard-step-sign-in"));
+    if matches!(w.job, Some(Job::DeviceCode { .. })) {
+        return col.push(text(app.tr.tr("wizard-device-asking", Some(&args))).size(18));
+    }
+    if let Some(d) = &w.device {
+        args.set("minutes", d.minutes);
+        return col
+            .push(text(tr(app, "wizard-device-heading")).size(20))
+            .push(text(app.tr.tr("wizard-device-text", Some(&args))).size(15))
+            .push(
+                row![
+                    text(d.verification_uri.clone()).size(16),
+                    button(text(tr(app, "wizard-open-page")).size(13))
+                        .style(button::secondary)
+                        .on_press(Message::Wizard(WizardMsg::OpenLink(
+                            d.verification_uri.clone()
+                        ))),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            )
+            .push(
+                row![
+                    text(tr(app, "wizard-device-code")).size(16),
+                    text(d.user_code.clone()).size(28),
+                ]
+                .spacing(10)
+                .align_y(iced::Alignment::Center),
+            )
+            .push(
+                text(app.tr.tr("wizard-device-expires", Some(&args)))
+                    .size(14)
+                    .style(text::secondary),
+            );
+    }
+    col.push(text(app.tr.tr("wizard-signing-in-heading", Some(&args))).size(20))
         .push(text(app.tr.tr("wizard-signing-in-text", Some(&args))).size(15))
         .push(
             text(tr(app, "wizard-signing-in-hint"))
@@ -496,14 +564,17 @@ fn actions<'a>(app: &App, w: &Wizard) -> Element<'a, Message> {
         Step::Choice if w.uses_sign_in() => {
             let mut args = FluentArgs::new();
             args.set("provider", provider_word(app, w));
-            row![
-                primary(
-                    app.tr.tr("wizard-sign-in", Some(&args)),
-                    WizardMsg::Continue
-                ),
-                back,
-                manual
-            ]
+            let mut r = row![primary(
+                app.tr.tr("wizard-sign-in", Some(&args)),
+                WizardMsg::Continue
+            )];
+            if w.offers_device() {
+                r = r.push(secondary(
+                    tr(app, "wizard-sign-in-device"),
+                    WizardMsg::SignInOnDevice,
+                ));
+            }
+            r.push(back).push(manual)
         }
         Step::Choice => row![
             primary(tr(app, "wizard-continue"), WizardMsg::Continue),

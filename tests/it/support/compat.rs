@@ -20,6 +20,9 @@ pub enum Kind {
     Courier,
     /// Dovecot with `imap_capability = IMAP4rev1`.
     Rev1,
+    /// Courier advertising AUTH=LOGIN and no AUTH=PLAIN after TLS, as docomo's IMAP
+    /// server does (Dovecot cannot: its LOGIN command needs the PLAIN mechanism).
+    CourierLoginOnly,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -165,7 +168,7 @@ impl CompatServer {
             };
             let procs = match kind {
                 Kind::Cyrus => super::compat_cyrus::launch(&l),
-                _ => super::compat_courier::launch(&l),
+                _ => super::compat_courier::launch(&l, kind == Kind::CourierLoginOnly),
             };
             let all = [ports.imap, ports.imaps, ports.pop3, ports.pop3s];
             match wait_ports(&procs, &all) {
@@ -222,14 +225,16 @@ impl CompatServer {
     /// The server's name of a folder: Courier keeps everything under `INBOX.`.
     pub fn folder(&self, name: &str) -> String {
         match self.kind {
-            Kind::Courier if !name.eq_ignore_ascii_case("INBOX") => format!("INBOX.{name}"),
+            Kind::Courier | Kind::CourierLoginOnly if !name.eq_ignore_ascii_case("INBOX") => {
+                format!("INBOX.{name}")
+            }
             _ => name.to_string(),
         }
     }
     /// Separator of folder levels on this server.
     pub fn separator(&self) -> char {
         match self.kind {
-            Kind::Courier => '.',
+            Kind::Courier | Kind::CourierLoginOnly => '.',
             _ => '/',
         }
     }

@@ -77,7 +77,8 @@ while True:
 const CAPS: &str = "IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT \
                     THREAD=REFERENCES SORT QUOTA IDLE";
 
-pub fn launch(l: &Launch) -> Vec<Proc> {
+/// `login_only`: AUTH=LOGIN instead of AUTH=PLAIN after TLS (docomo's capabilities).
+pub fn launch(l: &Launch, login_only: bool) -> Vec<Proc> {
     assert!(
         l.root,
         "Courier needs root here (mount and PID namespaces for its compiled-in paths)"
@@ -136,7 +137,7 @@ pub fn launch(l: &Launch) -> Vec<Proc> {
          while [ ! -S /run/courier/autthdaemon/socket ]; do sleep 0.02; done\n\
          export LD_LIBRARY_PATH={lib}\n\
          export IMAP_CAPABILITY='{CAPS}'\n\
-         export IMAP_CAPABILITY_TLS='{CAPS} AUTH=PLAIN'\n\
+         export IMAP_CAPABILITY_TLS='{CAPS} {auth}'{debug}\n\
          export IMAP_KEYWORDS=1 IMAP_ACL=1 IMAP_IDLE_TIMEOUT=5 IMAP_ENHANCEDIDLE=0\n\
          export IMAP_TRASHFOLDERNAME=Trash IMAP_EMPTYTRASH= IMAP_MOVE_EXPUNGE_TO_TRASH=0\n\
          export IMAP_USELOCKS=1 IMAP_UMASK=022 IMAP_ULIMITD=131072\n\
@@ -156,6 +157,13 @@ pub fn launch(l: &Launch) -> Vec<Proc> {
         uid = l.uid,
         gid = l.gid,
         lib = l.lib_path(),
+        auth = if login_only {
+            "AUTH=LOGIN"
+        } else {
+            "AUTH=PLAIN"
+        },
+        // The login attempts in server.stderr, with the command used (LOGIN, AUTHENTICATE).
+        debug = if login_only { " DEBUG_LOGIN=1" } else { "" },
         imap = p.imap,
         imaps = p.imaps,
         pop3 = p.pop3,

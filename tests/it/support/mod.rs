@@ -24,6 +24,7 @@ mod compat_courier;
 mod compat_cyrus;
 mod config;
 pub mod fake_imap;
+pub mod keyring;
 mod oauth2;
 mod process;
 pub mod proxy;
@@ -645,6 +646,44 @@ pub fn py_imap_at(host: &str, port: u16, ca: &Path, login: &str, pw: &str, body:
     );
     // Panics with Python's stderr and the script.
     run(Command::new("python3").arg("-c").arg(&script))
+}
+
+/// Spawns a small server (`cmd`, stdout piped) that prints the port it listens on as its
+/// first line; returns it with that port.
+pub fn spawn_printing_port(cmd: &mut Command) -> (std::process::Child, u16) {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port = line.trim().parse().unwrap();
+    (child, port)
+}
+
+/// python3's http.server on 127.0.0.1 (a port the system picks) serving `root`, wrapped in
+/// TLS with `tls` = (certificate, key) when given; returns it with its port.
+pub fn web_server(root: &Path, tls: Option<(&Path, &Path)>) -> (std::process::Child, u16) {
+    let script = "import http.server, ssl, functools, sys\n\
+        h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n\
+        s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n\
+        if len(sys.argv) > 2:\n\
+        \x20   c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+        \x20   c.load_cert_chain(sys.argv[2], sys.argv[3])\n\
+        \x20   s.socket = c.wrap_socket(s.socket, server_side=True)\n\
+        print(s.server_address[1], flush=True)\n\
+        s.serve_forever()\n";
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(script).arg(root);
+    if let Some((crt, key)) = tls {
+        cmd.arg(crt).arg(key);
+    }
+    spawn_printing_port(&mut cmd)
 }
 
 /// A simple valid message with CRLF line ends, Message-ID `<i.bench@example.test>`.

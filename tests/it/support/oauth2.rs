@@ -101,6 +101,28 @@ impl TestBed {
         format!("http://127.0.0.1:{}", self.setup.ports.oauth)
     }
 
+    /// `account add --auth oauth2` for alice at this issuer (client `tayori-test`, scope
+    /// `mail`, the bed's CA) with these server options.
+    pub fn oauth_account_args(&self, servers: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = ["account", "add", "--auth", "oauth2", "--email"]
+            .into_iter()
+            .chain(["alice@example.test"])
+            .chain(servers.iter().copied())
+            .map(str::to_string)
+            .collect();
+        args.extend([
+            "--ca-file".to_string(),
+            self.ca_file().display().to_string(),
+            "--oauth-issuer".to_string(),
+            self.oauth_issuer(),
+            "--oauth-client-id".to_string(),
+            "tayori-test".to_string(),
+            "--oauth-scope".to_string(),
+            "mail".to_string(),
+        ]);
+        args
+    }
+
     /// Writes control file `name` (see oauth2_server.mjs): `ttl`, `reported-ttl`, `email`,
     /// `invalid-grant`, `wrong-issuer`, `bad-signature`.
     pub fn oauth_set(&self, name: &str, value: &str) {
@@ -131,6 +153,11 @@ impl TestBed {
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    /// The device grant's polls, one `MS ANSWER` line each (see oauth2_server.mjs).
+    pub fn oauth_device_log(&self) -> String {
+        std::fs::read_to_string(control_dir(&self.setup).join("device.log")).unwrap_or_default()
     }
 
     /// Dovecot's log (with `oauth2`, `auth_debug` says why a token was refused).
