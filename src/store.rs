@@ -18,6 +18,7 @@ mod outbox;
 mod own;
 mod parts;
 mod pop3;
+mod remote_senders;
 mod private;
 mod search;
 pub mod search_query;

@@ -9,6 +9,7 @@ pub mod doctor;
 mod ellipsis;
 mod engine_bridge;
 mod events;
+pub mod html;
 pub mod failure;
 pub mod folder_edit;
 pub mod form;
@@ -34,7 +35,8 @@ use std::path::PathBuf;
 
 /// The bundled CJK-capable font (Noto Sans CJK JP, subset to Latin, kana, kanji and common
 /// symbols): Japanese renders wherever Tayori runs, whatever fonts the system has.
-pub const CJK_FONT: &[u8] = include_bytes!("../resources/fonts/NotoSansCJKjp-Regular.otf");
+/// The bundled Japanese font (one copy in the binary, shared with the HTML renderer).
+pub const CJK_FONT: &[u8] = crate::render::CJK_FONT;
 pub const CJK_FONT_NAME: &str = "Noto Sans CJK JP";
 
 impl App {

@@ -270,6 +270,15 @@ CREATE TABLE server_info (
     // 12: OAuth2 accounts: where they sign in (JSON of `model::OAuthSettings`; the tokens
     // are in the keyring, never here).
     Step::Sql("ALTER TABLE accounts ADD COLUMN oauth TEXT;"),
+    // 13: senders whose HTML mail may load remote content (bare lower-case addresses).
+    Step::Sql(
+        r#"
+CREATE TABLE remote_content_senders (
+    address TEXT PRIMARY KEY,
+    added INTEGER NOT NULL
+) STRICT;
+"#,
+    ),
 ];
 
 enum Step {

@@ -30,6 +30,7 @@ mod faults_smtp;
 mod faults_terminal;
 mod faults_uidvalidity;
 mod folders;
+mod html_render;
 mod gui_compose;
 mod gui_e2e;
 mod gui_layout;
