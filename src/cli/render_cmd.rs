@@ -83,7 +83,12 @@ pub fn text_page(text: &str, note: Option<&str>) -> MailHtml {
             .replace('>', "&gt;")
     };
     let note = note
-        .map(|n| format!("<p style=\"color:#7a4b00;font-style:italic\">{}</p>", esc(n)))
+        .map(|n| {
+            format!(
+                "<p style=\"color:#7a4b00;font-style:italic\">{}</p>",
+                esc(n)
+            )
+        })
         .unwrap_or_default();
     MailHtml {
         html: format!(

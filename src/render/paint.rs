@@ -131,7 +131,11 @@ fn links(doc: &BaseDocument, max_y: f32) -> Vec<LinkBox> {
         if r.width <= 0.0 || r.height <= 0.0 || r.y as f32 > max_y {
             continue;
         }
-        let text: String = node.text_content().split_whitespace().collect::<Vec<_>>().join(" ");
+        let text: String = node
+            .text_content()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         out.push(LinkBox {
             x: r.x as f32,
             y: r.y as f32,

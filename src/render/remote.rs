@@ -86,9 +86,8 @@ impl Resolve for PublicOnly {
             })
             .await
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
-            let addrs = looked_up.map_err(
-                |(_, e)| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) },
-            )?;
+            let addrs = looked_up
+                .map_err(|(_, e)| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) })?;
             let public: Vec<SocketAddr> = addrs
                 .into_iter()
                 .filter(|a| is_public(a.ip(), allow_loopback))
@@ -132,9 +131,15 @@ fn client(allow_loopback: bool) -> Result<reqwest::Client, RemoteError> {
         .build()?)
 }
 
-async fn fetch_one(client: &reqwest::Client, url: &Url, allow_loopback: bool) -> Result<Vec<u8>, RemoteError> {
+async fn fetch_one(
+    client: &reqwest::Client,
+    url: &Url,
+    allow_loopback: bool,
+) -> Result<Vec<u8>, RemoteError> {
     if !literal_allowed(url, allow_loopback) {
-        return Err(RemoteError::NotPublic(url.host_str().unwrap_or("").to_string()));
+        return Err(RemoteError::NotPublic(
+            url.host_str().unwrap_or("").to_string(),
+        ));
     }
     let mut resp = client.get(url.as_str()).send().await?;
     if !resp.status().is_success() {
@@ -190,9 +195,20 @@ mod tests {
     #[test]
     fn only_public_addresses_pass() {
         for private in [
-            "127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.5", "169.254.1.1", "0.0.0.0",
-            "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "224.0.0.1", "255.255.255.255",
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.5.5",
+            "169.254.1.1",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
         ] {
             let ip: IpAddr = private.parse().unwrap();
             assert!(!is_public(ip, false), "{private}");

@@ -108,7 +108,15 @@ const VOID: &[&str] = &[
 const RESOURCE_ATTRS: &[&str] = &["src", "background", "poster"];
 const LINK_ATTRS: &[&str] = &["href"];
 const DROPPED_ATTRS: &[&str] = &[
-    "srcset", "lowsrc", "dynsrc", "srcdoc", "action", "formaction", "ping", "xmlns", "manifest",
+    "srcset",
+    "lowsrc",
+    "dynsrc",
+    "srcdoc",
+    "action",
+    "formaction",
+    "ping",
+    "xmlns",
+    "manifest",
 ];
 
 #[derive(Default)]
@@ -394,10 +402,12 @@ mod tests {
 
     #[test]
     fn xhtml_doctype_and_comments_are_replaced() {
-        let c = ok("<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 \
+        let c = ok(
+            "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 \
              Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\
              <html xmlns=\"http://www.w3.org/1999/xhtml\"><!--[if mso]><b>o</b><![endif]-->\
-             <body><br/><div/>t</body></html>");
+             <body><br/><div/>t</body></html>",
+        );
         assert_eq!(
             c.html,
             "<!DOCTYPE html>\n<html><body><br><div></div>t</body></html>"
@@ -406,8 +416,10 @@ mod tests {
 
     #[test]
     fn style_text_and_attributes_are_kept_escaped() {
-        let c = ok("<style>td > a { color: red }</style><td title='a\"b'>1 &lt; 2 &amp; 3</td>\
-             <img src=\"cid:logo@x\" alt=\"L\"><a href=\"https://ex.com/?a=1&amp;b=2\">l</a>");
+        let c = ok(
+            "<style>td > a { color: red }</style><td title='a\"b'>1 &lt; 2 &amp; 3</td>\
+             <img src=\"cid:logo@x\" alt=\"L\"><a href=\"https://ex.com/?a=1&amp;b=2\">l</a>",
+        );
         assert_eq!(
             c.html,
             "<!DOCTYPE html>\n<style>td > a { color: red }</style><td title=\"a&quot;b\">1 &lt; 2 \

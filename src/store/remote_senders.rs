@@ -55,7 +55,8 @@ mod tests {
     #[test]
     fn senders_are_kept_bare_and_removable() {
         let s = Store::open_in_memory().unwrap();
-        s.allow_remote_sender("Shop News <News@Shop.example>").unwrap();
+        s.allow_remote_sender("Shop News <News@Shop.example>")
+            .unwrap();
         s.allow_remote_sender("news@shop.example").unwrap();
         assert!(s.remote_sender_allowed("NEWS@shop.example").unwrap());
         assert!(!s.remote_sender_allowed("other@shop.example").unwrap());

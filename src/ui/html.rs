@@ -121,10 +121,7 @@ fn tiles(page: &Rendered) -> Vec<(image::Handle, u32)> {
         let start = y as usize * row_bytes;
         let end = start + h as usize * row_bytes;
         if let Some(bytes) = page.rgba.get(start..end) {
-            out.push((
-                image::Handle::from_rgba(page.width, h, bytes.to_vec()),
-                h,
-            ));
+            out.push((image::Handle::from_rgba(page.width, h, bytes.to_vec()), h));
         }
         y += h;
     }
@@ -141,7 +138,9 @@ pub fn text_names_target(text: &str, href: &str) -> bool {
             .or_else(|| s.strip_prefix("mailto:"))
             .unwrap_or(&s)
             .to_string();
-        s.trim_start_matches("www.").trim_end_matches('/').to_string()
+        s.trim_start_matches("www.")
+            .trim_end_matches('/')
+            .to_string()
     };
     !text.trim().is_empty() && norm(text) == norm(href)
 }
@@ -291,13 +290,22 @@ mod tests {
 
     #[test]
     fn link_text_naming_its_target() {
-        assert!(text_names_target("https://shop.example/help", "https://shop.example/help"));
-        assert!(text_names_target("shop.example/help/", "https://www.shop.example/help"));
+        assert!(text_names_target(
+            "https://shop.example/help",
+            "https://shop.example/help"
+        ));
+        assert!(text_names_target(
+            "shop.example/help/",
+            "https://www.shop.example/help"
+        ));
         assert!(!text_names_target(
             "https://shop.example/help",
             "https://tracker.example/r?u=x"
         ));
-        assert!(!text_names_target("Shop the sale", "https://shop.example/sale"));
+        assert!(!text_names_target(
+            "Shop the sale",
+            "https://shop.example/sale"
+        ));
         assert!(!text_names_target("", "https://shop.example/"));
     }
 }

@@ -93,7 +93,9 @@ fn html_corpus_renders_through_the_cli() {
     std::fs::create_dir_all(&out).unwrap();
     let mut drawn = HashMap::new();
     for (file, subject) in CORPUS {
-        let id = ids.get(*subject).unwrap_or_else(|| panic!("{subject} not synced"));
+        let id = ids
+            .get(*subject)
+            .unwrap_or_else(|| panic!("{subject} not synced"));
         let png = out.join(file.replace(".eml", ".png"));
         let run = render(&t, id, &png, &[]);
         let img = pixels(&png);
@@ -119,9 +121,15 @@ fn html_corpus_renders_through_the_cli() {
         said.contains("blocked\thttps://t.mailer.example/open?id=8f2c1&u=alice"),
         "{said}"
     );
-    assert!(said.contains("blocked\thttps://t.mailer.example/bg.gif"), "{said}");
+    assert!(
+        said.contains("blocked\thttps://t.mailer.example/bg.gif"),
+        "{said}"
+    );
     let (said, _) = &drawn["newsletter_tables.eml"];
-    assert!(said.contains("blocked\thttps://images.shop.example/banner.png"), "{said}");
+    assert!(
+        said.contains("blocked\thttps://images.shop.example/banner.png"),
+        "{said}"
+    );
     // Malformed URLs were dropped before layout: nothing of them is requested or listed.
     let (said, _) = &drawn["bad_urls.eml"];
     assert!(!said.contains("[::1"), "{said}");
@@ -172,7 +180,9 @@ fn image_server() -> (u16, Arc<Mutex<Vec<String>>>) {
                 .filter(|h| h.starts_with("cookie:") || h.starts_with("referer:"))
                 .cloned()
                 .collect();
-            log.lock().unwrap().push(format!("{path}{}", leaked.join(";")));
+            log.lock()
+                .unwrap()
+                .push(format!("{path}{}", leaked.join(";")));
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\n\
                  Set-Cookie: id=1\r\nConnection: close\r\n\r\n",
@@ -206,8 +216,16 @@ fn remote_content_is_fetched_only_once_allowed() {
         0,
         "INBOX",
         [
-            (TS, remote_message("Ann <ann@photos.example>", "ann", &a_url), false),
-            (TS + 60, remote_message("Ben <ben@photos.example>", "ben", &b_url), false),
+            (
+                TS,
+                remote_message("Ann <ann@photos.example>", "ann", &a_url),
+                false,
+            ),
+            (
+                TS + 60,
+                remote_message("Ben <ben@photos.example>", "ben", &b_url),
+                false,
+            ),
         ]
         .into_iter(),
     );
@@ -221,11 +239,23 @@ fn remote_content_is_fetched_only_once_allowed() {
     // Not allowed: both are drawn, both list their URLs as blocked, the server sees nothing.
     for (who, url) in [("ann", &a_url), ("ben", &b_url)] {
         let run = render(&t, &ids[who], &png, &[]);
-        assert!(run.stdout.contains(&format!("blocked\t{url}\n")), "{}", run.stdout);
-        assert!(run.stdout.contains(&format!("blocked\t{url}?pixel")), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!("blocked\t{url}\n")),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains(&format!("blocked\t{url}?pixel")),
+            "{}",
+            run.stdout
+        );
         assert_eq!(count_colour(&pixels(&png), red), 0);
     }
-    assert!(seen.lock().unwrap().is_empty(), "{:?}", seen.lock().unwrap());
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
 
     // Always for Ann (kept in the store): her images load, Ben's still do not.
     tayori::store::Store::open_dir(t.data_dir())
@@ -250,5 +280,8 @@ fn remote_content_is_fetched_only_once_allowed() {
     render(&t, &ids["ben"], &png, &["--allow-remote"]);
     let mut got = seen.lock().unwrap().clone();
     got.sort();
-    assert_eq!(got, vec!["/a.png", "/a.png?pixel", "/b.png", "/b.png?pixel"]);
+    assert_eq!(
+        got,
+        vec!["/a.png", "/a.png?pixel", "/b.png", "/b.png?pixel"]
+    );
 }

@@ -383,10 +383,7 @@ fn save_mode(open: bool) -> crate::engine::SaveMode {
 
 async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
     let event = match r {
-        Read::Show(m) => Event::Shown(
-            m,
-            engine.show_for_reader(m).await.map_err(Failure::from),
-        ),
+        Read::Show(m) => Event::Shown(m, engine.show_for_reader(m).await.map_err(Failure::from)),
         Read::Save(m, index, path, open) => Event::Saved(
             // The window's Save never replaces a file: "name (1).ext" beside it instead. A
             // copy to open lives in Tayori's own folder and is simply written again.

@@ -14,7 +14,11 @@ fn html(m: HtmlMsg) -> Message {
 
 /// The message body: the formatted view when the message has HTML (and the user did not
 /// ask for plain text), else `text_view` (with the fallback sentence when layout refused).
-pub fn body<'a>(app: &'a App, id: MessageId, text_view: Element<'a, Message>) -> Element<'a, Message> {
+pub fn body<'a>(
+    app: &'a App,
+    id: MessageId,
+    text_view: Element<'a, Message>,
+) -> Element<'a, Message> {
     let st = &app.html;
     if st.id != Some(id) || st.body.is_none() {
         return text_view;
@@ -52,12 +56,11 @@ pub fn body<'a>(app: &'a App, id: MessageId, text_view: Element<'a, Message>) ->
         ]
         .spacing(10)
         .into(),
-        HtmlView::Fallback(key) => column![
-            text(tr(key)).size(13).style(text::secondary),
-            text_view
-        ]
-        .spacing(10)
-        .into(),
+        HtmlView::Fallback(key) => {
+            column![text(tr(key)).size(13).style(text::secondary), text_view]
+                .spacing(10)
+                .into()
+        }
         HtmlView::Shown(p) => {
             let mut col = column![switch].spacing(10);
             if !p.page.blocked.is_empty() && !p.remote_allowed {
