@@ -166,9 +166,16 @@ impl App {
         self.render_html()
     }
 
+    /// The reader's width guessed from the window and the pane shares, until the view has
+    /// measured it.
+    fn guessed_width(&self) -> f32 {
+        let (f, l) = self.panes.ratios();
+        self.settings.window_width * (1.0 - f) * (1.0 - l) - 32.0
+    }
+
     fn render_html(&mut self) -> Task<Message> {
-        let (Some(body), Some(width), Some(id)) = (&self.html.body, self.html.width, self.html.id)
-        else {
+        let width = self.html.width.unwrap_or_else(|| self.guessed_width());
+        let (Some(body), Some(id)) = (&self.html.body, self.html.id) else {
             return Task::none();
         };
         if self.html.plain.contains(&id) {
