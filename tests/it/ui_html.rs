@@ -7,7 +7,7 @@
 
 use crate::common::settle;
 use crate::ui_screens::{click, header, shows};
-use tayori::engine::{Engine, Event};
+use tayori::engine::Event;
 use tayori::model::{FolderRole, MessageId, Uid};
 use tayori::store::Store;
 use tayori::ui::app::{App, Message, Reading, Screen};
@@ -33,14 +33,7 @@ fn store_with(html: &str, from: &str) -> (tempfile::TempDir, MessageId) {
 fn open(dir: &tempfile::TempDir, id: MessageId) -> App {
     let mut app = App::new(Some(dir.path().to_path_buf()));
     settle(&mut app, Message::Select(id, 0));
-    let mut engine = Engine::new(Store::open_dir(dir.path()).unwrap());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let shown = rt
-        .block_on(engine.show_for_reader(id))
-        .map_err(tayori::engine::Failure::from);
+    let shown = crate::common::shown_from_cache(dir.path(), id, true);
     settle(&mut app, Message::Engine(Event::Shown(id, shown)));
     // The sensor reports the body's width once drawn; the simulator does not run it.
     settle(&mut app, Message::Html(HtmlMsg::Width(760.0)));

@@ -90,44 +90,55 @@ pub fn body<'a>(
     }
 }
 
+/// A line above the page: a sentence and its buttons (the first of them primary when
+/// `primary_first`).
+fn bar<'a>(
+    sentence: String,
+    buttons: Vec<(String, HtmlMsg)>,
+    primary_first: bool,
+) -> Element<'a, Message> {
+    let mut line = row![text(sentence).size(13).width(Length::Fill)]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
+    for (i, (label, msg)) in buttons.into_iter().enumerate() {
+        let style = if i == 0 && primary_first {
+            button::primary
+        } else {
+            button::secondary
+        };
+        line = line.push(
+            button(text(label).size(12))
+                .on_press(html(msg))
+                .style(style),
+        );
+    }
+    container(line)
+        .padding([6, 10])
+        .style(container::rounded_box)
+        .into()
+}
+
 fn blocked_bar(app: &App) -> Element<'_, Message> {
     let tr = |k: &str| app.tr.tr(k, None);
-    container(
-        row![
-            text(tr("html-remote-blocked")).size(13).width(Length::Fill),
-            button(text(tr("html-remote-once")).size(12))
-                .on_press(html(HtmlMsg::ShowOnce))
-                .style(button::secondary),
-            button(text(tr("html-remote-always")).size(12))
-                .on_press(html(HtmlMsg::AlwaysSender))
-                .style(button::secondary),
-        ]
-        .spacing(8)
-        .align_y(iced::Alignment::Center),
+    bar(
+        tr("html-remote-blocked"),
+        vec![
+            (tr("html-remote-once"), HtmlMsg::ShowOnce),
+            (tr("html-remote-always"), HtmlMsg::AlwaysSender),
+        ],
+        false,
     )
-    .padding([6, 10])
-    .style(container::rounded_box)
-    .into()
 }
 
 fn confirm_bar<'a>(app: &'a App, href: &str) -> Element<'a, Message> {
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("url", crate::render::url::printable(href));
-    container(
-        row![
-            text(app.tr.tr("html-link-goes-to", Some(&args)))
-                .size(13)
-                .width(Length::Fill),
-            button(text(app.tr.tr("html-link-open", None)).size(12))
-                .on_press(html(HtmlMsg::Confirm(true))),
-            button(text(app.tr.tr("folder-cancel", None)).size(12))
-                .on_press(html(HtmlMsg::Confirm(false)))
-                .style(button::secondary),
-        ]
-        .spacing(8)
-        .align_y(iced::Alignment::Center),
+    bar(
+        app.tr.tr("html-link-goes-to", Some(&args)),
+        vec![
+            (app.tr.tr("html-link-open", None), HtmlMsg::Confirm(true)),
+            (app.tr.tr("folder-cancel", None), HtmlMsg::Confirm(false)),
+        ],
+        true,
     )
-    .padding([6, 10])
-    .style(container::rounded_box)
-    .into()
 }
