@@ -31,7 +31,8 @@ pub struct RenderOptions {
     pub width: u32,
     /// Fetch remote resources (the user allowed it for this message or sender).
     pub allow_remote: bool,
-    /// The painted image is cut at this height (the rest is reported as `truncated`).
+    /// The painted image is cut at this height, or sooner so that it stays under 16
+    /// megapixels (the rest is reported as `truncated`).
     pub max_height: u32,
     pub limits: Limits,
 }

@@ -585,6 +585,7 @@ html-remote-once = Show once
 html-remote-always = Always for this sender
 html-link-goes-to = This link goes to { $url }
 html-link-open = Open link
+html-truncated = This message is longer than can be drawn; the rest is in the plain text view.
 html-fallback-too-deep = This message nests its layout too deeply to draw safely, so it is shown as text.
 html-fallback-too-many-tags = This message has too many elements to draw safely, so it is shown as text.
 html-fallback-span = This message has a table too wide to draw safely, so it is shown as text.

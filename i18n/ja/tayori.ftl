@@ -539,6 +539,7 @@ html-remote-once = 今回だけ表示
 html-remote-always = この差出人は常に表示
 html-link-goes-to = このリンクの移動先: { $url }
 html-link-open = リンクを開く
+html-truncated = このメッセージは長すぎるため途中までしか描画できません。続きはテキスト表示で読めます。
 html-fallback-too-deep = このメッセージは入れ子が深すぎて安全に描画できないため、テキストで表示しています。
 html-fallback-too-many-tags = このメッセージは要素が多すぎて安全に描画できないため、テキストで表示しています。
 html-fallback-span = このメッセージは表の幅が大きすぎて安全に描画できないため、テキストで表示しています。

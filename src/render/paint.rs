@@ -15,6 +15,9 @@ use std::sync::{Arc, OnceLock};
 /// Resource rounds: images found while styling (CSS backgrounds, @import) ask again.
 const ROUNDS: usize = 4;
 const INITIAL_HEIGHT: u32 = 1000;
+/// The most pixels one painted page may have (64 MB of RGBA): a wide window gets a shorter
+/// page rather than a larger buffer.
+const MAX_PAGE_PIXELS: u64 = 16_000_000;
 
 pub fn lay_out_and_paint(
     html: &str,
@@ -49,7 +52,8 @@ pub fn lay_out_and_paint(
     answer(provider.take(), inline, false, &mut answered);
 
     let full = content_height(&doc).max(1.0).ceil() as u32;
-    let height = full.min(opts.max_height.max(1));
+    let by_pixels = (MAX_PAGE_PIXELS / u64::from(width)).min(u64::from(u32::MAX)) as u32;
+    let height = full.min(opts.max_height.min(by_pixels).max(1));
     let links = links(&doc, height as f32);
     let mut renderer = VelloCpuImageRenderer::new(width, height);
     let mut rgba = Vec::new();

@@ -144,3 +144,21 @@ fn ui_html_settings_list_allowed_senders_with_remove() {
     assert!(!shows(&app, "news@shop.example"));
     assert!(shows(&app, "No sender is allowed."));
 }
+
+#[test]
+fn ui_html_page_taller_than_the_cap_says_so_and_offers_the_text() {
+    let tall = "<html><body><div style=\"height:20000px;background:#cde\">Top</div>\
+                <p>Bottom</p></body></html>";
+    let (dir, id) = store_with(tall, "Long <long@example.test>");
+    let mut app = open(&dir, id);
+    let HtmlView::Shown(p) = &app.html.view else {
+        panic!("not drawn")
+    };
+    assert!(p.page.truncated);
+    assert_eq!(p.page.height, 16_000);
+    let note = "This message is longer than can be drawn; the rest is in the plain text view.";
+    assert!(shows(&app, note));
+    click(&mut app, "Show plain text");
+    assert!(!app.html.formatted(id));
+    assert!(!shows(&app, note));
+}

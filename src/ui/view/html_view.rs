@@ -85,7 +85,15 @@ pub fn body<'a>(
                 .on_move(|at| html(HtmlMsg::Hover(at)))
                 .on_press(html(HtmlMsg::Click))
                 .interaction(pointer);
-            col.push(measured(page.into())).into()
+            col = col.push(measured(page.into()));
+            if p.page.truncated {
+                col = col.push(bar(
+                    tr("html-truncated"),
+                    vec![(tr("html-show-plain"), HtmlMsg::Plain(true))],
+                    false,
+                ));
+            }
+            col.into()
         }
     }
 }
