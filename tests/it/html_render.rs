@@ -285,3 +285,66 @@ fn remote_content_is_fetched_only_once_allowed() {
         vec!["/a.png", "/a.png?pixel", "/b.png", "/b.png?pixel"]
     );
 }
+
+/// The window's path through the engine's scheduler: opening an HTML message brings its
+/// HTML with the inline parts its `cid:` images name (fetched on the kept session), and
+/// "Always for this sender" / Remove are kept in the store.
+#[test]
+fn the_scheduler_serves_html_with_inline_parts_and_keeps_allowed_senders() {
+    use tayori::engine::{EngineHandle, Event};
+    use tayori::model::{AccountId, MessageId};
+    let bed = TestBed::start();
+    bed.load_maildir(
+        0,
+        "INBOX",
+        [(TS, fixture("cid_images.eml"), false)].into_iter(),
+    );
+    let t = Tayori::new();
+    let acc = AccountId(t.add_account(&bed, false).parse().unwrap());
+    t.run(&["sync"]).ok();
+    let id = MessageId(ids(&t)["Your order has shipped"].parse().unwrap());
+    let (h, events) = EngineHandle::new(t.data_dir().to_path_buf());
+    h.add_account(acc);
+    h.show(acc, id);
+    let t0 = std::time::Instant::now();
+    let shown = loop {
+        assert!(t0.elapsed().as_secs() < 30, "never shown");
+        match events.try_recv() {
+            Ok(Event::Shown(m, r)) if m == id => break r.unwrap(),
+            Ok(_) => {}
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    let html = shown.html.expect("no HTML body");
+    assert_eq!(html.sender, "orders@store.example");
+    assert!(!html.sender_allowed);
+    assert!(html.mail.html.contains("cid:logo@tayori.test"));
+    let mut cids: Vec<_> = html.mail.inline.keys().cloned().collect();
+    cids.sort();
+    assert_eq!(cids, vec!["dot@tayori.test", "logo@tayori.test"]);
+    assert!(html.mail.inline["logo@tayori.test"].starts_with(b"\x89PNG"));
+
+    // Saved by the account's task (then Event::Changed): the store is read until it shows.
+    let senders_become = |want: Vec<&str>| {
+        let t0 = std::time::Instant::now();
+        loop {
+            let got = tayori::store::Store::open_dir(t.data_dir())
+                .unwrap()
+                .remote_senders()
+                .unwrap();
+            if got == want {
+                return;
+            }
+            assert!(
+                t0.elapsed().as_secs() < 20,
+                "senders stayed {got:?}, want {want:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    h.set_remote_sender(acc, "Orders <orders@store.example>", true);
+    senders_become(vec!["orders@store.example"]);
+    h.set_remote_sender(acc, "orders@store.example", false);
+    senders_become(vec![]);
+    h.shutdown();
+}
