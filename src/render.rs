@@ -161,3 +161,38 @@ fn spawn(
         })?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dark_pixels(r: &Rendered) -> usize {
+        r.rgba
+            .chunks_exact(4)
+            .filter(|p| p[..3].iter().all(|c| *c < 100))
+            .count()
+    }
+
+    #[test]
+    fn a_blocked_stylesheet_does_not_blank_the_page() {
+        let mail = MailHtml {
+            html: "<html><head><link rel=\"stylesheet\" href=\"https://cdn.example/x.css\">\
+                   </head><body><h1>Still drawn</h1><img src=\"cid:missing@x\"></body></html>"
+                .into(),
+            ..MailHtml::default()
+        };
+        let r = render(&mail, &RenderOptions::default()).unwrap();
+        assert_eq!(r.blocked, vec!["https://cdn.example/x.css"]);
+        assert!(dark_pixels(&r) > 100, "nothing painted");
+    }
+
+    #[test]
+    fn pre_checks_trip_before_layout() {
+        let mail = MailHtml {
+            html: "<div>".repeat(200),
+            ..MailHtml::default()
+        };
+        let e = render(&mail, &RenderOptions::default()).unwrap_err();
+        assert_eq!(e.fluent_key(), "html-fallback-too-deep");
+    }
+}

@@ -42,7 +42,14 @@ pub struct Answered {
     pub fetched: usize,
 }
 
-/// Answers the queued requests: inline parts, data URLs, and remote ones if allowed.
+/// Settles a request with nothing: the engine counts a stylesheet as pending until it gets
+/// an answer and paints nothing meanwhile, so a blocked or failed one is answered empty.
+fn settle_empty(handler: Box<dyn NetHandler>, url: String) {
+    handler.bytes(url, Bytes::new());
+}
+
+/// Answers the queued requests: inline parts, data URLs, and remote ones if allowed. Every
+/// request is answered (empty when it is blocked or fails).
 pub fn answer(
     pending: Vec<Pending>,
     inline: &HashMap<String, Arc<Vec<u8>>>,
@@ -53,24 +60,22 @@ pub fn answer(
     for (req, handler) in pending {
         let url = req.url.as_str().to_string();
         match req.url.scheme() {
-            "cid" => {
-                let key = normalise_cid(req.url.path());
-                if let Some(data) = inline.get(&key)
-                    && image_within_caps(data)
-                {
-                    handler.bytes(url, Bytes::from(data.as_ref().clone()));
+            "cid" => match inline.get(&normalise_cid(req.url.path())) {
+                Some(data) if image_within_caps(data) => {
+                    handler.bytes(url, Bytes::from(data.as_ref().clone()))
                 }
-            }
-            "data" => {
-                if let Some(data) = decode_data_url(&url)
-                    && image_within_caps(&data)
-                {
-                    handler.bytes(url, Bytes::from(data));
-                }
-            }
+                _ => settle_empty(handler, url),
+            },
+            "data" => match decode_data_url(&url) {
+                Some(data) if image_within_caps(&data) => handler.bytes(url, Bytes::from(data)),
+                _ => settle_empty(handler, url),
+            },
             "http" | "https" if allow_remote => remote_wanted.push((req, handler)),
-            "http" | "https" => out.blocked.push(url),
-            _ => {}
+            "http" | "https" => {
+                out.blocked.push(url.clone());
+                settle_empty(handler, url);
+            }
+            _ => settle_empty(handler, url),
         }
     }
     if remote_wanted.is_empty() {
@@ -79,10 +84,12 @@ pub fn answer(
     let urls: Vec<_> = remote_wanted.iter().map(|(r, _)| r.url.clone()).collect();
     let results = remote::fetch_all(&urls);
     for ((req, handler), result) in remote_wanted.into_iter().zip(results) {
+        let url = req.url.as_str().to_string();
         match result {
             Ok(data) if image_within_caps(&data) => {
                 out.fetched += 1;
-                handler.bytes(req.url.as_str().to_string(), Bytes::from(data));
+                handler.bytes(url, Bytes::from(data));
+                continue;
             }
             Ok(_) => tracing::debug!("remote image over the pixel cap"),
             Err(e @ RemoteError::NotPublic(_)) | Err(e @ RemoteError::TooLarge) => {
@@ -90,6 +97,7 @@ pub fn answer(
             }
             Err(e) => tracing::debug!("remote resource failed: {e}"),
         }
+        settle_empty(handler, url);
     }
 }
 
