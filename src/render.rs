@@ -78,6 +78,8 @@ pub struct Rendered {
     pub fetched: usize,
     /// The content was taller than `max_height`.
     pub truncated: bool,
+    /// Only the top rows: the whole page follows (see [`render_stream`]).
+    pub partial: bool,
 }
 
 impl Rendered {
@@ -118,46 +120,53 @@ const STACK_BYTES: usize = 64 * 1024 * 1024;
 /// blocking context (a spawned blocking task, a CLI, a bench), never from the UI thread.
 pub fn render(mail: &MailHtml, opts: &RenderOptions) -> Result<Rendered, RenderError> {
     let (tx, rx) = std::sync::mpsc::channel();
-    spawn(Arc::new(mail.clone()), *opts, move |r| {
+    spawn(Arc::new(mail.clone()), *opts, None, move |r| {
         let _ = tx.send(r);
     })?;
     rx.recv().unwrap_or(Err(RenderError::Panicked))
 }
 
-/// The same, for async callers (the window): the work runs on its own thread, the future
-/// only waits for the answer.
-pub fn render_async(
+/// For async callers (the window): the work runs on its own thread; the stream yields the
+/// top `first_rows` rows as soon as they are painted (`partial`), then the whole page (or
+/// one error).
+pub fn render_stream(
     mail: Arc<MailHtml>,
     opts: RenderOptions,
-) -> impl std::future::Future<Output = Result<Rendered, RenderError>> + Send + 'static {
-    let (tx, rx) = futures::channel::oneshot::channel();
-    let started = spawn(mail, opts, move |r| {
-        let _ = tx.send(r);
-    });
-    async move {
-        started?;
-        rx.await.unwrap_or(Err(RenderError::Panicked))
+    first_rows: u32,
+) -> impl futures::Stream<Item = Result<Rendered, RenderError>> + Send + 'static {
+    let (tx, rx) = futures::channel::mpsc::unbounded();
+    let failed = tx.clone();
+    if let Err(e) = spawn(mail, opts, Some(first_rows), move |r| {
+        let _ = tx.unbounded_send(r);
+    }) {
+        let _ = failed.unbounded_send(Err(e));
     }
+    rx
 }
 
 fn spawn(
     mail: Arc<MailHtml>,
     opts: RenderOptions,
-    done: impl FnOnce(Result<Rendered, RenderError>) + Send + 'static,
+    first_rows: Option<u32>,
+    mut emit: impl FnMut(Result<Rendered, RenderError>) + Send + 'static,
 ) -> Result<(), RenderError> {
     std::thread::Builder::new()
         .name("tayori-render".into())
         .stack_size(STACK_BYTES)
         .spawn(move || {
-            let result = sanitize::clean(&mail.html, &opts.limits)
-                .map_err(RenderError::Tripped)
-                .and_then(|cleaned| {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        paint::lay_out_and_paint(&cleaned.html, &mail.inline, &opts)
-                    }))
-                    .map_err(|_| RenderError::Panicked)
-                });
-            done(result);
+            let cleaned = match sanitize::clean(&mail.html, &opts.limits) {
+                Ok(c) => c,
+                Err(t) => return emit(Err(RenderError::Tripped(t))),
+            };
+            let laid_out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                paint::lay_out_and_paint(&cleaned.html, &mail.inline, &opts, first_rows, &mut |p| {
+                    emit(Ok(p))
+                })
+            }));
+            // A panic after the top rows were sent still ends in the fallback.
+            if laid_out.is_err() {
+                emit(Err(RenderError::Panicked));
+            }
         })?;
     Ok(())
 }
@@ -194,5 +203,44 @@ mod tests {
         };
         let e = render(&mail, &RenderOptions::default()).unwrap_err();
         assert_eq!(e.fluent_key(), "html-fallback-too-deep");
+    }
+
+    #[test]
+    fn the_top_rows_come_first_and_the_page_is_painted_whole_once() {
+        let rows: String = (0..60)
+            .map(|i| {
+                format!(
+                    "<tr><td style=\"background:#{:02x}8844\">行 {i}</td></tr>",
+                    i * 4
+                )
+            })
+            .collect();
+        let mail = MailHtml {
+            html: format!("<table width=\"100%\">{rows}</table>"),
+            ..MailHtml::default()
+        };
+        let opts = RenderOptions::default();
+        let whole = render(&mail, &opts).unwrap();
+        let got: Vec<_> =
+            futures::executor::block_on_stream(render_stream(Arc::new(mail), opts, 300))
+                .map(|r| r.unwrap())
+                .collect();
+        assert_eq!(got.len(), 2);
+        assert!(got[0].partial && !got[1].partial);
+        assert_eq!(got[0].height, 300);
+        assert_eq!(got[1].height, whole.height);
+        assert!(whole.height > 600, "{}", whole.height);
+        // Painted in two slices, the page is the page painted at once.
+        let differing = got[1]
+            .rgba
+            .chunks_exact(4)
+            .zip(whole.rgba.chunks_exact(4))
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(
+            differing * 1000 <= (whole.width * whole.height) as usize,
+            "{differing}"
+        );
+        assert_eq!(got[0].rgba[..], got[1].rgba[..got[0].rgba.len()]);
     }
 }

@@ -19,11 +19,15 @@ const INITIAL_HEIGHT: u32 = 1000;
 /// page rather than a larger buffer.
 const MAX_PAGE_PIXELS: u64 = 16_000_000;
 
+/// Lays the page out once, then paints it; with `first_rows` the top rows are painted and
+/// handed to `emit` first (`partial`), then the rest, and the whole page is emitted.
 pub fn lay_out_and_paint(
     html: &str,
     inline: &HashMap<String, Arc<Vec<u8>>>,
     opts: &RenderOptions,
-) -> Rendered {
+    first_rows: Option<u32>,
+    emit: &mut dyn FnMut(Rendered),
+) {
     let width = opts.width.clamp(200, 4096);
     let provider = Arc::new(MailNetProvider::default());
     let config = DocumentConfig {
@@ -54,25 +58,49 @@ pub fn lay_out_and_paint(
     let full = content_height(&doc).max(1.0).ceil() as u32;
     let by_pixels = (MAX_PAGE_PIXELS / u64::from(width)).min(u64::from(u32::MAX)) as u32;
     let height = full.min(opts.max_height.min(by_pixels).max(1));
-    let links = links(&doc, height as f32);
-    let mut renderer = VelloCpuImageRenderer::new(width, height);
+    let mut blocked = answered.blocked;
+    blocked.dedup();
+    let all_links = links(&doc, height as f32);
+    let page = |rgba: Vec<u8>, rows: u32, partial: bool| Rendered {
+        width,
+        height: rows,
+        rgba,
+        links: all_links
+            .iter()
+            .filter(|l| l.y < rows as f32)
+            .cloned()
+            .collect(),
+        blocked: blocked.clone(),
+        fetched: answered.fetched,
+        truncated: full > height,
+        partial,
+    };
+    let rgba = match first_rows.filter(|f| *f > 0 && *f < height) {
+        Some(first) => {
+            let mut rgba = paint_rows(&mut doc, width, 0, first);
+            emit(page(rgba.clone(), first, true));
+            rgba.extend(paint_rows(&mut doc, width, first, height - first));
+            rgba
+        }
+        None => paint_rows(&mut doc, width, 0, height),
+    };
+    emit(page(rgba, height, false));
+}
+
+/// Paints `rows` rows of the page from `top` down, onto white.
+fn paint_rows(doc: &mut BaseDocument, width: u32, top: u32, rows: u32) -> Vec<u8> {
+    doc.set_viewport_scroll(blitz_dom::Point {
+        x: 0.0,
+        y: f64::from(top),
+    });
+    let mut renderer = VelloCpuImageRenderer::new(width, rows);
     let mut rgba = Vec::new();
     renderer.render_to_vec(
-        |scene| blitz_paint::paint_scene(scene, &mut doc, 1.0, width, height, 0, 0),
+        |scene| blitz_paint::paint_scene(scene, doc, 1.0, width, rows, 0, 0),
         &mut rgba,
     );
     onto_white(&mut rgba);
-    let mut blocked = answered.blocked;
-    blocked.dedup();
-    Rendered {
-        width,
-        height,
-        rgba,
-        links,
-        blocked,
-        fetched: answered.fetched,
-        truncated: full > height,
-    }
+    rgba
 }
 
 /// One font collection per process (the system's fonts are listed once), shared by every

@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 /// Rows per image tile (GPU textures have a size limit; tiles also upload lazily).
 const TILE_ROWS: u32 = 1024;
+/// Rows painted and shown first, before the rest of a long page.
+const FIRST_ROWS: u32 = 1200;
 /// The layout width changes only when the reader's width moved by more than this.
 const WIDTH_SLACK: f32 = 24.0;
 
@@ -191,7 +193,8 @@ impl App {
             ..RenderOptions::default()
         };
         let mail = Arc::new(body.mail.clone());
-        Task::perform(render::render_async(mail, opts), move |r| {
+        let stream = render::render_stream(mail, opts, FIRST_ROWS);
+        Task::run(stream, move |r| {
             let r = r
                 .map(|mut page| {
                     let tiles = tiles(&page);

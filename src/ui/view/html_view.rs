@@ -86,7 +86,7 @@ pub fn body<'a>(
                 .on_press(html(HtmlMsg::Click))
                 .interaction(pointer);
             col = col.push(measured(page.into()));
-            if p.page.truncated {
+            if p.page.truncated && !p.page.partial {
                 col = col.push(bar(
                     tr("html-truncated"),
                     vec![(tr("html-show-plain"), HtmlMsg::Plain(true))],
