@@ -144,14 +144,42 @@ pub fn render_stream(
     rx
 }
 
+/// A panic on a render thread is reported through the log, its words made printable (they
+/// may quote the mail); other threads keep the default report.
+fn quiet_render_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(THREAD_NAME) {
+                return previous(info);
+            }
+            let what = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::warn!(
+                "the layout engine panicked at {}: {}",
+                info.location().map(|l| l.to_string()).unwrap_or_default(),
+                url::printable(&what)
+            );
+        }));
+    });
+}
+
+const THREAD_NAME: &str = "tayori-render";
+
 fn spawn(
     mail: Arc<MailHtml>,
     opts: RenderOptions,
     first_rows: Option<u32>,
     mut emit: impl FnMut(Result<Rendered, RenderError>) + Send + 'static,
 ) -> Result<(), RenderError> {
+    quiet_render_panics();
     std::thread::Builder::new()
-        .name("tayori-render".into())
+        .name(THREAD_NAME.into())
         .stack_size(STACK_BYTES)
         .spawn(move || {
             let cleaned = match sanitize::clean(&mail.html, &opts.limits) {
