@@ -7,6 +7,7 @@ mod folder_cmd;
 mod login_cmd;
 pub(crate) mod out;
 mod read;
+mod render_cmd;
 mod send_cmd;
 mod sync_info;
 mod write;
@@ -102,6 +103,20 @@ pub enum Command {
         /// Print the raw RFC 5322 message.
         #[arg(long, conflicts_with = "json")]
         raw: bool,
+    },
+    /// Draw a message as the reader does (HTML laid out and painted on the CPU) into a PNG;
+    /// prints the remote URLs it blocked.
+    Render {
+        id: i64,
+        /// Where to write the PNG.
+        #[arg(long)]
+        png: PathBuf,
+        /// Layout width in pixels.
+        #[arg(long, default_value_t = 800)]
+        width: u32,
+        /// Load remote content (images, styles) as "Show once" does in the window.
+        #[arg(long)]
+        allow_remote: bool,
     },
     /// Save attachment INDEX (1-based, as `show` lists them) to PATH.
     SaveAttachment {
@@ -347,6 +362,12 @@ async fn dispatch(dir: Option<PathBuf>, command: Command) -> Result<()> {
         } => read::list(&engine, &folder, account, limit, unread, threads, json),
         Command::Thread { id, json } => read::thread(&engine, id, json),
         Command::Show { id, json, raw } => read::show(&mut engine, id, json, raw).await,
+        Command::Render {
+            id,
+            png,
+            width,
+            allow_remote,
+        } => render_cmd::render(&mut engine, id, &png, width, allow_remote).await,
         Command::SaveAttachment {
             id,
             index,

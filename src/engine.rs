@@ -9,6 +9,7 @@ mod drafts;
 pub mod failure;
 mod folder_mirror;
 mod folder_replay;
+pub mod html_body;
 mod offline;
 mod outbox;
 pub mod outbox_words;

@@ -12,5 +12,6 @@ pub mod mime;
 pub mod model;
 pub mod notify;
 pub mod protocol;
+pub mod render;
 pub mod store;
 pub mod ui;

@@ -84,6 +84,17 @@ pub fn decode_part_bytes(part: &PartInfo, raw: &[u8]) -> Result<Vec<u8>, MimeErr
 /// A text part as the reader shows it: transfer-decoded, charset-decoded (sniffed when the
 /// label is missing or wrong), line breaks normalised, HTML turned into readable text.
 pub fn decode_part_text(part: &PartInfo, raw: &[u8]) -> Result<String, MimeError> {
+    let text = decode_part_string(part, raw)?;
+    Ok(if part.mime == "text/html" {
+        html_to_text(&text)
+    } else {
+        text.trim_end().to_string()
+    })
+}
+
+/// A text part's characters (transfer- and charset-decoded, `\r\n` as `\n`), HTML left as
+/// markup: what the HTML view lays out.
+pub fn decode_part_string(part: &PartInfo, raw: &[u8]) -> Result<String, MimeError> {
     let bytes = decode_part_bytes(part, raw)?;
     let is_html = part.mime == "text/html";
     let meta = if is_html && part.charset.is_none() {
@@ -101,14 +112,9 @@ pub fn decode_part_text(part: &PartInfo, raw: &[u8]) -> Result<String, MimeError
         .flatten()
         .unwrap_or_else(|| sniff_text(&bytes, declared));
     // A NUL byte (from the whole message, or decoded from base64) is shown, never printed.
-    let text = text
+    Ok(text
         .replace("\r\n", "\n")
-        .replace('\0', &charset::NUL_SIGN.to_string());
-    Ok(if is_html {
-        html_to_text(&text)
-    } else {
-        text.trim_end().to_string()
-    })
+        .replace('\0', &charset::NUL_SIGN.to_string()))
 }
 
 /// The text after the header of a whole message, charset sniffed: what a reader shows when

@@ -19,6 +19,7 @@ mod own;
 mod parts;
 mod pop3;
 mod private;
+mod remote_senders;
 mod search;
 pub mod search_query;
 mod smtp;

@@ -14,6 +14,7 @@ pub mod folder_edit;
 pub mod form;
 pub mod format;
 pub mod gestures;
+pub mod html;
 pub mod icons;
 mod keys;
 pub mod panes;
@@ -34,7 +35,8 @@ use std::path::PathBuf;
 
 /// The bundled CJK-capable font (Noto Sans CJK JP, subset to Latin, kana, kanji and common
 /// symbols): Japanese renders wherever Tayori runs, whatever fonts the system has.
-pub const CJK_FONT: &[u8] = include_bytes!("../resources/fonts/NotoSansCJKjp-Regular.otf");
+/// The bundled Japanese font (one copy in the binary, shared with the HTML renderer).
+pub const CJK_FONT: &[u8] = crate::render::CJK_FONT;
 pub const CJK_FONT_NAME: &str = "Noto Sans CJK JP";
 
 impl App {

@@ -598,3 +598,23 @@ wizard-signing-in-heading = Finish signing in with { $provider } in your browser
 wizard-signing-in-text = Your browser shows { $provider }’s sign-in page. Sign in there and allow Tayori to read and send your mail. Then come back here: Tayori goes on by itself.
 wizard-signing-in-hint = No browser window? Look for it behind this one, or press Cancel and try again.
 wizard-cancel = Cancel
+
+# The formatted (HTML) view of a message
+html-show-plain = Show plain text
+html-show-formatted = Show formatted
+html-rendering = Laying out the message…
+html-remote-blocked = Remote images blocked
+html-remote-once = Show once
+html-remote-always = Always for this sender
+html-link-goes-to = This link goes to { $url }
+html-link-open = Open link
+html-truncated = This message is longer than can be drawn; the rest is in the plain text view.
+html-fallback-too-deep = This message nests its layout too deeply to draw safely, so it is shown as text.
+html-fallback-too-many-tags = This message has too many elements to draw safely, so it is shown as text.
+html-fallback-span = This message has a table too wide to draw safely, so it is shown as text.
+html-fallback-too-large = This message is too large to draw, so it is shown as text.
+html-fallback-engine = The layout engine failed on this message, so it is shown as text.
+settings-remote-senders = Remote content
+settings-remote-senders-hint = Senders whose mail may load images and styles from the internet.
+settings-remote-senders-none = No sender is allowed.
+settings-remote-remove = Remove

@@ -552,3 +552,23 @@ wizard-signing-in-heading = ブラウザーで { $provider } へのサインイ�
 wizard-signing-in-text = ブラウザーに { $provider } のサインインページが表示されています。そこでサインインし、Tayori がメールを読み書きすることを許可してください。そのあとここに戻ると、Tayori が自動で続けます。
 wizard-signing-in-hint = ブラウザーのウィンドウが見当たらないときは、この画面の後ろを確かめるか、「キャンセル」を押してやり直してください。
 wizard-cancel = キャンセル
+
+# メッセージの書式付き (HTML) 表示
+html-show-plain = テキストで表示
+html-show-formatted = 書式付きで表示
+html-rendering = メッセージをレイアウトしています…
+html-remote-blocked = リモート画像をブロックしました
+html-remote-once = 今回だけ表示
+html-remote-always = この差出人は常に表示
+html-link-goes-to = このリンクの移動先: { $url }
+html-link-open = リンクを開く
+html-truncated = このメッセージは長すぎるため途中までしか描画できません。続きはテキスト表示で読めます。
+html-fallback-too-deep = このメッセージは入れ子が深すぎて安全に描画できないため、テキストで表示しています。
+html-fallback-too-many-tags = このメッセージは要素が多すぎて安全に描画できないため、テキストで表示しています。
+html-fallback-span = このメッセージは表の幅が大きすぎて安全に描画できないため、テキストで表示しています。
+html-fallback-too-large = このメッセージは大きすぎて描画できないため、テキストで表示しています。
+html-fallback-engine = レイアウトエンジンがこのメッセージの描画に失敗したため、テキストで表示しています。
+settings-remote-senders = リモートコンテンツ
+settings-remote-senders-hint = インターネットから画像やスタイルを読み込んでよい差出人です。
+settings-remote-senders-none = 許可した差出人はいません。
+settings-remote-remove = 削除

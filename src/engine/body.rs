@@ -25,6 +25,9 @@ pub struct ShownMessage {
     pub date: i64,
     pub text: String,
     pub attachments: Vec<ShownAttachment>,
+    /// The HTML body for the formatted view (the reader's open only; `None` for text mail).
+    #[serde(skip)]
+    pub html: Option<std::sync::Arc<super::html_body::HtmlBody>>,
 }
 
 pub fn attachments_of(parts: &[PartInfo]) -> Vec<ShownAttachment> {
@@ -111,7 +114,19 @@ impl Engine {
             date: row.date,
             text,
             attachments: attachments_of(&row.parts),
+            html: None,
         })
+    }
+
+    /// [`Engine::show`] plus the HTML body when there is one: what the window's reader
+    /// opens. A failure to get the HTML leaves the text view (logged, not an error).
+    pub async fn show_for_reader(&mut self, id: MessageId) -> Result<ShownMessage> {
+        let mut shown = self.show(id).await?;
+        match self.html_body(id).await {
+            Ok(h) => shown.html = h.map(std::sync::Arc::new),
+            Err(e) => tracing::warn!("message {id}: no HTML view: {e:#}"),
+        }
+        Ok(shown)
     }
 
     /// The whole message as the server stores it.

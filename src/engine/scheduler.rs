@@ -92,6 +92,8 @@ pub(crate) enum Cmd {
     Wake,
     SetPolicy(OfflinePolicy),
     SetSyncEnabled(bool),
+    /// Allow (`true`) or stop allowing remote content in this sender's HTML mail.
+    RemoteSender(String, bool),
     Read(Read),
     Stop,
 }
@@ -231,6 +233,13 @@ impl EngineHandle {
     /// Turns the account's sync on or off (written to the store, applied at once).
     pub fn set_sync_enabled(&self, account: AccountId, on: bool) {
         self.send(account, Cmd::SetSyncEnabled(on));
+    }
+
+    /// "Always for this sender" (`allow`) or its removal in Settings; saved in the store by
+    /// `account`'s task (any running account: the list is not per account), then
+    /// [`Event::Changed`].
+    pub fn set_remote_sender(&self, account: AccountId, address: &str, allow: bool) {
+        self.send(account, Cmd::RemoteSender(address.to_string(), allow));
     }
 
     /// Opens a message for the reader: from the cache, else one FETCH on the kept session.

@@ -276,6 +276,15 @@ CREATE TABLE server_info (
     Step::Sql(
         "CREATE INDEX messages_placeholders ON messages (folder_id, message_id) WHERE uid IS NULL;",
     ),
+    // 14: senders whose HTML mail may load remote content (bare lower-case addresses).
+    Step::Sql(
+        r#"
+CREATE TABLE remote_content_senders (
+    address TEXT PRIMARY KEY,
+    added INTEGER NOT NULL
+) STRICT;
+"#,
+    ),
 ];
 
 enum Step {

@@ -104,6 +104,8 @@ pub enum Message {
     /// ... and one a text field took (only Ctrl shortcuts and Escape).
     KeyTaken(keyboard::Event),
     OpenLink(String),
+    /// The formatted (HTML) view.
+    Html(super::html::HtmlMsg),
     /// Save attachment INDEX to the Downloads folder (`false`) or open it (`true`).
     SaveAttachment(usize, bool),
     SearchServer,
@@ -239,6 +241,8 @@ pub struct App {
     pub now: i64,
     /// New-mail notifications (after a pass brought Inbox mail); off applies at once.
     pub notifier: crate::notify::Notifier,
+    /// The formatted (HTML) view of the open message.
+    pub html: super::html::HtmlState,
 }
 
 pub const LIST_ID: &str = "message-list";
@@ -305,6 +309,7 @@ impl App {
             wizard: super::wizard::Wizard::new(super::wizard::WizardEnv::system()),
             now: chrono::Utc::now().timestamp(),
             notifier: crate::notify::Notifier::new(notifications),
+            html: Default::default(),
         };
         if let Some(dir) = dir {
             match Store::open_dir(&dir) {
@@ -576,6 +581,7 @@ impl App {
                 }
             }
             Message::Engine(ev) => return self.on_event(ev),
+            Message::Html(m) => return self.on_html(m),
             Message::Reloaded(generation, snap) => {
                 if generation == self.reload_gen {
                     self.apply_snapshot(*snap);

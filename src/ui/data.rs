@@ -35,6 +35,8 @@ pub struct Snapshot {
     pub activity: Vec<Activity>,
     /// Drafts kept on this device that have no server copy yet (listed in Drafts).
     pub drafts: Vec<LocalDraft>,
+    /// Senders whose HTML mail may load remote content (Settings lists them).
+    pub remote_senders: Vec<String>,
 }
 
 /// A draft as the Drafts folder lists it.
@@ -97,6 +99,7 @@ impl Snapshot {
             });
         }
         Snapshot {
+            remote_senders: store.remote_senders().unwrap_or_default(),
             accounts,
             ops: store.open_ops().unwrap_or_default(),
             outbox: store
@@ -162,6 +165,7 @@ impl App {
         self.outbox = snap.outbox;
         self.activity = snap.activity;
         self.drafts = snap.drafts;
+        self.html.senders = snap.remote_senders;
         let waiting = self.outbox.iter().any(|o| {
             matches!(
                 o.state,

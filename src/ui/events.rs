@@ -51,6 +51,8 @@ impl App {
                         Ok(m) => Reading::Shown(Box::new(m)),
                         Err(e) => Reading::Failed(id, super::failure::failure_text(&self.tr, &e)),
                     };
+                    self.reload();
+                    return self.html_opened(id);
                 }
                 self.reload();
             }

@@ -101,6 +101,18 @@ fn run(dir: PathBuf, id: AccountId, mut cmds: mpsc::UnboundedReceiver<Cmd>, even
                     Ok(()) => work.notify_one(),
                     Err(e) => tracing::warn!("account {id}: policy not saved: {e}"),
                 },
+                Cmd::RemoteSender(address, allow) => {
+                    let saved = match allow {
+                        true => control.store.allow_remote_sender(&address),
+                        false => control.store.remove_remote_sender(&address),
+                    };
+                    match saved {
+                        Ok(()) => {
+                            let _ = events.try_send(Event::Changed(id));
+                        }
+                        Err(e) => tracing::warn!("remote content setting not saved: {e}"),
+                    }
+                }
                 Cmd::SetSyncEnabled(on) => {
                     if let Err(e) = control.store.set_sync_enabled(id, on) {
                         tracing::warn!("account {id}: sync switch not saved: {e}");
@@ -381,7 +393,7 @@ fn save_mode(open: bool) -> crate::engine::SaveMode {
 
 async fn serve(engine: &mut Engine, id: AccountId, r: Read, ev: &Events) {
     let event = match r {
-        Read::Show(m) => Event::Shown(m, engine.show(m).await.map_err(Failure::from)),
+        Read::Show(m) => Event::Shown(m, engine.show_for_reader(m).await.map_err(Failure::from)),
         Read::Save(m, index, path, open) => Event::Saved(
             // The window's Save never replaces a file: "name (1).ext" beside it instead. A
             // copy to open lives in Tayori's own folder and is simply written again.

@@ -205,7 +205,8 @@ fn shown<'a>(
             None => span(t),
         })
         .collect();
-    let body = rich_text(spans).on_link_click(Message::OpenLink).size(15);
+    let text_body = rich_text(spans).on_link_click(Message::OpenLink).size(15);
+    let body = super::html_view::body(app, id, text_body.into());
     let mut col = column![head, body].spacing(14).padding(iced::Padding {
         top: 4.0,
         right: PAD,

@@ -106,6 +106,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         super::settings_timing::view(app),
         section("settings-accounts"),
         accounts,
+        super::settings_remote::view(app),
     ]
     .spacing(10);
     scrollable(container(col).padding(16))

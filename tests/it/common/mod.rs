@@ -330,6 +330,25 @@ pub fn cached_count(t: &Tayori) -> usize {
         .unwrap_or(0)
 }
 
+/// What the reader worker answers for message `id`, from the cache in `dir`: `show` as the
+/// CLI does, or (`reader`) `show_for_reader` as the window's engine does (with the HTML).
+pub fn shown_from_cache(
+    dir: &Path,
+    id: tayori::model::MessageId,
+    reader: bool,
+) -> Result<tayori::engine::ShownMessage, tayori::engine::Failure> {
+    let mut engine = tayori::engine::Engine::new(tayori::store::Store::open_dir(dir).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let shown = match reader {
+        true => rt.block_on(engine.show_for_reader(id)),
+        false => rt.block_on(engine.show(id)),
+    };
+    shown.map_err(tayori::engine::Failure::from)
+}
+
 /// Runs `app.update(msg)` and then every Task it returned (read-pool queries and whatever
 /// they lead to), feeding each output back into `update`, until nothing is left: what the
 /// iced runtime does between frames. Widget operations (scrolling, focus) are skipped.
