@@ -3,6 +3,7 @@
 //! One writer connection per process (WAL, `synchronous=NORMAL`, foreign keys on).
 //! Every multi-row change runs in one transaction so a crash leaves a consistent cache.
 mod accounts;
+mod conversations;
 mod actions;
 mod activity;
 mod devices;
@@ -26,6 +27,7 @@ mod threads;
 
 pub use accounts::NewAccount;
 pub use activity::{Activity, ActivityKind};
+pub use conversations::ConversationFacts;
 pub use devices::{DeviceInfo, QuotaInfo, Risk, ServerInfo, host_name};
 pub use drafts::{DraftRow, ServerDraft};
 pub use listing::{Listing, SortKey};

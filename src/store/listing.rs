@@ -24,7 +24,7 @@ pub enum Listing {
 }
 
 impl Store {
-    fn listing_folders(&self, listing: Listing) -> Result<Vec<i64>> {
+    pub(super) fn listing_folders(&self, listing: Listing) -> Result<Vec<i64>> {
         Ok(match listing {
             Listing::Folder(f) => vec![f.0],
             Listing::UnifiedInbox => {
