@@ -3,9 +3,9 @@
 //! One writer connection per process (WAL, `synchronous=NORMAL`, foreign keys on).
 //! Every multi-row change runs in one transaction so a crash leaves a consistent cache.
 mod accounts;
-mod conversations;
 mod actions;
 mod activity;
+mod conversations;
 mod devices;
 mod drafts;
 mod folder_ops;

@@ -4,6 +4,7 @@
 mod actions;
 pub mod app;
 pub mod compose;
+pub mod conversation;
 mod data;
 pub mod doctor;
 mod ellipsis;
@@ -14,6 +15,7 @@ pub mod folder_edit;
 pub mod form;
 pub mod format;
 pub mod gestures;
+pub mod highlight;
 pub mod icons;
 mod keys;
 pub mod panes;

@@ -102,7 +102,11 @@ impl Store {
         for id in rows {
             let mut facts = ConversationFacts::default();
             let members = st.query_map([id.0], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
             })?;
             for m in members {
                 let (sender, date, flags) = m?;

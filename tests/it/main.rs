@@ -49,6 +49,7 @@ mod sync_activity;
 mod sync_devices;
 mod testbed_smoke;
 mod threads;
+mod ui_conversations;
 mod ui_drafts;
 mod ui_errors;
 mod ui_gestures;

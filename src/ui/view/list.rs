@@ -5,6 +5,7 @@ use super::toolbar;
 use crate::model::FolderRole;
 use crate::store::{Listing, MessageRow, SortKey};
 use crate::ui::app::{App, LIST_ID, Message, ROW_HEIGHT};
+use crate::ui::conversation::ConvMsg;
 use crate::ui::gestures::GestureMsg;
 use crate::ui::icons::{self, Icon};
 use crate::ui::{ellipsis, format};
@@ -54,6 +55,18 @@ pub fn sender_name(from: &str) -> String {
     }
 }
 
+/// "Alice, Bob, Me": who wrote in a conversation, by name, each once.
+pub fn participants(senders: &[String]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for s in senders {
+        let n = sender_name(s);
+        if !n.is_empty() && !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.join(", ")
+}
+
 /// The addresses of a list, split at the commas outside quotes.
 fn split_addresses(list: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -91,14 +104,22 @@ pub fn columns(pane: f32) -> (f32, f32) {
 }
 
 fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a, Message> {
-    let unread = !r.flags.seen;
+    // In conversation mode: the conversation's unread state, writers and size.
+    let facts = app
+        .by_conversation()
+        .then(|| app.conv.facts.get(&r.id))
+        .flatten()
+        .filter(|f| f.count > 1);
+    let unread = facts.map_or(!r.flags.seen, |f| f.unread > 0);
     let picked = app.selected == Some(r.id) || app.multi.contains(&r.id);
     let subject = if r.subject.is_empty() {
         app.tr.tr("no-subject", None)
     } else {
         r.subject.clone()
     };
-    let who = if shows_recipients(app) {
+    let who = if let Some(f) = facts.filter(|_| !shows_recipients(app)) {
+        participants(&f.senders)
+    } else if shows_recipients(app) {
         let mut args = fluent_bundle::FluentArgs::new();
         args.set("names", recipient_names(&r.to));
         app.tr.tr("list-to", Some(&args))
@@ -145,10 +166,31 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
     } else {
         mark(r.flags.answered, Icon::Reply)
     };
+    // The conversation's size before its subject, in the subject's column.
+    let (count, subject_w) = match facts {
+        Some(f) => {
+            let n = f.count.to_string();
+            let w = ellipsis::width(&n, DATE_TEXT) + 10.0;
+            let badge = container(text(n).size(DATE_TEXT).wrapping(Wrapping::None))
+                .padding([0.0, 4.0])
+                .style(move |theme: &iced::Theme| {
+                    let p = theme.extended_palette();
+                    container::Style {
+                        background: Some(p.background.strong.color.into()),
+                        text_color: Some(p.background.strong.text),
+                        border: iced::Border::default().rounded(6),
+                        ..Default::default()
+                    }
+                });
+            (Some(badge), (subject_w - w - GAP).max(0.0))
+        }
+        None => (None, subject_w),
+    };
+    let line = row![status, one_line(who, from_w, ROW_TEXT),]
+        .push(count)
+        .push(one_line(subject, subject_w, ROW_TEXT));
     let line = row![
-        status,
-        one_line(who, from_w, ROW_TEXT),
-        one_line(subject, subject_w, ROW_TEXT),
+        line.spacing(GAP).align_y(iced::Alignment::Center),
         mark(r.has_attachments, Icon::Paperclip),
         mark(r.flags.flagged, Icon::Flag),
         faint(
@@ -252,16 +294,47 @@ fn toolbar(app: &App) -> Element<'_, Message> {
         button::secondary
     });
     let mut args = fluent_bundle::FluentArgs::new();
-    args.set("n", app.count);
-    args.set("shown", format::count(u64::from(app.count)));
+    args.set("n", app.messages);
+    args.set("shown", format::count(u64::from(app.messages)));
+    // The switch between conversations and single messages (kept in the settings).
+    let (mode_icon, mode_tip) = if app.settings.conversations {
+        (Icon::MessagesSquare, "list-conversations-on")
+    } else {
+        (Icon::List, "list-conversations-off")
+    };
+    let mode = iced::widget::tooltip(
+        button(icons::icon(mode_icon, 15.0))
+            .on_press(Message::Conv(ConvMsg::Toggle))
+            .style(if app.settings.conversations {
+                button::primary
+            } else {
+                button::secondary
+            }),
+        container(text(app.tr.tr(mode_tip, None)).size(12))
+            .padding(4)
+            .style(container::bordered_box),
+        iced::widget::tooltip::Position::Bottom,
+    );
+    // "5 messages", and in conversation mode "5 messages · 3 conversations" when fewer.
+    let mut counted = app.tr.tr("list-count", Some(&args));
+    if app.by_conversation() && app.count < app.messages {
+        let mut c = fluent_bundle::FluentArgs::new();
+        c.set("n", app.count);
+        c.set("shown", format::count(u64::from(app.count)));
+        counted = format!(
+            "{counted} · {}",
+            app.tr.tr("list-count-conversations", Some(&c))
+        );
+    }
     row![
         pick_list(choices, current, |c: SortChoice| Message::SetSort(c.0)).text_size(13),
         button(icons::icon(dir, 15.0))
             .on_press(Message::ToggleDescending)
             .style(button::secondary),
         unread,
+        mode,
         space::horizontal(),
-        text(app.tr.tr("list-count", Some(&args)))
+        text(counted)
             .size(12)
             .wrapping(Wrapping::None)
             .style(text::secondary),
