@@ -199,3 +199,35 @@ fn the_switch_lists_single_messages_and_is_remembered() {
     assert!(!again.settings.conversations);
     assert_eq!(again.count, 3);
 }
+
+#[test]
+fn search_results_mark_the_match_in_its_field_and_show_their_folders() {
+    let (_bed, t) = bed();
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    let count = |app: &App, s: &str| on_screen(app).iter().filter(|t| *t == s).count();
+    let (inbox, sent) = (
+        app.tr.tr("folder-inbox", None),
+        app.tr.tr("folder-sent", None),
+    );
+    assert_eq!(
+        (count(&app, &inbox), count(&app, &sent)),
+        (1, 1),
+        "the folder pane"
+    );
+    // "budget" is in two subjects, one in INBOX, one in Sent: each row says its folder,
+    // and results are single messages, not conversations.
+    settle(&mut app, Message::SearchChanged("budget".into()));
+    let results = app.results.clone().unwrap();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert!(!app.by_conversation());
+    assert_eq!((count(&app, &inbox), count(&app, &sent)), (2, 2));
+    // The match is marked in the subject (drawn as marked runs, not one plain text); the
+    // sender, which does not match, stays plain.
+    assert_eq!(count(&app, "Budget"), 0);
+    assert_eq!(count(&app, "Taro"), 1);
+    // from:taro marks the sender, not the subject.
+    settle(&mut app, Message::SearchChanged("from:taro".into()));
+    assert_eq!(app.results.as_ref().unwrap().len(), 1);
+    assert_eq!(count(&app, "Budget"), 1);
+    assert_eq!(count(&app, "Taro"), 0);
+}

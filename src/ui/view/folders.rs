@@ -51,6 +51,23 @@ fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole
     crate::mime::mutf7::decode(leaf)
 }
 
+/// The name shown for folder `id` (as the folder pane shows it), or "" if unknown.
+pub(super) fn folder_label(app: &App, id: crate::model::FolderId) -> String {
+    app.accounts
+        .iter()
+        .flat_map(|a| a.folders.iter())
+        .find(|f| f.folder.id == id)
+        .map(|f| {
+            label(
+                app,
+                &f.folder.name,
+                f.folder.delimiter.as_deref(),
+                f.folder.role,
+            )
+        })
+        .unwrap_or_default()
+}
+
 fn entry<'a>(
     app: &App,
     glyph: Icon,

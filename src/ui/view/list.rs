@@ -7,6 +7,7 @@ use crate::store::{Listing, MessageRow, SortKey};
 use crate::ui::app::{App, LIST_ID, Message, ROW_HEIGHT};
 use crate::ui::conversation::ConvMsg;
 use crate::ui::gestures::GestureMsg;
+use crate::ui::highlight::{self, Field};
 use crate::ui::icons::{self, Icon};
 use crate::ui::{ellipsis, format};
 use iced::widget::text::{Text, Wrapping};
@@ -34,6 +35,8 @@ const DATE_WIDTH: f32 = 64.0;
 const PAD_LEFT: f32 = 6.0;
 const PAD_RIGHT: f32 = 16.0;
 const GAP: f32 = 6.0;
+/// The folder column of search results, at most.
+const FOLDER_WIDTH: f32 = 110.0;
 
 /// Sent and Drafts list who the mail is to, not who it is from (that is always you).
 fn shows_recipients(app: &App) -> bool {
@@ -139,15 +142,40 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
     // Bold runs about a tenth wider than the regular face the estimate is made for.
     let measure = if unread { 1.2 } else { 1.0 };
     // Each cell clips too, so an estimate that falls short never touches the next column.
-    let one_line = |s: String, width: f32, size: f32| {
-        container(
-            text(ellipsis::fit(&s, width, size * measure))
+    // Search results mark the query's words in the sender and the subject.
+    let one_line = |s: String, width: f32, size: f32, field: Field| {
+        let shown = ellipsis::fit(&s, width, size * measure);
+        let terms = if app.results.is_some() {
+            highlight::terms(&app.search, field)
+        } else {
+            Vec::new()
+        };
+        let runs = highlight::split(&shown, &terms);
+        let cell: Element<'a, Message> = if runs.iter().any(|(_, hit)| *hit) {
+            let spans: Vec<iced::widget::text::Span<'a, ()>> = runs
+                .into_iter()
+                .map(|(t, hit)| {
+                    let sp = iced::widget::span(t);
+                    if hit {
+                        sp.background(super::reader::MATCH)
+                    } else {
+                        sp
+                    }
+                })
+                .collect();
+            iced::widget::rich_text(spans)
                 .size(size)
                 .font(font)
-                .wrapping(Wrapping::None),
-        )
-        .width(Length::Fixed(width))
-        .clip(true)
+                .wrapping(Wrapping::None)
+                .into()
+        } else {
+            text(shown)
+                .size(size)
+                .font(font)
+                .wrapping(Wrapping::None)
+                .into()
+        };
+        container(cell).width(Length::Fixed(width)).clip(true)
     };
     // On the selection's colour every text takes the button's own (readable) colour.
     let faint = |t: Text<'a>| if picked { t } else { t.style(text::secondary) };
@@ -186,9 +214,30 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
         }
         None => (None, subject_w),
     };
-    let line = row![status, one_line(who, from_w, ROW_TEXT),]
+    // Search results show the folder of each (its name cut to a column of its own).
+    let (folder, subject_w) = if app.results.is_some() {
+        let name = super::folders::folder_label(app, r.folder_id);
+        let w = (subject_w * 0.3).clamp(0.0, FOLDER_WIDTH);
+        let cell = container(
+            text(ellipsis::fit(&name, w, DATE_TEXT))
+                .size(DATE_TEXT)
+                .wrapping(Wrapping::None)
+                .style(if picked {
+                    text::default
+                } else {
+                    text::secondary
+                }),
+        )
+        .width(Length::Fixed(w))
+        .clip(true);
+        (Some(cell), (subject_w - w - GAP).max(0.0))
+    } else {
+        (None, subject_w)
+    };
+    let line = row![status, one_line(who, from_w, ROW_TEXT, Field::Sender)]
         .push(count)
-        .push(one_line(subject, subject_w, ROW_TEXT));
+        .push(one_line(subject, subject_w, ROW_TEXT, Field::Subject))
+        .push(folder);
     let line = row![
         line.spacing(GAP).align_y(iced::Alignment::Center),
         mark(r.has_attachments, Icon::Paperclip),
