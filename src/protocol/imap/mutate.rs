@@ -22,6 +22,9 @@ fn flag_list(bits: i64) -> String {
     if f.deleted {
         v.push("\\Deleted");
     }
+    if f.forwarded {
+        v.push("$Forwarded");
+    }
     format!("({})", v.join(" "))
 }
 

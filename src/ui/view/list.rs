@@ -186,11 +186,13 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
             text("").width(Length::Fixed(MARK))
         }
     };
-    // One status column: the unread dot, else the answered arrow.
+    // One status column: the unread dot, else the answered arrow, else the forwarded one.
     let status = if unread && !picked {
         icons::icon(Icon::Dot, MARK).style(text::primary)
     } else if unread {
         mark(true, Icon::Dot)
+    } else if r.flags.forwarded && !r.flags.answered {
+        mark(true, Icon::Forward)
     } else {
         mark(r.flags.answered, Icon::Reply)
     };
