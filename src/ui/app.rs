@@ -184,6 +184,8 @@ pub struct App {
     pub context: Option<(MessageId, u32)>,
     /// The message being dragged (pressed in the list, not yet released).
     pub dragging: Option<MessageId>,
+    /// The folder being dragged (pressed in the folder pane, not yet released).
+    pub dragging_folder: Option<crate::model::FolderId>,
     /// The folder whose context menu (right-click) is open.
     pub folder_menu: Option<crate::model::FolderId>,
     /// Save As chose a file that exists: (attachment, path) until Replace or Cancel.
@@ -268,6 +270,7 @@ impl App {
             folder_edit: None,
             context: None,
             dragging: None,
+            dragging_folder: None,
             folder_menu: None,
             replace_ask: None,
             save_as_for: None,

@@ -58,6 +58,14 @@ impl ImapConn {
         Ok(done.copy_uid.map(Uid))
     }
 
+    /// Copies one UID of the selected folder to `dest` (it stays here).
+    pub async fn copy_uid(&mut self, uid: Uid, dest: &str) -> Result<Option<Uid>> {
+        let done = self
+            .raw(&format!("UID COPY {} {}", uid.0, quote(dest)), |_| {})
+            .await?;
+        Ok(done.copy_uid.map(Uid))
+    }
+
     /// Sets \Deleted on one UID and expunges only that UID: UID EXPUNGE with UIDPLUS;
     /// without it, the safe EXPUNGE of RFC 4315 section 1: the other messages flagged
     /// \Deleted (by someone else) lose the flag, a plain EXPUNGE removes ours, and they get
