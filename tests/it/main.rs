@@ -55,6 +55,7 @@ mod ui_errors;
 mod ui_gestures;
 mod ui_keys;
 mod ui_layout;
+mod ui_save_as;
 mod ui_screens;
 mod ui_status;
 mod ui_sync_view;
