@@ -101,7 +101,12 @@ pub fn view<'a>(app: &'a App, c: &'a OpenConversation) -> Element<'a, Message> {
             col = col.push(if c.expanded.contains(&m.id) {
                 expanded(app, c, m, width)
             } else {
-                collapsed(app, m, width)
+                // The start of its text: the body when it came, else the cached snippet.
+                let start = match c.bodies.get(&m.id) {
+                    Some(Ok(b)) => Some(b.text.clone()),
+                    _ => m.snippet.clone(),
+                };
+                collapsed(app, m, start.as_deref().unwrap_or_default(), width)
             });
         }
         with_toolbar(
@@ -115,18 +120,12 @@ pub fn view<'a>(app: &'a App, c: &'a OpenConversation) -> Element<'a, Message> {
 }
 
 /// One line: sender, the start of the text, date; a click expands it.
-fn collapsed<'a>(app: &App, m: &MessageRow, width: f32) -> Element<'a, Message> {
+fn collapsed<'a>(app: &App, m: &MessageRow, start: &str, width: f32) -> Element<'a, Message> {
     let who = sender_name(&m.from);
     let date = format::short_date(&app.tr, m.date, app.now);
     let who_w = (width * 0.3).clamp(60.0, 180.0);
     let rest = (width - who_w - 90.0 - 24.0).max(0.0);
-    let snippet = m
-        .snippet
-        .as_deref()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let snippet = start.split_whitespace().collect::<Vec<_>>().join(" ");
     let bold = iced::Font {
         weight: if m.flags.seen {
             iced::font::Weight::Normal
@@ -160,7 +159,20 @@ fn collapsed<'a>(app: &App, m: &MessageRow, width: f32) -> Element<'a, Message> 
         .width(Length::Fill)
         .padding([6, 8])
         .on_press(Message::Conv(ConvMsg::Expand(m.id, true)))
-        .style(button::secondary)
+        .style(|theme: &iced::Theme, status| {
+            // A quiet line with the message boxes' border, not a filled button.
+            let p = theme.extended_palette();
+            let mut s = button::text(theme, status);
+            s.border = iced::Border {
+                color: p.background.strong.color,
+                width: 1.0,
+                radius: 4.0.into(),
+            };
+            if status == button::Status::Hovered {
+                s.background = Some(p.background.weak.color.into());
+            }
+            s
+        })
         .into()
 }
 

@@ -366,17 +366,15 @@ fn toolbar(app: &App) -> Element<'_, Message> {
             .style(container::bordered_box),
         iced::widget::tooltip::Position::Bottom,
     );
-    // "5 messages", and in conversation mode "5 messages · 3 conversations" when fewer.
-    let mut counted = app.tr.tr("list-count", Some(&args));
-    if app.by_conversation() && app.count < app.messages {
+    // "5 messages", in conversation mode "3 conversations" when fewer.
+    let counted = if app.by_conversation() && app.count < app.messages {
         let mut c = fluent_bundle::FluentArgs::new();
         c.set("n", app.count);
         c.set("shown", format::count(u64::from(app.count)));
-        counted = format!(
-            "{counted} · {}",
-            app.tr.tr("list-count-conversations", Some(&c))
-        );
-    }
+        app.tr.tr("list-count-conversations", Some(&c))
+    } else {
+        app.tr.tr("list-count", Some(&args))
+    };
     row![
         pick_list(choices, current, |c: SortChoice| Message::SetSort(c.0)).text_size(13),
         button(icons::icon(dir, 15.0))
@@ -384,11 +382,16 @@ fn toolbar(app: &App) -> Element<'_, Message> {
             .style(button::secondary),
         unread,
         mode,
-        space::horizontal(),
-        text(counted)
-            .size(12)
-            .wrapping(Wrapping::None)
-            .style(text::secondary),
+        // The count takes the room left and is cut, never drawn over the next pane.
+        container(
+            text(counted)
+                .size(12)
+                .wrapping(Wrapping::None)
+                .style(text::secondary),
+        )
+        .width(Length::Fill)
+        .align_right(Length::Fill)
+        .clip(true),
     ]
     .spacing(6)
     .padding(6)
