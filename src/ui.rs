@@ -9,6 +9,7 @@ mod data;
 pub mod doctor;
 mod ellipsis;
 mod engine_bridge;
+mod focus;
 mod events;
 pub mod failure;
 pub mod folder_edit;

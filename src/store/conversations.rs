@@ -66,12 +66,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let dir = if descending { "DESC" } else { "ASC" };
-        let order = match sort {
-            SortKey::Date => format!("m.date {dir}, m.uid {dir}, m.id {dir}"),
-            SortKey::Sender => format!("m.sender COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
-            SortKey::Subject => format!("m.subject COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
-        };
+        let order = super::listing::order_by(sort, descending);
         let (unread_m, unread_n) = if unread_only {
             ("AND (m.flags & 1) = 0", "AND (n.flags & 1) = 0")
         } else {

@@ -23,6 +23,16 @@ pub enum Listing {
     UnifiedInbox,
 }
 
+/// The ORDER BY of a listing (rows as `m`).
+pub(super) fn order_by(sort: SortKey, descending: bool) -> String {
+    let dir = if descending { "DESC" } else { "ASC" };
+    match sort {
+        SortKey::Date => format!("m.date {dir}, m.uid {dir}, m.id {dir}"),
+        SortKey::Sender => format!("m.sender COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
+        SortKey::Subject => format!("m.subject COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
+    }
+}
+
 impl Store {
     pub(super) fn listing_folders(&self, listing: Listing) -> Result<Vec<i64>> {
         Ok(match listing {
@@ -72,12 +82,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let dir = if descending { "DESC" } else { "ASC" };
-        let order = match sort {
-            SortKey::Date => format!("m.date {dir}, m.uid {dir}, m.id {dir}"),
-            SortKey::Sender => format!("m.sender COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
-            SortKey::Subject => format!("m.subject COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
-        };
+        let order = order_by(sort, descending);
         let unread = if unread_only {
             "AND (m.flags & 1) = 0"
         } else {

@@ -154,6 +154,22 @@ fn target(tx: &rusqlite::Transaction<'_>, msg: MessageId) -> Result<Target> {
     .ok_or(StoreError::NoMessage(msg.0))
 }
 
+/// The message's target and the server name of `dest`, unless it is in `dest` already.
+fn elsewhere(
+    tx: &rusqlite::Transaction<'_>,
+    msg: MessageId,
+    dest: FolderId,
+) -> Result<Option<(Target, String)>> {
+    let t = target(tx, msg)?;
+    if t.folder_id == dest.0 {
+        return Ok(None);
+    }
+    let name: String = tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| {
+        r.get(0)
+    })?;
+    Ok(Some((t, name)))
+}
+
 fn record(
     tx: &rusqlite::Transaction<'_>,
     t: &Target,
@@ -235,14 +251,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let t = target(&tx, msg)?;
-        if t.folder_id == dest.0 {
+        let Some((t, dest_name)) = elsewhere(&tx, msg, dest)? else {
             return Ok(None);
-        }
-        let dest_name: String =
-            tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| {
-                r.get(0)
-            })?;
+        };
         tx.execute(
             "UPDATE messages SET folder_id = ?2, uid = NULL, modseq = NULL WHERE id = ?1",
             params![msg.0, dest.0],
@@ -258,14 +269,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let t = target(&tx, msg)?;
-        if t.folder_id == dest.0 {
+        let Some((t, dest_name)) = elsewhere(&tx, msg, dest)? else {
             return Ok(None);
-        }
-        let dest_name: String =
-            tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| {
-                r.get(0)
-            })?;
+        };
         let op = record(&tx, &t, msg, "copy", Some(dest_name))?;
         // The next pass looks at the destination afresh.
         tx.execute("UPDATE folders SET uidnext = NULL WHERE id = ?1", [dest.0])?;

@@ -144,49 +144,33 @@ impl WindowQuery {
         let messages = store
             .listing_count(self.listing, self.unread_only)
             .unwrap_or(0);
-        if self.conversations {
-            let count = store
+        let count = if self.conversations {
+            store
                 .conversation_count(self.listing, self.unread_only)
-                .unwrap_or(0);
-            let first = self.top.saturating_sub(OVERSCAN).min(count);
-            let rows = store
-                .conversation_window(
-                    self.listing,
-                    self.sort,
-                    self.descending,
-                    self.unread_only,
-                    self.limit,
-                    first,
-                )
-                .unwrap_or_default();
-            let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
-            let facts = store.conversation_facts(&ids).unwrap_or_default();
-            return ListWindow {
-                count,
-                messages,
-                first,
-                rows,
-                facts,
-            };
-        }
-        let count = messages;
+                .unwrap_or(0)
+        } else {
+            messages
+        };
         let first = self.top.saturating_sub(OVERSCAN).min(count);
-        let rows = store
-            .listing_window(
-                self.listing,
-                self.sort,
-                self.descending,
-                self.unread_only,
-                self.limit,
-                first,
-            )
-            .unwrap_or_default();
+        let (l, sort, desc, unread) = (self.listing, self.sort, self.descending, self.unread_only);
+        let rows = if self.conversations {
+            store.conversation_window(l, sort, desc, unread, self.limit, first)
+        } else {
+            store.listing_window(l, sort, desc, unread, self.limit, first)
+        }
+        .unwrap_or_default();
+        let facts = if self.conversations {
+            let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+            store.conversation_facts(&ids).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         ListWindow {
             count,
             messages,
             first,
             rows,
-            facts: Vec::new(),
+            facts,
         }
     }
 }

@@ -58,6 +58,7 @@ mod ui_layout;
 mod ui_save_as;
 mod ui_screens;
 mod ui_status;
+mod ui_tab_order;
 mod ui_sync_view;
 mod ui_wizard;
 mod ui_wizard_oauth;

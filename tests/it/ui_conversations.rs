@@ -9,8 +9,6 @@ use crate::common::*;
 use crate::support::TestBed;
 use crate::ui_layout::{simulator, texts};
 use iced::Size;
-use tayori::engine::{Engine, Event};
-use tayori::model::MessageId;
 use tayori::store::Store;
 use tayori::ui::app::{App, Message};
 use tayori::ui::conversation::ConvMsg;
@@ -81,19 +79,6 @@ fn bed() -> (TestBed, Tayori) {
     (bed, t)
 }
 
-/// Emulates the reader worker: the engine's answer for `id`, as the window gets it.
-fn deliver(app: &mut App, t: &Tayori, id: MessageId) {
-    let mut engine = Engine::new(Store::open_dir(t.data_dir()).unwrap());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let shown = rt
-        .block_on(engine.show(id))
-        .map_err(tayori::engine::Failure::from);
-    settle(app, Message::Engine(Event::Shown(id, shown)));
-}
-
 fn on_screen(app: &App) -> Vec<String> {
     let mut ui = simulator(app, SIZE);
     texts(&mut ui).into_iter().map(|(s, _)| s).collect()
@@ -129,7 +114,7 @@ fn a_reply_in_sent_joins_its_row_and_deleting_the_conversation_removes_both() {
     let show_quoted = app.tr.tr("conversation-show-quoted", None);
     let hide_quoted = app.tr.tr("conversation-hide-quoted", None);
     assert!(!on_screen(&app).contains(&show_quoted), "no body yet");
-    deliver(&mut app, &t, reply.id);
+    deliver(&mut app, t.data_dir(), reply.id);
     let body = |app: &App, id| match app.conv.open.as_ref().unwrap().bodies.get(&id) {
         Some(Ok(m)) => m.text.clone(),
         other => panic!("no body: {other:?}"),
@@ -154,7 +139,7 @@ fn a_reply_in_sent_joins_its_row_and_deleting_the_conversation_removes_both() {
         "{shown:?}"
     );
     settle(&mut app, Message::Conv(ConvMsg::Expand(budget.id, true)));
-    deliver(&mut app, &t, budget.id);
+    deliver(&mut app, t.data_dir(), budget.id);
     assert!(
         on_screen(&app)
             .iter()

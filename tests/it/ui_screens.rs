@@ -118,15 +118,7 @@ fn deliver_shown(app: &mut App, dir: &tempfile::TempDir) {
     let Reading::Loading(id) = app.reading else {
         panic!("nothing is being opened")
     };
-    let mut engine = Engine::new(Store::open_dir(dir.path()).unwrap());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let shown = rt
-        .block_on(engine.show(id))
-        .map_err(tayori::engine::Failure::from);
-    settle(app, Message::Engine(Event::Shown(id, shown)));
+    deliver(app, dir.path(), id);
 }
 
 #[test]
