@@ -118,7 +118,7 @@ fn deliver_shown(app: &mut App, dir: &tempfile::TempDir) {
     let Reading::Loading(id) = app.reading else {
         panic!("nothing is being opened")
     };
-    deliver(app, dir.path(), id);
+    crate::common::deliver(app, dir.path(), id);
 }
 
 #[test]

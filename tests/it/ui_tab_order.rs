@@ -68,12 +68,11 @@ impl Laid {
 
     /// Runs the widget operations of `task` (what the window's update returned).
     fn run(&mut self, app: &App, task: Task<Message>) {
-        use futures::StreamExt;
         let Some(stream) = iced_test::runtime::task::into_stream(task) else {
             return;
         };
-        let actions: Vec<Action<Message>> = futures::executor::block_on(stream.collect());
-        for a in actions {
+        // One action at a time: an operation's task ends only once the operation has run.
+        for a in futures::executor::block_on_stream(stream) {
             if let Action::Widget(op) = a {
                 self.operate::<()>(app, op);
             }
@@ -151,7 +150,11 @@ fn check_order(app: &mut App, open: Task<Message>, first: &str) -> Vec<Id> {
     assert_eq!(order[0], search, "{order:?}");
     laid.run(app, open);
     assert_eq!(laid.focused(app), Some(Id::from(first.to_string())));
-    assert_eq!(order[1], Id::from(first.to_string()), "the first field is the top one");
+    assert_eq!(
+        order[1],
+        Id::from(first.to_string()),
+        "the first field is the top one"
+    );
     let n = order.len();
     for step in 1..=n {
         let task = app.update(tab(false));
@@ -167,7 +170,11 @@ fn check_order(app: &mut App, open: Task<Message>, first: &str) -> Vec<Id> {
         let task = app.update(tab(true));
         laid.run(app, task);
         let want = &order[(1 + n - step) % n];
-        assert_eq!(laid.focused(app).as_ref(), Some(want), "Shift+Tab number {step}");
+        assert_eq!(
+            laid.focused(app).as_ref(),
+            Some(want),
+            "Shift+Tab number {step}"
+        );
     }
     order[1..].to_vec()
 }
@@ -194,8 +201,7 @@ fn the_manual_form_opens_in_email_and_tab_walks_its_fields_in_order() {
     let open = app.update(Message::Nav(Screen::AddAccount));
     let order = check_order(&mut app, open, "form-Email");
     let names: Vec<Id> = [
-        "Email", "Password", "Name", "Username", "Host", "Port", "CaFile", "SmtpHost",
-        "SmtpPort",
+        "Email", "Password", "Name", "Username", "Host", "Port", "SmtpHost", "SmtpPort", "CaFile",
     ]
     .map(|f| Id::from(format!("form-{f}")))
     .to_vec();
@@ -209,8 +215,12 @@ fn the_settings_screen_has_no_field_and_tab_focuses_nothing() {
     let open = app.update(Message::Nav(Screen::Settings));
     let mut laid = Laid::new(&app);
     laid.run(&app, open);
-    assert!(laid.fields(&app).iter().all(|(id, _)| *id == Id::from(tayori::ui::app::SEARCH_ID.to_string())),
-        "only the search field of the top bar can take the focus");
+    assert!(
+        laid.fields(&app)
+            .iter()
+            .all(|(id, _)| *id == Id::from(tayori::ui::app::SEARCH_ID.to_string())),
+        "only the search field of the top bar can take the focus"
+    );
     let before = app.settings.clone();
     let task = app.update(tab(false));
     laid.run(&app, task);
