@@ -32,21 +32,11 @@ const MEMBERS: &str = "FROM messages t JOIN folders tf ON tf.id = t.folder_id
 impl Store {
     /// How many conversations the listing holds (the list's scroll height).
     pub fn conversation_count(&self, listing: Listing, unread_only: bool) -> Result<u32> {
-        let ids = self.listing_folders(listing)?;
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let unread = if unread_only {
-            "AND (flags & 1) = 0"
-        } else {
-            ""
-        };
-        let marks = vec!["?"; ids.len()].join(",");
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT count(DISTINCT coalesce(thread_id, -id)) FROM messages
-             WHERE folder_id IN ({marks}) {unread}"
-        ))?;
-        Ok(st.query_row(params_from_iter(ids.iter()), |r| r.get(0))?)
+        self.count_in(
+            listing,
+            unread_only,
+            "count(DISTINCT coalesce(thread_id, -id))",
+        )
     }
 
     /// Conversations `offset..offset+limit` of the listing, each as its newest message in
@@ -191,5 +181,55 @@ mod tests {
             .conversation_window(Listing::Folder(sent), SortKey::Date, true, false, 10, 0)
             .unwrap();
         assert_eq!(in_sent.len(), 1);
+    }
+
+    /// Timing probe at 100,000 messages in one folder, every second one a reply (run with
+    /// --ignored --nocapture): the top window, a window deep in the folder, the count and the
+    /// facts of a window's rows.
+    #[test]
+    #[ignore]
+    fn conversation_window_speed_at_100k() {
+        let (mut s, inbox, _) = crate::store::speed::inbox_and_sent();
+        let batch: Vec<_> = (1..=100_000u32)
+            .map(|i| {
+                let mut h = crate::store::speed::header(i);
+                if i % 2 == 0 {
+                    let parent = format!("<{}.bench@example.test>", i - 1);
+                    h.in_reply_to = Some(parent.clone());
+                    h.references = Some(parent);
+                }
+                h
+            })
+            .collect();
+        for chunk in batch.chunks(5_000) {
+            s.store_headers(inbox, chunk).unwrap();
+        }
+        let l = Listing::Folder(inbox);
+        let time = |what: &str, f: &mut dyn FnMut()| {
+            let t = std::time::Instant::now();
+            for _ in 0..5 {
+                f();
+            }
+            println!("{what}: {:?} per run", t.elapsed() / 5);
+        };
+        let mut rows = Vec::new();
+        time("window of 40 at the top", &mut || {
+            rows = s
+                .conversation_window(l, SortKey::Date, true, false, 40, 0)
+                .unwrap();
+        });
+        assert_eq!(rows.len(), 40);
+        time("window of 40 at offset 25,000", &mut || {
+            s.conversation_window(l, SortKey::Date, true, false, 40, 25_000)
+                .unwrap();
+        });
+        time("count", &mut || {
+            assert_eq!(s.conversation_count(l, false).unwrap(), 50_000);
+        });
+        let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+        time("facts of 40 rows", &mut || {
+            let f = s.conversation_facts(&ids).unwrap();
+            assert!(f.iter().all(|f| f.count == 2));
+        });
     }
 }

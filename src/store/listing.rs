@@ -51,6 +51,11 @@ impl Store {
 
     /// How many messages the listing holds (the list's scroll height).
     pub fn listing_count(&self, listing: Listing, unread_only: bool) -> Result<u32> {
+        self.count_in(listing, unread_only, "count(*)")
+    }
+
+    /// `what` (an aggregate) over the listing's messages.
+    pub(super) fn count_in(&self, listing: Listing, unread_only: bool, what: &str) -> Result<u32> {
         let ids = self.listing_folders(listing)?;
         if ids.is_empty() {
             return Ok(0);
@@ -62,7 +67,7 @@ impl Store {
         };
         let marks = vec!["?"; ids.len()].join(",");
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT count(*) FROM messages WHERE folder_id IN ({marks}) {unread}"
+            "SELECT {what} FROM messages WHERE folder_id IN ({marks}) {unread}"
         ))?;
         Ok(st.query_row(params_from_iter(ids.iter()), |r| r.get(0))?)
     }
