@@ -17,6 +17,7 @@ pub mod plan;
 mod pop3;
 mod replay;
 mod replay_lock;
+mod responded;
 mod save_path;
 pub use devices::DEVICE_PREFIX;
 pub mod scheduler;

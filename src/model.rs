@@ -196,6 +196,8 @@ pub struct Flags {
     pub answered: bool,
     pub draft: bool,
     pub deleted: bool,
+    /// The `$Forwarded` keyword (RFC 5788): the message was forwarded.
+    pub forwarded: bool,
 }
 
 impl Flags {
@@ -205,6 +207,7 @@ impl Flags {
             | (self.answered as i64) << 2
             | (self.draft as i64) << 3
             | (self.deleted as i64) << 4
+            | (self.forwarded as i64) << 5
     }
     pub fn from_bits(b: i64) -> Self {
         Flags {
@@ -213,6 +216,7 @@ impl Flags {
             answered: b & 4 != 0,
             draft: b & 8 != 0,
             deleted: b & 16 != 0,
+            forwarded: b & 32 != 0,
         }
     }
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod actions;
 mod activity;
+mod conversations;
 mod devices;
 mod drafts;
 mod folder_ops;
@@ -27,6 +28,7 @@ mod threads;
 
 pub use accounts::NewAccount;
 pub use activity::{Activity, ActivityKind};
+pub use conversations::ConversationFacts;
 pub use devices::{DeviceInfo, QuotaInfo, Risk, ServerInfo, host_name};
 pub use drafts::{DraftRow, ServerDraft};
 pub use listing::{Listing, SortKey};

@@ -67,6 +67,18 @@ list-count = { $n ->
     [one] 1 message
    *[other] { $shown } messages
 }
+list-conversations-on = Showing conversations (click for single messages)
+list-conversations-off = Showing single messages (click for conversations)
+list-count-conversations = { $n ->
+    [one] 1 conversation
+   *[other] { $shown } conversations
+}
+conversation-count = { $n ->
+    [one] 1 message
+   *[other] { $n } messages in this conversation
+}
+conversation-show-quoted = Show quoted text
+conversation-hide-quoted = Hide quoted text
 list-to = To: { $names }
 list-empty = No messages here.
 reader-none = Select a message to read it.
@@ -426,6 +438,9 @@ op-action-unflag = Remove flag
 op-action-flags = Change flags
 op-action-delete = Delete
 op-action-delete-forever = Delete for good
+op-action-copy = Copy to { $folder }
+folder-moved = Folder moved.
+message-copied = Copied 1 message.
 op-action-move = Move to { $folder }
 op-message = “{ $subject }”
 op-message-from = “{ $subject }” from { $sender }

@@ -223,6 +223,7 @@ pub(super) fn compose_from_raw(raw: &[u8]) -> Result<Compose> {
             .collect(),
         in_reply_to: p.in_reply_to,
         references: p.references,
+        forward_of: None,
     })
 }
 

@@ -228,6 +228,8 @@ impl Engine {
                         Ok(reply) => {
                             self.store.outbox_sent(id, &attempt, copy)?;
                             tracing::info!(outbox = id.0, "sent: {reply}");
+                            let compose = self.store.outbox_compose(id).unwrap_or_default();
+                            self.mark_responded(item.account_id, &compose);
                             SendResult::Sent { reply }
                         }
                         Err(e @ (SmtpError::Rejected(_) | SmtpError::Deferred(_))) => {

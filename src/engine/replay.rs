@@ -47,7 +47,9 @@ impl Engine {
         let mut rep = ReplayReport::default();
         let mut selected: Option<(String, Option<u32>)> = None;
         for op in ops {
-            if matches!(op.kind, OpKind::Move { .. }) && !conn.caps.r#move {
+            if (matches!(op.kind, OpKind::Move { .. }) && !conn.caps.r#move)
+                || matches!(op.kind, OpKind::Copy { .. })
+            {
                 self.store.op_started(op.id)?;
             }
             match replay_one(conn, &op, &mut selected).await {
@@ -147,6 +149,16 @@ async fn replay_one(
     {
         return Ok(Outcome::Sent(None, Some(done)));
     }
+    // A copy tried before (cut off before its answer) may be there already: not twice.
+    if let OpKind::Copy { to } = &op.kind
+        && op.attempts > 0
+        && let Some(mid) = &op.header_message_id
+    {
+        select(conn, to, selected).await?;
+        if !conn.search_message_id(mid).await?.is_empty() {
+            return Ok(Outcome::Sent(None, None));
+        }
+    }
     let uidvalidity = select(conn, &op.folder, selected).await?;
     let Some(uid) = current_uid(conn, op, uidvalidity).await? else {
         // Gone from the source. A move whose message is in its destination already (an
@@ -165,6 +177,8 @@ async fn replay_one(
         OpKind::AddFlags { bits } => conn.store_flags(uid, *bits, true).await.map(|_| None),
         OpKind::RemoveFlags { bits } => conn.store_flags(uid, *bits, false).await.map(|_| None),
         OpKind::Move { to } => conn.move_uid(uid, to).await,
+        // The copy's UID is not this message's: the next pass lists it in `to`.
+        OpKind::Copy { to } => conn.copy_uid(uid, to).await.map(|_| None),
         OpKind::Expunge => conn.expunge_uid(uid).await.map(|_| None),
         OpKind::FolderCreate | OpKind::FolderRename { .. } | OpKind::FolderDelete => Ok(None),
     }?;
@@ -190,6 +204,9 @@ fn note_own(
         }
         OpKind::Move { to } => {
             store.note_own_change(op.account_id, &op.folder, OwnKind::Removed, uid, mid)?;
+            store.note_own_change(op.account_id, to, OwnKind::Arrived, dest, mid)
+        }
+        OpKind::Copy { to } => {
             store.note_own_change(op.account_id, to, OwnKind::Arrived, dest, mid)
         }
         // Folders are mirrored by name: their echo is no message change.

@@ -24,6 +24,10 @@ pub struct Compose {
     pub attachments: Vec<Attachment>,
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
+    /// The Message-ID of the message this one forwards (it is marked `$Forwarded` when
+    /// this is sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_of: Option<String>,
 }
 
 /// One attached file.

@@ -118,6 +118,7 @@ pub fn respond(orig: &Original, kind: ReplyKind, me: &str, labels: &QuoteLabels)
         }
         c.body = format!("{head}\n{}\n", orig.text.trim_end());
         c.attachments = orig.attachments.clone();
+        c.forward_of = orig.message_id.clone();
         return c;
     }
     c.subject = prefixed(&orig.subject, "Re");

@@ -86,6 +86,48 @@ impl Store {
         Ok(op)
     }
 
+    /// Moves folder `id` under folder `parent` (a RENAME to `PARENT<delimiter>LEAF` on the
+    /// server, which takes its subfolders along); here its row and its subfolders' rows are
+    /// renamed at once. Refused for Inbox, a folder onto itself or into its own subfolder,
+    /// across accounts, or when the name is taken.
+    pub fn local_move_folder(&mut self, id: FolderId, parent: FolderId) -> Result<OpId> {
+        let f = self.folder(id)?;
+        let p = self.folder(parent)?;
+        let delim = p
+            .delimiter
+            .clone()
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "/".into());
+        let own = f
+            .delimiter
+            .clone()
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| delim.clone());
+        let leaf = f
+            .name
+            .rsplit(own.as_str())
+            .next()
+            .unwrap_or(&f.name)
+            .to_string();
+        let to = format!("{}{delim}{leaf}", p.name);
+        let inside = p.name == f.name || p.name.starts_with(&format!("{}{own}", f.name));
+        if f.account_id != p.account_id || inside {
+            return Err(StoreError::FolderName(to));
+        }
+        let op = self.local_rename_folder(id, &to)?;
+        // The subfolders follow on the server; their rows follow here.
+        self.conn.execute(
+            "UPDATE folders SET name = ?3 || substr(name, length(?2) + 1)
+             WHERE account_id = ?1 AND substr(name, 1, length(?2)) = ?2",
+            params![
+                f.account_id.0,
+                format!("{}{own}", f.name),
+                format!("{to}{own}")
+            ],
+        )?;
+        Ok(op)
+    }
+
     /// Deletes folder `id` here (with its messages) and queues the DELETE.
     pub fn local_delete_folder(&mut self, id: FolderId) -> Result<OpId> {
         let f = self.folder(id)?;

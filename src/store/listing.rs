@@ -23,8 +23,18 @@ pub enum Listing {
     UnifiedInbox,
 }
 
+/// The ORDER BY of a listing (rows as `m`).
+pub(super) fn order_by(sort: SortKey, descending: bool) -> String {
+    let dir = if descending { "DESC" } else { "ASC" };
+    match sort {
+        SortKey::Date => format!("m.date {dir}, m.uid {dir}, m.id {dir}"),
+        SortKey::Sender => format!("m.sender COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
+        SortKey::Subject => format!("m.subject COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
+    }
+}
+
 impl Store {
-    fn listing_folders(&self, listing: Listing) -> Result<Vec<i64>> {
+    pub(super) fn listing_folders(&self, listing: Listing) -> Result<Vec<i64>> {
         Ok(match listing {
             Listing::Folder(f) => vec![f.0],
             Listing::UnifiedInbox => {
@@ -41,6 +51,11 @@ impl Store {
 
     /// How many messages the listing holds (the list's scroll height).
     pub fn listing_count(&self, listing: Listing, unread_only: bool) -> Result<u32> {
+        self.count_in(listing, unread_only, "count(*)")
+    }
+
+    /// `what` (an aggregate) over the listing's messages.
+    pub(super) fn count_in(&self, listing: Listing, unread_only: bool, what: &str) -> Result<u32> {
         let ids = self.listing_folders(listing)?;
         if ids.is_empty() {
             return Ok(0);
@@ -52,7 +67,7 @@ impl Store {
         };
         let marks = vec!["?"; ids.len()].join(",");
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT count(*) FROM messages WHERE folder_id IN ({marks}) {unread}"
+            "SELECT {what} FROM messages WHERE folder_id IN ({marks}) {unread}"
         ))?;
         Ok(st.query_row(params_from_iter(ids.iter()), |r| r.get(0))?)
     }
@@ -72,12 +87,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let dir = if descending { "DESC" } else { "ASC" };
-        let order = match sort {
-            SortKey::Date => format!("m.date {dir}, m.uid {dir}, m.id {dir}"),
-            SortKey::Sender => format!("m.sender COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
-            SortKey::Subject => format!("m.subject COLLATE NOCASE {dir}, m.date DESC, m.id DESC"),
-        };
+        let order = order_by(sort, descending);
         let unread = if unread_only {
             "AND (m.flags & 1) = 0"
         } else {

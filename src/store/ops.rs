@@ -21,6 +21,10 @@ pub enum OpKind {
     Move {
         to: String,
     },
+    /// Copy to the named server folder (the message stays where it is).
+    Copy {
+        to: String,
+    },
     /// Remove permanently (\Deleted + UID EXPUNGE of this UID only).
     Expunge,
     /// Create the folder named by the op's `folder`.
@@ -76,6 +80,9 @@ fn row_to_op(r: &Row<'_>) -> rusqlite::Result<Op> {
         "add_flags" => OpKind::AddFlags { bits },
         "remove_flags" => OpKind::RemoveFlags { bits },
         "move" => OpKind::Move {
+            to: target.unwrap_or_default(),
+        },
+        "copy" => OpKind::Copy {
             to: target.unwrap_or_default(),
         },
         "folder_create" => OpKind::FolderCreate,
@@ -145,6 +152,22 @@ fn target(tx: &rusqlite::Transaction<'_>, msg: MessageId) -> Result<Target> {
     )
     .optional()?
     .ok_or(StoreError::NoMessage(msg.0))
+}
+
+/// The message's target and the server name of `dest`, unless it is in `dest` already.
+fn elsewhere(
+    tx: &rusqlite::Transaction<'_>,
+    msg: MessageId,
+    dest: FolderId,
+) -> Result<Option<(Target, String)>> {
+    let t = target(tx, msg)?;
+    if t.folder_id == dest.0 {
+        return Ok(None);
+    }
+    let name: String = tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| {
+        r.get(0)
+    })?;
+    Ok(Some((t, name)))
 }
 
 fn record(
@@ -228,19 +251,30 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let t = target(&tx, msg)?;
-        if t.folder_id == dest.0 {
+        let Some((t, dest_name)) = elsewhere(&tx, msg, dest)? else {
             return Ok(None);
-        }
-        let dest_name: String =
-            tx.query_row("SELECT name FROM folders WHERE id = ?1", [dest.0], |r| {
-                r.get(0)
-            })?;
+        };
         tx.execute(
             "UPDATE messages SET folder_id = ?2, uid = NULL, modseq = NULL WHERE id = ?1",
             params![msg.0, dest.0],
         )?;
         let op = record(&tx, &t, msg, "move", Some(dest_name))?;
+        tx.commit()?;
+        Ok(Some(op))
+    }
+
+    /// Queues a copy of the message into `dest` (the copy is listed there after the server
+    /// made it, at the next pass over that folder).
+    pub fn local_copy(&mut self, msg: MessageId, dest: FolderId) -> Result<Option<OpId>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let Some((t, dest_name)) = elsewhere(&tx, msg, dest)? else {
+            return Ok(None);
+        };
+        let op = record(&tx, &t, msg, "copy", Some(dest_name))?;
+        // The next pass looks at the destination afresh.
+        tx.execute("UPDATE folders SET uidnext = NULL WHERE id = ?1", [dest.0])?;
         tx.commit()?;
         Ok(Some(op))
     }

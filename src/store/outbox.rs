@@ -202,6 +202,16 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt(format!("no outbox message {id}")))
     }
 
+    /// The editable fields of an outbox message (JSON of `mime::compose::Compose`).
+    pub fn outbox_compose(&self, id: OutboxId) -> Result<String> {
+        self.conn
+            .query_row("SELECT compose FROM outbox WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::Corrupt(format!("no outbox message {id}")))
+    }
+
     /// Queued rows of the account that are due now (all queued ones with `force`); a row
     /// held back for "Undo send" waits for its time either way.
     pub fn outbox_due(&self, account: AccountId, force: bool) -> Result<Vec<OutboxId>> {

@@ -158,6 +158,20 @@ impl Store {
         Ok(rows)
     }
 
+    /// The server messages of `account` with this Message-ID (every copy of it).
+    pub fn messages_with_message_id(
+        &self,
+        account: crate::model::AccountId,
+        mid: &str,
+    ) -> Result<Vec<MessageId>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE m.message_id = ?2 AND f.account_id = ?1 AND m.uid IS NOT NULL",
+        )?;
+        let rows = st.query_map(params![account.0, mid], |r| r.get(0).map(MessageId))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// (conversation id, cached messages in it, unread ones) of each message, for the list.
     pub fn thread_sizes(&self, ids: &[MessageId]) -> Result<Vec<(i64, u32, u32)>> {
         let mut st = self.conn.prepare_cached(

@@ -10,12 +10,18 @@ use std::collections::BTreeSet;
 
 impl App {
     /// The message rows the selection applies to: the multi-selection, else the open one.
+    /// In conversation mode a row stands for its whole conversation; an action from one
+    /// message's own header in the reader applies to that message alone.
     pub(super) fn targets(&self) -> Vec<MessageId> {
-        if self.multi.is_empty() {
+        if let Some(one) = self.conv.single {
+            return vec![one];
+        }
+        let rows = if self.multi.is_empty() {
             self.selected.into_iter().collect()
         } else {
             self.multi.iter().copied().collect()
-        }
+        };
+        self.expand_targets(rows)
     }
 
     /// The account of a message: from the rows on screen, else the store.
@@ -49,6 +55,7 @@ impl App {
         if self.results.is_some() {
             self.research();
         }
+        self.refresh_open_conversation();
     }
 
     pub(super) fn set_flags(&mut self, add: Flags, remove: Flags) {
@@ -100,6 +107,7 @@ impl App {
         self.selected = None;
         self.multi.clear();
         self.reading = Reading::Nothing;
+        self.conv.open = None;
     }
 
     pub(super) fn open_message(&mut self, id: MessageId, index: u32) -> Task<Message> {
@@ -109,6 +117,7 @@ impl App {
         if let Some(account) = self.account_of(id) {
             self.engine.show(account, id);
         }
+        self.load_conversation(id);
         // Opening marks it read, as mail clients do, once it has stayed open for the delay
         // of the settings (at once when 0); queued like any flag change.
         if !self

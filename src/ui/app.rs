@@ -95,8 +95,8 @@ pub enum Message {
     Engine(Event),
     /// Read pool answers: a reload of accounts/counts/queues (generation, snapshot) ...
     Reloaded(u64, Box<Snapshot>),
-    /// ... a list window (generation, count, first index, rows) ...
-    Window(u64, u32, u32, Vec<MessageRow>),
+    /// ... a list window (generation, the window) ...
+    Window(u64, Box<super::data::ListWindow>),
     /// ... and search results for a query (`true`: rows of the servers' matches, added).
     Searched(String, Vec<MessageRow>, bool),
     /// A key no widget took (every shortcut) ...
@@ -132,6 +132,8 @@ pub enum Message {
     ToggleOverflow,
     /// New / rename / delete a folder from the folder pane.
     Folder(super::folder_edit::FolderMsg),
+    /// Conversations: the list's switch, the open conversation, actions on one message.
+    Conv(super::conversation::ConvMsg),
     /// Right-click menus and dragging messages onto folders.
     Gesture(super::gestures::GestureMsg),
     /// Save As for an attachment (the system's dialog, then replace only when asked).
@@ -186,10 +188,14 @@ pub struct App {
     pub context: Option<(MessageId, u32)>,
     /// The message being dragged (pressed in the list, not yet released).
     pub dragging: Option<MessageId>,
+    /// The folder being dragged (pressed in the folder pane, not yet released).
+    pub dragging_folder: Option<crate::model::FolderId>,
     /// The folder whose context menu (right-click) is open.
     pub folder_menu: Option<crate::model::FolderId>,
     /// Save As chose a file that exists: (attachment, path) until Replace or Cancel.
     pub replace_ask: Option<(usize, PathBuf)>,
+    /// The message whose attachment Save As is saving (one of a conversation).
+    pub save_as_for: Option<MessageId>,
     /// Commands into the engine's scheduler (its events arrive as `Message::Engine`).
     pub engine: EngineHandle,
     engine_events: Option<async_channel::Receiver<Event>>,
@@ -201,8 +207,10 @@ pub struct App {
     pub sort: SortKey,
     pub descending: bool,
     pub unread_only: bool,
-    /// Messages in the listing (the list's full scroll height).
+    /// Rows in the listing, messages or conversations (the list's full scroll height).
     pub count: u32,
+    /// Messages in the listing (in conversation mode more than `count`).
+    pub messages: u32,
     /// Index of `rows[0]` in the listing.
     pub first: u32,
     pub rows: Vec<MessageRow>,
@@ -212,6 +220,8 @@ pub struct App {
     pub selected: Option<MessageId>,
     pub multi: BTreeSet<MessageId>,
     pub reading: Reading,
+    /// Conversations: facts of the rows on screen and the open conversation.
+    pub conv: super::conversation::Conversations,
     pub search: String,
     pub results: Option<Vec<MessageRow>>,
     /// A server search for `search` is running / has answered.
@@ -268,8 +278,10 @@ impl App {
             folder_edit: None,
             context: None,
             dragging: None,
+            dragging_folder: None,
             folder_menu: None,
             replace_ask: None,
+            save_as_for: None,
             settings,
             engine: EngineHandle::idle(),
             engine_events: None,
@@ -281,6 +293,7 @@ impl App {
             descending: true,
             unread_only: false,
             count: 0,
+            messages: 0,
             first: 0,
             rows: Vec::new(),
             viewport_height: 600.0,
@@ -289,6 +302,7 @@ impl App {
             selected: None,
             multi: BTreeSet::new(),
             reading: Reading::Nothing,
+            conv: Default::default(),
             search: String::new(),
             results: None,
             searching_server: false,
@@ -330,8 +344,8 @@ impl App {
             let inbox = app.first_inbox();
             app.listing = Some(inbox);
             if let Some(store) = app.store() {
-                let (count, first, rows) = app.window_query(0.0).read(store);
-                (app.count, app.first, app.rows) = (count, first, rows);
+                let w = app.window_query(0.0).read(store);
+                app.set_window(w);
             }
         }
         app
@@ -427,7 +441,7 @@ impl App {
         (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
     }
 
-    fn save_settings(&mut self) {
+    pub(super) fn save_settings(&mut self) {
         if let Some(dir) = &self.dir
             && let Err(e) = self.settings.save(dir)
         {
@@ -587,11 +601,9 @@ impl App {
                     self.apply_snapshot(*snap);
                 }
             }
-            Message::Window(generation, count, first, rows) => {
+            Message::Window(generation, w) => {
                 if generation == self.window_gen {
-                    self.count = count;
-                    self.first = first;
-                    self.rows = rows;
+                    self.set_window(*w);
                     if let Some(i) = self.open_at.take() {
                         return self.open_index(i);
                     }
@@ -639,8 +651,8 @@ impl App {
                 }
             }
             Message::SaveAttachment(index, open) => {
-                if let Some(id) = self.selected
-                    && let Reading::Shown(m) = &self.reading
+                if let Some(id) = self.conv.single.or(self.selected)
+                    && let Some(m) = self.shown_message(id)
                     && let Some(a) = m.attachments.iter().find(|a| a.index == index)
                 {
                     // Opened attachments go to a folder of their own beside the cache.
@@ -742,6 +754,7 @@ impl App {
                 self.folder_menu = None;
                 return self.on_folder(m);
             }
+            Message::Conv(m) => return self.on_conv(m),
             Message::Gesture(m) => return self.on_gesture(m),
             Message::SaveAs(m) => return self.on_save_as(m),
             Message::Form(m) => return self.on_form(m),
@@ -761,7 +774,7 @@ impl App {
                 }
             }
             Message::Respond(kind) => {
-                if let Some(id) = self.selected {
+                if let Some(id) = self.conv.single.or(self.selected) {
                     self.status.say(Said::key("compose-preparing"));
                     if let Some(account) = self.account_of(id) {
                         self.engine.respond(account, id, kind, self.quote_labels());

@@ -26,6 +26,8 @@ pub struct ComposeState {
     pub attachments: Vec<Attachment>,
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
+    /// The Message-ID of the message being forwarded.
+    pub forward_of: Option<String>,
     pub draft: Option<DraftId>,
     pub attach_path: String,
     /// Completions for the address being typed in `suggest_for`.
@@ -108,6 +110,7 @@ impl ComposeState {
             attachments: c.attachments,
             in_reply_to: c.in_reply_to,
             references: c.references,
+            forward_of: c.forward_of,
             draft,
             ..Default::default()
         }
@@ -124,6 +127,7 @@ impl ComposeState {
             attachments: self.attachments.clone(),
             in_reply_to: self.in_reply_to.clone(),
             references: self.references.clone(),
+            forward_of: self.forward_of.clone(),
         }
     }
 

@@ -114,6 +114,20 @@ impl Snapshot {
     }
 }
 
+/// A list window as the read pool answers it.
+#[derive(Debug, Clone, Default)]
+pub struct ListWindow {
+    /// Rows in the listing: messages, or conversations.
+    pub count: u32,
+    /// Messages in the listing.
+    pub messages: u32,
+    /// The index of `rows[0]`.
+    pub first: u32,
+    pub rows: Vec<MessageRow>,
+    /// In conversation mode: each row's conversation.
+    pub facts: Vec<crate::store::ConversationFacts>,
+}
+
 /// What a list window asks: the listing, its order and filter, and which rows.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct WindowQuery {
@@ -123,30 +137,57 @@ pub(super) struct WindowQuery {
     unread_only: bool,
     top: u32,
     limit: u32,
+    /// One row per conversation.
+    conversations: bool,
 }
 
 impl WindowQuery {
-    /// (count, first index, rows) around `top`.
-    pub(super) fn read(&self, store: &Store) -> (u32, u32, Vec<MessageRow>) {
-        let count = store
+    /// The rows around `top` (in conversation mode with the facts of each conversation).
+    pub(super) fn read(&self, store: &Store) -> ListWindow {
+        let messages = store
             .listing_count(self.listing, self.unread_only)
             .unwrap_or(0);
+        let count = if self.conversations {
+            store
+                .conversation_count(self.listing, self.unread_only)
+                .unwrap_or(0)
+        } else {
+            messages
+        };
         let first = self.top.saturating_sub(OVERSCAN).min(count);
-        let rows = store
-            .listing_window(
-                self.listing,
-                self.sort,
-                self.descending,
-                self.unread_only,
-                self.limit,
-                first,
-            )
-            .unwrap_or_default();
-        (count, first, rows)
+        let (l, sort, desc, unread) = (self.listing, self.sort, self.descending, self.unread_only);
+        let rows = if self.conversations {
+            store.conversation_window(l, sort, desc, unread, self.limit, first)
+        } else {
+            store.listing_window(l, sort, desc, unread, self.limit, first)
+        }
+        .unwrap_or_default();
+        let facts = if self.conversations {
+            let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+            store.conversation_facts(&ids).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        ListWindow {
+            count,
+            messages,
+            first,
+            rows,
+            facts,
+        }
     }
 }
 
 impl App {
+    /// Takes a list window in (and the facts of its conversations, by row).
+    pub(super) fn set_window(&mut self, w: ListWindow) {
+        self.count = w.count;
+        self.messages = w.messages;
+        self.first = w.first;
+        self.rows = w.rows;
+        self.conv.facts = self.rows.iter().map(|r| r.id).zip(w.facts).collect();
+    }
+
     /// Asks the read pool for accounts, folders, counts, queue and activity; the answer
     /// arrives as [`Message::Reloaded`].
     pub fn reload(&mut self) {
@@ -184,6 +225,7 @@ impl App {
             unread_only: self.unread_only,
             top: (scroll_y / ROW_HEIGHT).floor() as u32,
             limit: self.visible_rows() + 2 * OVERSCAN,
+            conversations: self.settings.conversations,
         }
     }
 
@@ -199,8 +241,7 @@ impl App {
         let q = self.window_query(self.scroll_y);
         let job = self.reads.query(move |s| q.read(s));
         self.pending.push(Task::perform(job, move |r| {
-            let (count, first, rows) = r.unwrap_or_default();
-            Message::Window(generation, count, first, rows)
+            Message::Window(generation, Box::new(r.unwrap_or_default()))
         }));
     }
 

@@ -46,6 +46,11 @@ impl App {
                 self.bodies.remove(&id);
             }
             Event::Shown(id, r) => {
+                let body = match &r {
+                    Ok(m) => Ok(m.clone()),
+                    Err(e) => Err(super::failure::failure_text(&self.tr, e)),
+                };
+                self.conversation_body(id, body);
                 if self.selected == Some(id) {
                     self.reading = match r {
                         Ok(m) => Reading::Shown(Box::new(m)),

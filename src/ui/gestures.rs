@@ -19,6 +19,8 @@ pub enum GestureMsg {
     Release,
     /// Right-click on a folder: open it and show its menu (new folder, rename, delete).
     FolderContext(FolderId),
+    /// Left press on a folder: open it, and it may be dragged onto another folder.
+    FolderPress(FolderId),
 }
 
 impl App {
@@ -37,20 +39,73 @@ impl App {
                 return self.update(Message::Select(id, index));
             }
             GestureMsg::DropOn(folder) => {
+                if let Some(moved) = self.dragging_folder.take()
+                    && moved != folder
+                {
+                    self.move_folder(moved, folder);
+                }
                 if let Some(id) = self.dragging.take() {
                     let here = self.message_row(id).map(|r| r.folder_id);
                     if here != Some(folder) {
+                        // Ctrl held at the release: a copy, the message stays here too.
+                        if self.ctrl {
+                            return self.copy_one(id, folder);
+                        }
                         return self.move_one(id, folder);
                     }
                 }
             }
-            GestureMsg::Release => self.dragging = None,
+            GestureMsg::Release => {
+                self.dragging = None;
+                self.dragging_folder = None;
+            }
+            GestureMsg::FolderPress(folder) => {
+                self.context = None;
+                self.folder_menu = None;
+                self.dragging_folder = Some(folder);
+                return self.update(Message::OpenListing(crate::store::Listing::Folder(folder)));
+            }
             GestureMsg::FolderContext(folder) => {
                 self.context = None;
                 let task = self.update(Message::OpenListing(crate::store::Listing::Folder(folder)));
                 self.folder_menu = Some(folder);
                 return task;
             }
+        }
+        iced::Task::none()
+    }
+
+    /// Moves folder `moved` (dragged) under `parent`: queued like any folder change.
+    fn move_folder(&mut self, moved: FolderId, parent: FolderId) {
+        let Some(store) = self.store_mut() else {
+            return;
+        };
+        match store.local_move_folder(moved, parent) {
+            Ok(_) => {
+                let account = store.folder(moved).map(|f| f.account_id);
+                self.status.say(super::status::Said::key("folder-moved"));
+                if let Ok(a) = account {
+                    self.after_local_change(std::collections::BTreeSet::from([a]));
+                }
+            }
+            Err(e) => self.status.fail(super::status::Said::store(e)),
+        }
+    }
+
+    /// Copies message `id` (Ctrl-dragged) to `folder`: it stays where it is.
+    fn copy_one(&mut self, id: MessageId, folder: FolderId) -> iced::Task<Message> {
+        let Some(store) = self.store_mut() else {
+            return iced::Task::none();
+        };
+        let account = store.message(id).map(|r| r.account_id);
+        match store.local_copy(id, folder) {
+            Ok(_) => {
+                self.status.say(super::status::Said::key("message-copied"));
+                if let Ok(a) = account {
+                    self.after_local_change(std::collections::BTreeSet::from([a]));
+                }
+            }
+            Err(e) => self.status.fail(super::status::Said::store(e)),
         }
         iced::Task::none()
     }

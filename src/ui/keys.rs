@@ -97,11 +97,8 @@ impl App {
             return Task::none();
         }
         if let Key::Named(Named::Tab) = key.as_ref() {
-            return if modifiers.shift() {
-                operation::focus_previous()
-            } else {
-                operation::focus_next()
-            };
+            // Wrapping: after the last field the first, not a press with nothing focused.
+            return super::focus::cycle(!modifiers.shift());
         }
         if self.screen != Screen::Mail {
             return Task::none();

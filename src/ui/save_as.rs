@@ -26,10 +26,31 @@ fn start_dir() -> Option<PathBuf> {
 }
 
 impl App {
+    /// The message `id` as the reader shows it: the open message, or one of the open
+    /// conversation.
+    pub(super) fn shown_message(
+        &self,
+        id: crate::model::MessageId,
+    ) -> Option<&crate::engine::ShownMessage> {
+        match &self.reading {
+            Reading::Shown(m) if m.id == id => Some(m.as_ref()),
+            _ => self
+                .conv
+                .open
+                .as_ref()
+                .and_then(|c| c.bodies.get(&id))
+                .and_then(|b| b.as_ref().ok()),
+        }
+    }
+
     pub fn on_save_as(&mut self, m: SaveAsMsg) -> iced::Task<Message> {
         match m {
             SaveAsMsg::Ask(index) => {
-                let Reading::Shown(shown) = &self.reading else {
+                let Some(id) = self.conv.single.or(self.selected) else {
+                    return iced::Task::none();
+                };
+                self.save_as_for = Some(id);
+                let Some(shown) = self.shown_message(id) else {
                     return iced::Task::none();
                 };
                 let Some(a) = shown.attachments.iter().find(|a| a.index == index) else {
@@ -66,7 +87,7 @@ impl App {
     }
 
     fn save_to(&mut self, index: usize, path: PathBuf, mode: SaveMode) {
-        if let Some(id) = self.selected
+        if let Some(id) = self.save_as_for.or(self.selected)
             && let Some(account) = self.account_of(id)
         {
             self.status

@@ -31,6 +31,8 @@ pub struct Settings {
     /// Seconds a sent message waits in the outbox before it goes to SMTP, with "Undo" in
     /// the status line meanwhile (0: sent at once).
     pub undo_send_delay: u32,
+    /// The message list shows one row per conversation (the list's switch).
+    pub conversations: bool,
 }
 
 /// The longest "Undo send" delay offered.
@@ -51,6 +53,7 @@ impl Default for Settings {
             list_split: super::panes::DEFAULT_LIST_SPLIT,
             mark_read_delay: 2,
             undo_send_delay: 5,
+            conversations: true,
         }
     }
 }

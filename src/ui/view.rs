@@ -1,6 +1,7 @@
 //! What the window draws: a top bar, the current screen, and a status bar.
 mod add_account;
 mod compose;
+mod conversation;
 mod drafts;
 mod folders;
 mod html_view;

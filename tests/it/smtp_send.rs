@@ -443,4 +443,18 @@ fn reply_quotes_and_threads_and_forward_carries_the_attachment() {
     let expect = files.path().join("expect.bin");
     std::fs::write(&expect, attachment_bytes(50_000)).unwrap();
     assert_eq!(atts[0]["sha256"], sha256_hex(&expect));
+    // The original is marked answered and forwarded, here at once and on the server (its
+    // flag changes go up with the next pass).
+    let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+    let flags = store
+        .message(tayori::model::MessageId(id.parse().unwrap()))
+        .unwrap()
+        .flags;
+    assert!(flags.answered && flags.forwarded, "{flags:?}");
+    t.run(&["sync"]).ok();
+    let on_server = server_flags(&bed, "INBOX", 1);
+    assert!(
+        on_server.contains("\\\\Answered") && on_server.contains("$Forwarded"),
+        "{on_server}"
+    );
 }

@@ -180,3 +180,97 @@ fn a_right_click_on_a_folder_opens_it_with_its_menu() {
     assert_eq!(count(&app, &rename), 0);
     assert_eq!(count(&app, &app.tr.tr("folder-new", None)), 2);
 }
+
+/// Ctrl held (as the window learns it: a modifiers event) or released.
+fn ctrl(app: &mut App, on: bool) {
+    let m = if on {
+        iced::keyboard::Modifiers::CTRL
+    } else {
+        iced::keyboard::Modifiers::empty()
+    };
+    settle(
+        app,
+        tayori::ui::app::Message::Key(iced::keyboard::Event::ModifiersChanged(m)),
+    );
+}
+
+#[test]
+fn a_ctrl_drag_copies_the_message_and_it_stays_in_the_inbox() {
+    let (bed, t) = bed_with_inbox();
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    let archive_label = app.tr.tr("folder-archive", None);
+    let row = center_of(&app, "Drag me 1");
+    let archive = center_of(&app, &archive_label);
+    ctrl(&mut app, true);
+    drag(&mut app, row, archive, mouse::Button::Left);
+    ctrl(&mut app, false);
+    assert_eq!(app.count, 5, "still in the Inbox");
+    let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+    let ops = store.open_ops().unwrap();
+    assert!(
+        matches!(&ops[..], [op] if matches!(&op.kind, tayori::store::OpKind::Copy { to } if to == "Archive")),
+        "{ops:?}"
+    );
+    t.run(&["sync"]).ok();
+    assert_eq!(server_count(&bed, "INBOX"), 5);
+    assert_eq!(server_count(&bed, "Archive"), 1);
+    let copied = py_imap(
+        &bed,
+        0,
+        "M.select('Archive')\ntyp, d = M.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')\nprint(d[0][1].decode())",
+    );
+    assert!(copied.contains("Drag me 1"), "{copied}");
+    // The cache lists the copy in Archive after the pass, and the original in the Inbox.
+    let account = store.accounts().unwrap()[0].id;
+    let archive = store.find_folder(account, "Archive").unwrap().id;
+    let inbox = store.find_folder(account, "INBOX").unwrap().id;
+    assert_eq!(store.folder_stats(archive).unwrap().cached_total, 1);
+    assert_eq!(store.folder_stats(inbox).unwrap().cached_total, 5);
+    assert!(store.open_ops().unwrap().is_empty());
+}
+
+#[test]
+fn a_folder_dragged_onto_another_moves_under_it_on_the_server() {
+    let (bed, t) = bed_with_inbox();
+    t.run(&["folder", "create", "Projects"]).ok();
+    t.run(&["folder", "create", "Clients"]).ok();
+    t.run(&["folder", "create", "Clients/Acme"]).ok();
+    let mut app = App::new(Some(t.data_dir().to_path_buf()));
+    let from = center_of(&app, "Clients");
+    let to = center_of(&app, "Projects");
+    drag(&mut app, from, to, mouse::Button::Left);
+    assert!(app.dragging_folder.is_none());
+    let store = tayori::store::Store::open_dir(t.data_dir()).unwrap();
+    let account = store.accounts().unwrap()[0].id;
+    let names: Vec<String> = store
+        .folders(account)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert!(names.contains(&"Projects/Clients".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"Projects/Clients/Acme".to_string()),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"Clients".to_string()), "{names:?}");
+    // A folder dropped on itself or its own subfolder, and the Inbox, do not move.
+    let from = center_of(&app, "Projects");
+    let into = center_of(&app, "Acme");
+    drag(&mut app, from, into, mouse::Button::Left);
+    let inbox = app.tr.tr("folder-inbox", None);
+    let from = center_of(&app, &inbox);
+    drag(&mut app, from, to, mouse::Button::Left);
+    assert_eq!(
+        store.open_ops().unwrap().len(),
+        1,
+        "only the first move is queued"
+    );
+    // Queued like any folder change: the server renames at the next pass.
+    t.run(&["sync"]).ok();
+    let listed = py_imap(&bed, 0, "typ, d = M.list()\nprint([x.decode() for x in d])");
+    assert!(listed.contains("\"/\" Projects/Clients'"), "{listed}");
+    assert!(listed.contains("\"/\" Projects/Clients/Acme'"), "{listed}");
+    assert!(!listed.contains("\"/\" Clients"), "{listed}");
+    assert!(store.open_ops().unwrap().is_empty());
+}

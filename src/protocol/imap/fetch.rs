@@ -35,6 +35,7 @@ pub fn parse_flags(list: &[Cow<'_, str>]) -> Flags {
             "\\answered" => f.answered = true,
             "\\draft" => f.draft = true,
             "\\deleted" => f.deleted = true,
+            "$forwarded" => f.forwarded = true,
             _ => {}
         }
     }

@@ -22,6 +22,9 @@ fn flag_list(bits: i64) -> String {
     if f.deleted {
         v.push("\\Deleted");
     }
+    if f.forwarded {
+        v.push("$Forwarded");
+    }
     format!("({})", v.join(" "))
 }
 
@@ -52,6 +55,14 @@ impl ImapConn {
             .await?;
         crate::crash_point::here("move-after-copy");
         self.expunge_uid(uid).await?;
+        Ok(done.copy_uid.map(Uid))
+    }
+
+    /// Copies one UID of the selected folder to `dest` (it stays here).
+    pub async fn copy_uid(&mut self, uid: Uid, dest: &str) -> Result<Option<Uid>> {
+        let done = self
+            .raw(&format!("UID COPY {} {}", uid.0, quote(dest)), |_| {})
+            .await?;
         Ok(done.copy_uid.map(Uid))
     }
 

@@ -51,6 +51,23 @@ fn label(app: &App, name: &str, delimiter: Option<&str>, role: Option<FolderRole
     crate::mime::mutf7::decode(leaf)
 }
 
+/// The name shown for folder `id` (as the folder pane shows it), or "" if unknown.
+pub(super) fn folder_label(app: &App, id: crate::model::FolderId) -> String {
+    app.accounts
+        .iter()
+        .flat_map(|a| a.folders.iter())
+        .find(|f| f.folder.id == id)
+        .map(|f| {
+            label(
+                app,
+                &f.folder.name,
+                f.folder.delimiter.as_deref(),
+                f.folder.role,
+            )
+        })
+        .unwrap_or_default()
+}
+
 fn entry<'a>(
     app: &App,
     glyph: Icon,
@@ -76,20 +93,31 @@ fn entry<'a>(
     let b = button(container(content).clip(true).center_y(Length::Fill))
         .width(Length::Fill)
         .height(Length::Fixed(FOLDER_ROW))
-        .padding([0, 8])
-        .on_press(Message::OpenListing(target));
-    let b = if app.listing == Some(target) {
-        b.style(button::primary)
-    } else {
-        b.style(button::text)
+        .padding([0, 8]);
+    let open = app.listing == Some(target);
+    let look = move |theme: &iced::Theme, status: button::Status| {
+        // A folder row takes its press through the mouse area (it may start a drag): it
+        // keeps the look of a live button.
+        let status = if status == button::Status::Disabled {
+            button::Status::Active
+        } else {
+            status
+        };
+        if open {
+            button::primary(theme, status)
+        } else {
+            button::text(theme, status)
+        }
     };
     match target {
-        // A message dragged from the list and released here moves to this folder.
-        Listing::Folder(id) => mouse_area(b)
+        // A press opens the folder and may drag it onto another; a message or a folder
+        // released here moves (Ctrl: a message is copied) to this folder.
+        Listing::Folder(id) => mouse_area(b.style(look))
+            .on_press(Message::Gesture(GestureMsg::FolderPress(id)))
             .on_release(Message::Gesture(GestureMsg::DropOn(id)))
             .on_right_press(Message::Gesture(GestureMsg::FolderContext(id)))
             .into(),
-        Listing::UnifiedInbox => b.into(),
+        Listing::UnifiedInbox => b.on_press(Message::OpenListing(target)).style(look).into(),
     }
 }
 

@@ -5,7 +5,9 @@ use super::toolbar;
 use crate::model::FolderRole;
 use crate::store::{Listing, MessageRow, SortKey};
 use crate::ui::app::{App, LIST_ID, Message, ROW_HEIGHT};
+use crate::ui::conversation::ConvMsg;
 use crate::ui::gestures::GestureMsg;
+use crate::ui::highlight::{self, Field};
 use crate::ui::icons::{self, Icon};
 use crate::ui::{ellipsis, format};
 use iced::widget::text::{Text, Wrapping};
@@ -33,6 +35,8 @@ const DATE_WIDTH: f32 = 64.0;
 const PAD_LEFT: f32 = 6.0;
 const PAD_RIGHT: f32 = 16.0;
 const GAP: f32 = 6.0;
+/// The folder column of search results, at most.
+const FOLDER_WIDTH: f32 = 110.0;
 
 /// Sent and Drafts list who the mail is to, not who it is from (that is always you).
 fn shows_recipients(app: &App) -> bool {
@@ -52,6 +56,18 @@ pub fn sender_name(from: &str) -> String {
         Some(i) if i > 0 => from[..i].trim().trim_matches('"').to_string(),
         _ => from.trim_matches(['<', '>']).to_string(),
     }
+}
+
+/// "Alice, Bob, Me": who wrote in a conversation, by name, each once.
+pub fn participants(senders: &[String]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for s in senders {
+        let n = sender_name(s);
+        if !n.is_empty() && !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.join(", ")
 }
 
 /// The addresses of a list, split at the commas outside quotes.
@@ -91,14 +107,22 @@ pub fn columns(pane: f32) -> (f32, f32) {
 }
 
 fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a, Message> {
-    let unread = !r.flags.seen;
+    // In conversation mode: the conversation's unread state, writers and size.
+    let facts = app
+        .by_conversation()
+        .then(|| app.conv.facts.get(&r.id))
+        .flatten()
+        .filter(|f| f.count > 1);
+    let unread = facts.map_or(!r.flags.seen, |f| f.unread > 0);
     let picked = app.selected == Some(r.id) || app.multi.contains(&r.id);
     let subject = if r.subject.is_empty() {
         app.tr.tr("no-subject", None)
     } else {
         r.subject.clone()
     };
-    let who = if shows_recipients(app) {
+    let who = if let Some(f) = facts.filter(|_| !shows_recipients(app)) {
+        participants(&f.senders)
+    } else if shows_recipients(app) {
         let mut args = fluent_bundle::FluentArgs::new();
         args.set("names", recipient_names(&r.to));
         app.tr.tr("list-to", Some(&args))
@@ -118,15 +142,40 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
     // Bold runs about a tenth wider than the regular face the estimate is made for.
     let measure = if unread { 1.2 } else { 1.0 };
     // Each cell clips too, so an estimate that falls short never touches the next column.
-    let one_line = |s: String, width: f32, size: f32| {
-        container(
-            text(ellipsis::fit(&s, width, size * measure))
+    // Search results mark the query's words in the sender and the subject.
+    let one_line = |s: String, width: f32, size: f32, field: Field| {
+        let shown = ellipsis::fit(&s, width, size * measure);
+        let terms = if app.results.is_some() {
+            highlight::terms(&app.search, field)
+        } else {
+            Vec::new()
+        };
+        let runs = highlight::split(&shown, &terms);
+        let cell: Element<'a, Message> = if runs.iter().any(|(_, hit)| *hit) {
+            let spans: Vec<iced::widget::text::Span<'a, ()>> = runs
+                .into_iter()
+                .map(|(t, hit)| {
+                    let sp = iced::widget::span(t);
+                    if hit {
+                        sp.background(super::reader::MATCH)
+                    } else {
+                        sp
+                    }
+                })
+                .collect();
+            iced::widget::rich_text(spans)
                 .size(size)
                 .font(font)
-                .wrapping(Wrapping::None),
-        )
-        .width(Length::Fixed(width))
-        .clip(true)
+                .wrapping(Wrapping::None)
+                .into()
+        } else {
+            text(shown)
+                .size(size)
+                .font(font)
+                .wrapping(Wrapping::None)
+                .into()
+        };
+        container(cell).width(Length::Fixed(width)).clip(true)
     };
     // On the selection's colour every text takes the button's own (readable) colour.
     let faint = |t: Text<'a>| if picked { t } else { t.style(text::secondary) };
@@ -137,18 +186,62 @@ fn row_view<'a>(app: &App, r: &MessageRow, index: u32, pane: f32) -> Element<'a,
             text("").width(Length::Fixed(MARK))
         }
     };
-    // One status column: the unread dot, else the answered arrow.
+    // One status column: the unread dot, else the answered arrow, else the forwarded one.
     let status = if unread && !picked {
         icons::icon(Icon::Dot, MARK).style(text::primary)
     } else if unread {
         mark(true, Icon::Dot)
+    } else if r.flags.forwarded && !r.flags.answered {
+        mark(true, Icon::Forward)
     } else {
         mark(r.flags.answered, Icon::Reply)
     };
+    // The conversation's size before its subject, in the subject's column.
+    let (count, subject_w) = match facts {
+        Some(f) => {
+            let n = f.count.to_string();
+            let w = ellipsis::width(&n, DATE_TEXT) + 10.0;
+            let badge = container(text(n).size(DATE_TEXT).wrapping(Wrapping::None))
+                .padding([0.0, 4.0])
+                .style(move |theme: &iced::Theme| {
+                    let p = theme.extended_palette();
+                    container::Style {
+                        background: Some(p.background.strong.color.into()),
+                        text_color: Some(p.background.strong.text),
+                        border: iced::Border::default().rounded(6),
+                        ..Default::default()
+                    }
+                });
+            (Some(badge), (subject_w - w - GAP).max(0.0))
+        }
+        None => (None, subject_w),
+    };
+    // Search results show the folder of each (its name cut to a column of its own).
+    let (folder, subject_w) = if app.results.is_some() {
+        let name = super::folders::folder_label(app, r.folder_id);
+        let w = (subject_w * 0.3).clamp(0.0, FOLDER_WIDTH);
+        let cell = container(
+            text(ellipsis::fit(&name, w, DATE_TEXT))
+                .size(DATE_TEXT)
+                .wrapping(Wrapping::None)
+                .style(if picked {
+                    text::default
+                } else {
+                    text::secondary
+                }),
+        )
+        .width(Length::Fixed(w))
+        .clip(true);
+        (Some(cell), (subject_w - w - GAP).max(0.0))
+    } else {
+        (None, subject_w)
+    };
+    let line = row![status, one_line(who, from_w, ROW_TEXT, Field::Sender)]
+        .push(count)
+        .push(one_line(subject, subject_w, ROW_TEXT, Field::Subject))
+        .push(folder);
     let line = row![
-        status,
-        one_line(who, from_w, ROW_TEXT),
-        one_line(subject, subject_w, ROW_TEXT),
+        line.spacing(GAP).align_y(iced::Alignment::Center),
         mark(r.has_attachments, Icon::Paperclip),
         mark(r.flags.flagged, Icon::Flag),
         faint(
@@ -252,19 +345,53 @@ fn toolbar(app: &App) -> Element<'_, Message> {
         button::secondary
     });
     let mut args = fluent_bundle::FluentArgs::new();
-    args.set("n", app.count);
-    args.set("shown", format::count(u64::from(app.count)));
+    args.set("n", app.messages);
+    args.set("shown", format::count(u64::from(app.messages)));
+    // The switch between conversations and single messages (kept in the settings).
+    let (mode_icon, mode_tip) = if app.settings.conversations {
+        (Icon::MessagesSquare, "list-conversations-on")
+    } else {
+        (Icon::List, "list-conversations-off")
+    };
+    let mode = iced::widget::tooltip(
+        button(icons::icon(mode_icon, 15.0))
+            .on_press(Message::Conv(ConvMsg::Toggle))
+            .style(if app.settings.conversations {
+                button::primary
+            } else {
+                button::secondary
+            }),
+        container(text(app.tr.tr(mode_tip, None)).size(12))
+            .padding(4)
+            .style(container::bordered_box),
+        iced::widget::tooltip::Position::Bottom,
+    );
+    // "5 messages", in conversation mode "3 conversations" when fewer.
+    let counted = if app.by_conversation() && app.count < app.messages {
+        let mut c = fluent_bundle::FluentArgs::new();
+        c.set("n", app.count);
+        c.set("shown", format::count(u64::from(app.count)));
+        app.tr.tr("list-count-conversations", Some(&c))
+    } else {
+        app.tr.tr("list-count", Some(&args))
+    };
     row![
         pick_list(choices, current, |c: SortChoice| Message::SetSort(c.0)).text_size(13),
         button(icons::icon(dir, 15.0))
             .on_press(Message::ToggleDescending)
             .style(button::secondary),
         unread,
-        space::horizontal(),
-        text(app.tr.tr("list-count", Some(&args)))
-            .size(12)
-            .wrapping(Wrapping::None)
-            .style(text::secondary),
+        mode,
+        // The count takes the room left and is cut, never drawn over the next pane.
+        container(
+            text(counted)
+                .size(12)
+                .wrapping(Wrapping::None)
+                .style(text::secondary),
+        )
+        .width(Length::Fill)
+        .align_right(Length::Fill)
+        .clip(true),
     ]
     .spacing(6)
     .padding(6)

@@ -41,6 +41,44 @@ pub fn linkify(s: &str) -> Vec<(String, Option<String>)> {
     }
 }
 
+/// The colour behind a search match (list and reader), readable in light and dark themes.
+pub const MATCH: iced::Color = iced::Color::from_rgba(1.0, 0.82, 0.2, 0.55);
+
+/// The text as spans: links clickable, and while search results are shown the query's
+/// words marked.
+pub(super) fn highlighted_spans<'a>(
+    app: &App,
+    t: &str,
+) -> Vec<iced::widget::text::Span<'a, String>> {
+    use crate::ui::highlight::{self, Field};
+    let terms = if app.results.is_some() {
+        highlight::terms(&app.search, Field::Body)
+    } else {
+        Vec::new()
+    };
+    let mut out = Vec::new();
+    for (t, link) in linkify(t) {
+        match link {
+            Some(url) => out.push(
+                span(t)
+                    .link(url)
+                    .underline(true)
+                    .color(iced::Color::from_rgb(0.2, 0.45, 0.85)),
+            ),
+            None => {
+                for (run, hit) in highlight::split(&t, &terms) {
+                    out.push(if hit {
+                        span(run).background(MATCH)
+                    } else {
+                        span(run)
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 fn header_line<'a>(app: &App, key: &str, value: String) -> Element<'a, Message> {
     row![
         text(app.tr.tr(key, None))
@@ -74,6 +112,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .padding(16)
         .into();
     }
+    if let Some(c) = app.conv.shown() {
+        return super::conversation::view(app, c);
+    }
     let m = match &app.reading {
         Reading::Nothing => {
             return container(text(app.tr.tr("reader-none", None)).style(text::secondary))
@@ -97,7 +138,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
 }
 
 /// The toolbar over the scrolling message; the overflow menu floats at its right edge.
-fn with_toolbar<'a>(
+pub(super) fn with_toolbar<'a>(
     app: &'a App,
     id: MessageId,
     size: iced::Size,
@@ -125,7 +166,7 @@ fn with_toolbar<'a>(
     }
 }
 
-const PAD: f32 = 16.0;
+pub(super) const PAD: f32 = 16.0;
 
 /// A message whose body could not be fetched (offline, or the server refused): its stored
 /// headers and the toolbar stay; the body's place says it will come when online, and why
@@ -195,17 +236,9 @@ fn shown<'a>(
     size: iced::Size,
 ) -> Element<'a, Message> {
     let head = headers(app, &m.subject, &m.from, &m.to, &m.cc, m.date);
-    let spans: Vec<_> = linkify(&m.text)
-        .into_iter()
-        .map(|(t, link)| match link {
-            Some(url) => span(t)
-                .link(url)
-                .underline(true)
-                .color(iced::Color::from_rgb(0.2, 0.45, 0.85)),
-            None => span(t),
-        })
-        .collect();
-    let text_body = rich_text(spans).on_link_click(Message::OpenLink).size(15);
+    let text_body = rich_text(highlighted_spans(app, &m.text))
+        .on_link_click(Message::OpenLink)
+        .size(15);
     let body = super::html_view::body(app, id, text_body.into());
     let mut col = column![head, body].spacing(14).padding(iced::Padding {
         top: 4.0,
@@ -220,7 +253,7 @@ fn shown<'a>(
 }
 
 /// One line per attachment: its name cut to fit, so Open and Save always stay in view.
-fn attachments<'a>(
+pub(super) fn attachments<'a>(
     app: &'a App,
     m: &'a crate::engine::ShownMessage,
     width: f32,

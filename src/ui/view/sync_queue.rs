@@ -43,6 +43,11 @@ pub fn action_words(app: &App, op: &Op) -> String {
             args.set("folder", crate::mime::mutf7::decode(to));
             app.tr.tr("op-action-move", Some(&args))
         }
+        OpKind::Copy { to } => {
+            let mut args = FluentArgs::new();
+            args.set("folder", crate::mime::mutf7::decode(to));
+            app.tr.tr("op-action-copy", Some(&args))
+        }
         OpKind::Expunge => app.tr.tr("op-action-delete-forever", None),
         OpKind::FolderCreate | OpKind::FolderRename { .. } | OpKind::FolderDelete => {
             let mut args = FluentArgs::new();

@@ -352,6 +352,16 @@ pub fn shown_from_cache(
 /// Runs `app.update(msg)` and then every Task it returned (read-pool queries and whatever
 /// they lead to), feeding each output back into `update`, until nothing is left: what the
 /// iced runtime does between frames. Widget operations (scrolling, focus) are skipped.
+/// Emulates the window's reader worker: the engine over the cache in `dir` opens `id`,
+/// and its answer reaches the window as `Event::Shown`.
+pub fn deliver(app: &mut tayori::ui::app::App, dir: &Path, id: tayori::model::MessageId) {
+    let shown = shown_from_cache(dir, id, false);
+    settle(
+        app,
+        tayori::ui::app::Message::Engine(tayori::engine::Event::Shown(id, shown)),
+    );
+}
+
 pub fn settle(app: &mut tayori::ui::app::App, msg: tayori::ui::app::Message) {
     let task = app.update(msg);
     drive(app, task);
