@@ -426,21 +426,6 @@ impl App {
         Task::batch(tasks)
     }
 
-    /// Shows `listing` from its top.
-    pub fn open_listing(&mut self, listing: Listing) {
-        self.listing = Some(listing);
-        self.first = 0;
-        self.scroll_y = 0.0;
-        self.cursor = None;
-        self.multi.clear();
-        self.refresh_window();
-    }
-
-    /// Rows visible in the list viewport.
-    pub fn visible_rows(&self) -> u32 {
-        (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
-    }
-
     pub(super) fn save_settings(&mut self) {
         if let Some(dir) = &self.dir
             && let Err(e) = self.settings.save(dir)

@@ -229,6 +229,21 @@ impl App {
         }
     }
 
+    /// Shows `listing` from its top.
+    pub fn open_listing(&mut self, listing: Listing) {
+        self.listing = Some(listing);
+        self.first = 0;
+        self.scroll_y = 0.0;
+        self.cursor = None;
+        self.multi.clear();
+        self.refresh_window();
+    }
+
+    /// Rows visible in the list viewport.
+    pub fn visible_rows(&self) -> u32 {
+        (self.viewport_height / ROW_HEIGHT).ceil() as u32 + 1
+    }
+
     /// Asks for the count and the rows around the scroll position ([`Message::Window`]).
     pub fn refresh_window(&mut self) {
         if self.listing.is_none() {
