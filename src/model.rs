@@ -260,6 +260,37 @@ pub struct HeaderInfo {
     pub has_attachments: bool,
 }
 
+impl HeaderInfo {
+    /// A row with only what the server said (UID, INTERNALDATE, size, flags): the header
+    /// fields empty, the date the INTERNALDATE. Filled from the message by
+    /// `mime::ParsedMessage::into_header`.
+    pub fn bare(
+        uid: Uid,
+        internal_date: i64,
+        size: u64,
+        flags: Flags,
+        modseq: Option<u64>,
+    ) -> Self {
+        HeaderInfo {
+            uid,
+            message_id: None,
+            subject: String::new(),
+            from: String::new(),
+            to: String::new(),
+            cc: String::new(),
+            date: internal_date,
+            internal_date,
+            size,
+            flags,
+            modseq,
+            in_reply_to: None,
+            references: None,
+            parts: Vec::new(),
+            has_attachments: false,
+        }
+    }
+}
+
 /// A locally cached folder and its last known server state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Folder {

@@ -50,51 +50,10 @@ pub fn should_delete(opts: &Pop3Options, known: &KnownUidl, now: i64) -> bool {
 /// Turns a downloaded message into what the store keeps. Never fails: unreadable MIME still
 /// keeps its raw bytes (the reader shows what it can).
 pub fn to_pop3_message(raw: Vec<u8>, now: i64) -> Pop3Message {
-    let parsed = mime::parse_message(&raw).ok();
-    let (header, text) = match parsed {
-        Some(p) => {
-            let has_attachments = p.parts.iter().any(|x| x.is_attachment);
-            (
-                HeaderInfo {
-                    uid: Uid(0),
-                    message_id: p.message_id,
-                    subject: p.subject,
-                    from: p.from,
-                    to: p.to,
-                    cc: p.cc,
-                    date: p.date.unwrap_or(now),
-                    internal_date: now,
-                    size: raw.len() as u64,
-                    flags: Flags::default(),
-                    modseq: None,
-                    in_reply_to: p.in_reply_to,
-                    references: p.references,
-                    parts: p.parts,
-                    has_attachments,
-                },
-                p.text,
-            )
-        }
-        None => (
-            HeaderInfo {
-                uid: Uid(0),
-                message_id: None,
-                subject: String::new(),
-                from: String::new(),
-                to: String::new(),
-                cc: String::new(),
-                date: now,
-                internal_date: now,
-                size: raw.len() as u64,
-                flags: Flags::default(),
-                modseq: None,
-                in_reply_to: None,
-                references: None,
-                parts: Vec::new(),
-                has_attachments: false,
-            },
-            String::new(),
-        ),
+    let base = HeaderInfo::bare(Uid(0), now, raw.len() as u64, Flags::default(), None);
+    let (header, text) = match mime::parse_message(&raw) {
+        Ok(p) => p.into_header(base),
+        Err(_) => (base, String::new()),
     };
     Pop3Message {
         snippet: mime::snippet(&text, 200),

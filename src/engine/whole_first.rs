@@ -20,41 +20,16 @@ const WHOLE_BATCH: usize = 500;
 
 /// The header row of a message fetched whole, as a header sync would have stored it.
 pub fn header_of_whole(w: &WholeFetched) -> HeaderInfo {
-    let parsed = mime::parse_summary(&w.raw).ok();
-    let mut h = HeaderInfo {
-        uid: w.uid,
-        message_id: None,
-        subject: String::new(),
-        from: String::new(),
-        to: String::new(),
-        cc: String::new(),
-        date: w.internal_date,
-        internal_date: w.internal_date,
-        size: if w.size > 0 {
-            w.size
-        } else {
-            w.raw.len() as u64
-        },
-        flags: w.flags.clone(),
-        modseq: w.modseq,
-        in_reply_to: None,
-        references: None,
-        parts: Vec::new(),
-        has_attachments: false,
+    let size = if w.size > 0 {
+        w.size
+    } else {
+        w.raw.len() as u64
     };
-    if let Some(p) = parsed {
-        h.has_attachments = p.parts.iter().any(|x| x.is_attachment);
-        h.message_id = p.message_id;
-        h.subject = p.subject;
-        h.from = p.from;
-        h.to = p.to;
-        h.cc = p.cc;
-        h.date = p.date.unwrap_or(w.internal_date);
-        h.in_reply_to = p.in_reply_to;
-        h.references = p.references;
-        h.parts = p.parts;
+    let base = HeaderInfo::bare(w.uid, w.internal_date, size, w.flags.clone(), w.modseq);
+    match mime::parse_summary(&w.raw) {
+        Ok(p) => p.into_header(base).0,
+        Err(_) => base,
     }
-    h
 }
 
 /// What the writer thread saw: how many messages it stored and the first arrivals.

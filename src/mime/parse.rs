@@ -6,7 +6,7 @@ use super::header::{decode_header_text, format_address, param_value, parse_date,
 use super::{
     MimeError, choose_text_part, decode_part_bytes, decode_part_text, eml_filename, is_attachment,
 };
-use crate::model::PartInfo;
+use crate::model::{HeaderInfo, PartInfo};
 use mail_parser::{Address, Message, MessageParser, MessagePart, PartType};
 
 /// A parsed message: display headers, the reader's text, the leaf parts and the attachments
@@ -24,6 +24,29 @@ pub struct ParsedMessage {
     pub text: String,
     pub parts: Vec<PartInfo>,
     pub attachments: Vec<(PartInfo, Vec<u8>)>,
+}
+
+impl ParsedMessage {
+    /// The header row of this message over what the server said of it (`HeaderInfo::bare`),
+    /// and the reader's text. One rule for every path that reads header rows from whole
+    /// messages (POP3, the offline-first IMAP sync), so they store the same row.
+    pub fn into_header(self, base: HeaderInfo) -> (HeaderInfo, String) {
+        let has_attachments = self.parts.iter().any(|x| x.is_attachment);
+        let header = HeaderInfo {
+            message_id: self.message_id,
+            subject: self.subject,
+            from: self.from,
+            to: self.to,
+            cc: self.cc,
+            date: self.date.unwrap_or(base.internal_date),
+            in_reply_to: self.in_reply_to,
+            references: self.references,
+            parts: self.parts,
+            has_attachments,
+            ..base
+        };
+        (header, self.text)
+    }
 }
 
 /// The raw (still encoded) value of a header of a part, folding removed.

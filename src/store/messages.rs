@@ -72,7 +72,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let new = insert_headers(&tx, folder, batch.iter())?;
+        let (new, _) = insert_headers(&tx, folder, batch.iter())?;
         tx.commit()?;
         Ok(new)
     }
@@ -88,15 +88,15 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let new = insert_headers(&tx, folder, batch.iter().map(|(h, _)| h))?;
+        let (new, ids) = insert_headers(&tx, folder, batch.iter().map(|(h, _)| h))?;
         {
             let mut put = tx.prepare_cached(
                 "INSERT OR REPLACE INTO parts (message_id, section, data, fetched)
-                 SELECT id, '', ?3, ?4 FROM messages WHERE folder_id = ?1 AND uid = ?2",
+                 VALUES (?1, '', ?2, ?3)",
             )?;
             let at = super::now();
-            for (h, raw) in batch {
-                put.execute(params![folder.0, h.uid.0, raw, at])?;
+            for (id, (_, raw)) in ids.iter().zip(batch) {
+                put.execute(params![id, raw, at])?;
             }
         }
         tx.commit()?;
@@ -105,18 +105,20 @@ impl Store {
 }
 
 /// The rows of a batch of server headers (see [`Store::store_headers`]), inside the
-/// caller's transaction.
+/// caller's transaction. Returns how many were new and the row id of each header, in
+/// batch order.
 fn insert_headers<'a>(
     tx: &rusqlite::Transaction<'_>,
     folder: FolderId,
     batch: impl Iterator<Item = &'a HeaderInfo>,
-) -> Result<usize> {
+) -> Result<(usize, Vec<i64>)> {
     let placeholders: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM messages WHERE folder_id = ?1 AND uid IS NULL)",
         [folder.0],
         |r| r.get(0),
     )?;
     let mut new = 0;
+    let mut ids = Vec::new();
     // The conversation goes in with the row, so no row is written twice: the one it joins,
     // or its own, whose id is the id the row is about to get (AUTOINCREMENT: one past the
     // largest ever used; each guess is checked against the id the row got).
@@ -130,7 +132,8 @@ fn insert_headers<'a>(
         let mut adopt = tx.prepare_cached(
             "UPDATE messages SET uid = ?3, flags = ?4, modseq = ?5
                  WHERE id = (SELECT id FROM messages
-                             WHERE folder_id = ?1 AND uid IS NULL AND message_id = ?2 LIMIT 1)",
+                             WHERE folder_id = ?1 AND uid IS NULL AND message_id = ?2 LIMIT 1)
+                 RETURNING id",
         )?;
         let mut ins = tx.prepare_cached(
             "INSERT INTO messages (folder_id, uid, message_id, subject, sender, recipients, cc,
@@ -146,8 +149,14 @@ fn insert_headers<'a>(
             let modseq = h.modseq.map(|m| m as i64);
             if placeholders
                 && let Some(mid) = &h.message_id
-                && adopt.execute(params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq])? > 0
+                && let Some(id) = adopt
+                    .query_row(
+                        params![folder.0, mid, h.uid.0, h.flags.to_bits(), modseq],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()?
             {
+                ids.push(id);
                 continue;
             }
             let parts =
@@ -182,6 +191,7 @@ fn insert_headers<'a>(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             new += 1;
+            ids.push(id);
             if id >= next_id {
                 // Inserted. Its own conversation is its id: right unless the guess was off.
                 if joins.is_none() && id != next_id {
@@ -202,7 +212,7 @@ fn insert_headers<'a>(
             }
         }
     }
-    Ok(new)
+    Ok((new, ids))
 }
 
 impl Store {
