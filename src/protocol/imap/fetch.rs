@@ -74,23 +74,7 @@ fn references_from_header(raw: &[u8]) -> Option<String> {
 }
 
 fn header_from_attrs(attrs: &[AttributeValue<'_>]) -> Option<HeaderInfo> {
-    let mut h = HeaderInfo {
-        uid: Uid(0),
-        message_id: None,
-        subject: String::new(),
-        from: String::new(),
-        to: String::new(),
-        cc: String::new(),
-        date: 0,
-        internal_date: 0,
-        size: 0,
-        flags: Flags::default(),
-        modseq: None,
-        in_reply_to: None,
-        references: None,
-        parts: Vec::new(),
-        has_attachments: false,
-    };
+    let mut h = HeaderInfo::bare(Uid(0), 0, 0, Flags::default(), None);
     let mut have_uid = false;
     let mut have_envelope = false;
     let mut env_date = None;
