@@ -6,8 +6,19 @@ use crate::protocol::imap::ImapConn;
 use crate::store::folders::SyncState;
 use crate::store::{ActivityKind, OwnKind, Store, StoreError};
 
-/// Header batch size: each batch is one FETCH and one committed transaction.
+/// Header batch size: each batch is one FETCH and at most one committed transaction.
 pub const BATCH: usize = 1000;
+
+/// `first` and the batches already waiting behind it in `rx`, as one: a writer that lags
+/// commits what has queued up in one transaction (fewer, larger commits, each rewriting
+/// the trees' inner pages once) instead of one per FETCH. Only batches already received
+/// (so already in memory) are joined.
+pub(super) fn with_queued<T>(rx: &std::sync::mpsc::Receiver<Vec<T>>, mut first: Vec<T>) -> Vec<T> {
+    while let Ok(more) = rx.try_recv() {
+        first.extend(more);
+    }
+    first
+}
 
 /// One change the pass applied to the cache (what `watch` prints).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -470,8 +481,10 @@ impl Engine {
         let writer = std::thread::spawn(move || -> std::result::Result<(), StoreError> {
             let mut store = Store::open(&path)?;
             store.bulk_cache()?;
+            store.checkpoint_every(16_384)?;
             let mut busy = std::time::Duration::ZERO;
-            for batch in rx {
+            for batch in rx.iter() {
+                let batch = with_queued(&rx, batch);
                 let t0 = std::time::Instant::now();
                 store.store_headers(folder, &batch)?;
                 busy += t0.elapsed();

@@ -64,9 +64,11 @@ impl Engine {
         let writer = std::thread::spawn(move || -> Written {
             let mut store = Store::open(&path)?;
             store.bulk_cache()?;
+            store.checkpoint_every(16_384)?;
             let mut arrived = Vec::new();
             let mut busy = std::time::Duration::ZERO;
-            for batch in rx {
+            for batch in rx.iter() {
+                let batch = super::sync::with_queued(&rx, batch);
                 let t0 = std::time::Instant::now();
                 let rows: Vec<(HeaderInfo, Vec<u8>)> = batch
                     .into_iter()

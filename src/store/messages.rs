@@ -113,7 +113,10 @@ fn insert_headers<'a>(
     batch: impl Iterator<Item = &'a HeaderInfo>,
 ) -> Result<(usize, Vec<i64>)> {
     let placeholders: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM messages WHERE folder_id = ?1 AND uid IS NULL)",
+        // The partial index of placeholders, named: left to itself the planner walks the
+        // folder's date index instead (all of the folder, ~7 ms a batch at 100k).
+        "SELECT EXISTS (SELECT 1 FROM messages INDEXED BY messages_placeholders
+                        WHERE folder_id = ?1 AND uid IS NULL)",
         [folder.0],
         |r| r.get(0),
     )?;
@@ -308,7 +311,8 @@ impl Store {
     /// from the server too.
     pub fn drop_unclaimed_placeholders(&self, folder: FolderId) -> Result<usize> {
         Ok(self.conn.execute(
-            "DELETE FROM messages WHERE folder_id = ?1 AND uid IS NULL
+            "DELETE FROM messages INDEXED BY messages_placeholders
+             WHERE folder_id = ?1 AND uid IS NULL
              AND id NOT IN (SELECT message_id FROM ops WHERE state = 'pending'
                             AND message_id IS NOT NULL)",
             [folder.0],
