@@ -107,20 +107,24 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// For a connection that writes in bulk (the body mirror's writer): lets the log grow
-    /// to `pages` pages (4 KiB each) before this connection copies it back into the
-    /// database, instead of SQLite's 1,000. Each checkpoint rewrites the tree's inner pages
-    /// again, so over a long run of commits fewer, larger ones cost much less.
-    pub fn checkpoint_every(&self, pages: u32) -> Result<()> {
-        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+    /// For a connection that writes in bulk (the body mirror's writer and those of a first
+    /// sync): lets the log grow to 16,384 pages (64 MiB) before this connection copies it
+    /// back into the database, instead of SQLite's 1,000. Each checkpoint rewrites the
+    /// tree's inner pages again, so over a long run of commits fewer, larger ones cost much
+    /// less; the indexing pass after the download, or the next writer, checkpoints the rest.
+    pub fn bulk_log(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 16_384)?;
         Ok(())
     }
 
     /// For a connection that stores a folder's worth of messages (the header and message
-    /// writers of a first sync): a page cache of 64 MiB instead of SQLite's 2 MiB. Each
-    /// message touches five indexes at random places (Message-IDs, conversations); at 100k
-    /// messages they no longer fit in 2 MiB and every insert rereads pages from the OS.
-    pub fn bulk_cache(&self) -> Result<()> {
+    /// writers of a first sync): [`Store::bulk_log`], and a page cache of 64 MiB instead of
+    /// SQLite's 2 MiB. Each message touches five indexes at random places (Message-IDs,
+    /// conversations); at 100k messages they no longer fit in 2 MiB and every insert
+    /// rereads pages from the OS.
+    pub fn bulk_writer(&self) -> Result<()> {
+        self.bulk_log()?;
         self.conn.pragma_update(None, "cache_size", -65536)?;
         Ok(())
     }

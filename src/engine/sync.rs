@@ -480,8 +480,7 @@ impl Engine {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<HeaderInfo>>(2);
         let writer = std::thread::spawn(move || -> std::result::Result<(), StoreError> {
             let mut store = Store::open(&path)?;
-            store.bulk_cache()?;
-            store.checkpoint_every(16_384)?;
+            store.bulk_writer()?;
             let mut busy = std::time::Duration::ZERO;
             for batch in rx.iter() {
                 let batch = with_queued(&rx, batch);

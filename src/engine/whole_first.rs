@@ -63,8 +63,7 @@ impl Engine {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<WholeFetched>>(2);
         let writer = std::thread::spawn(move || -> Written {
             let mut store = Store::open(&path)?;
-            store.bulk_cache()?;
-            store.checkpoint_every(16_384)?;
+            store.bulk_writer()?;
             let mut arrived = Vec::new();
             let mut busy = std::time::Duration::ZERO;
             for batch in rx.iter() {
